@@ -1,0 +1,91 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Patron",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "patron", targets: ["patron"]),
+        .library(name: "PatronCore", targets: ["PatronCore"]),
+        .library(name: "PatronAnalytics", targets: ["PatronAnalytics"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+    ],
+    targets: [
+        .target(name: "PatronCore", swiftSettings: swiftSettings),
+        .target(name: "PatronAnalytics", swiftSettings: swiftSettings),
+        .target(
+            name: "PatronStore",
+            dependencies: [
+                "PatronCore",
+                "PatronAnalytics",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PatronServer",
+            dependencies: [
+                "PatronCore",
+                "PatronStore",
+                "PatronAnalytics",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "patron",
+            dependencies: [
+                "PatronServer",
+                "PatronStore",
+                "PatronCore",
+                "PatronAnalytics",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "PatronCoreTests", dependencies: ["PatronCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PatronAnalyticsTests", dependencies: ["PatronAnalytics"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PatronStoreTests", dependencies: ["PatronStore", "PatronCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PatronServerTests",
+            dependencies: [
+                "PatronServer",
+                "PatronStore",
+                "PatronCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,58 @@
+/// A Segment-style behaviour event (`track`) or profile update (`identify`), validated.
+public struct EventSubmission: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        case track
+        case identify
+    }
+
+    public var kind: Kind
+    /// The member's external id.
+    public var userID: String?
+    public var anonymousID: String?
+    /// The event name, required for `track`.
+    public var event: String?
+    public var properties: [String: JSONValue]
+    public var traits: [String: JSONValue]
+    public var context: [String: JSONValue]
+    public var timestamp: Timestamp?
+    /// The sender's unique id of this message; a repeat is ignored.
+    public var messageID: String?
+    /// The profile fields read from `traits` (for `identify`).
+    public var profile: MemberProfile
+
+    /// The largest encoded event accepted, in bytes.
+    public static let maximumBytes = 32 * 1024
+    public static let maximumBatchCount = 500
+    public static let maximumBatchBytes = 512 * 1024
+
+    /// Validates one event; `pointer` prefixes error locations (e.g. `/batch/3`).
+    public static func parse(_ value: JSONValue, pointer: String = "") throws(ValidationFailure) -> EventSubmission {
+        var reader = FieldReader(value, pointer: pointer)
+        var kind: Kind?
+        if let type = reader.string("type", required: true, maxLength: 16) {
+            kind = Kind(rawValue: type)
+            if kind == nil { reader.fail("type", "must be track or identify") }
+        }
+        let userID = reader.string("user_id", maxLength: 128)?.trimmingWhitespace()
+        let anonymousID = reader.string("anonymous_id", maxLength: 128)
+        if (userID ?? "").isEmpty, (anonymousID ?? "").isEmpty {
+            reader.fail("user_id", "is required unless anonymous_id is given")
+        }
+        let event = reader.string("event", required: kind == .track, maxLength: 200)
+        let properties = reader.object("properties") ?? [:]
+        let traits = reader.object("traits") ?? [:]
+        let context = reader.object("context") ?? [:]
+        let timestamp = reader.timestamp("timestamp")
+        let messageID = reader.string("message_id", maxLength: 200)
+
+        var traitsReader = FieldReader(.object(traits), pointer: reader.path("traits"))
+        let profile = MemberProfile.read(from: &traitsReader, externalIDKey: nil)
+        reader.absorb(traitsReader.errors)
+        try reader.finish()
+        guard let kind else { throw ValidationFailure(pointer: reader.path("type"), detail: "is required") }
+        return EventSubmission(
+            kind: kind, userID: userID.flatMap { $0.isEmpty ? nil : $0 }, anonymousID: anonymousID, event: event,
+            properties: properties, traits: traits, context: context, timestamp: timestamp, messageID: messageID,
+            profile: profile)
+    }
+}
