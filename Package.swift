@@ -35,7 +35,6 @@ let package = Package(
             name: "PatronStore",
             dependencies: [
                 "PatronCore",
-                "PatronAnalytics",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -52,7 +51,6 @@ let package = Package(
             dependencies: [
                 "PatronCore",
                 "PatronStore",
-                "PatronAnalytics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -67,9 +65,9 @@ let package = Package(
                 "PatronServer",
                 "PatronStore",
                 "PatronCore",
-                "PatronAnalytics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            exclude: ["AnalyticsCommand.swift"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "PatronCoreTests", dependencies: ["PatronCore"], swiftSettings: swiftSettings),

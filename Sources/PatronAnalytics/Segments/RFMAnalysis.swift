@@ -1,0 +1,109 @@
+/// A customer's raw recency, frequency and monetary measures at a reference date.
+public struct RFMMeasures: Sendable, Hashable, Codable {
+    /// The customer's identifier.
+    public var customerID: String
+    /// Days from the last purchase to the reference date.
+    public var recencyDays: Int
+    /// Purchase days up to the reference date (purchases on the same day count once).
+    public var frequency: Int
+    /// Total spend up to the reference date.
+    public var monetary: Double
+
+    /// Creates measures.
+    public init(customerID: String, recencyDays: Int, frequency: Int, monetary: Double) {
+        self.customerID = customerID
+        self.recencyDays = recencyDays
+        self.frequency = frequency
+        self.monetary = monetary
+    }
+}
+
+/// A customer's RFM measures, scores and segment.
+public struct RFMResult: Sendable, Hashable, Codable {
+    /// The raw measures.
+    public var measures: RFMMeasures
+    /// The quintile scores.
+    public var score: RFMScore
+    /// The segment from ``RFMSegmentTable``.
+    public var segment: RFMSegment
+}
+
+/// RFM scoring by quintiles of rank.
+///
+/// A customer's score on each measure is 1 + ⌊5k/n⌋, where n is the number of customers and k the number of
+/// customers with a strictly worse value (a larger recency in days; a smaller frequency or spend). Equal values
+/// therefore always receive equal scores, the result does not depend on input order, and the best value of a
+/// measure always scores as high as its rank allows. The work is three sorts, O(n log n).
+public enum RFMAnalysis {
+    /// Measures per customer from transactions, ignoring those after `referenceDate`.
+    ///
+    /// Customers appear in order of their first transaction in the input.
+    public static func measures(from transactions: [Transaction], referenceDate: CalendarDate) -> [RFMMeasures] {
+        let referenceDay = referenceDate.daysSinceEpoch
+        var customerIndex: [String: Int32] = [:]
+        var customerIDs: [String] = []
+        var purchases: [DatedAmount] = []
+        purchases.reserveCapacity(transactions.count)
+        for transaction in transactions {
+            let day = transaction.date.daysSinceEpoch
+            guard day <= referenceDay else { continue }
+            let index: Int32
+            if let known = customerIndex[transaction.customerID] {
+                index = known
+            } else {
+                index = Int32(customerIDs.count)
+                customerIndex[transaction.customerID] = index
+                customerIDs.append(transaction.customerID)
+            }
+            purchases.append(DatedAmount(customer: index, day: Int32(day), amount: transaction.amount))
+        }
+        var lastDay = [Int32](repeating: .min, count: customerIDs.count)
+        var purchaseDays = [Int](repeating: 0, count: customerIDs.count)
+        var spend = [Double](repeating: 0, count: customerIDs.count)
+        purchases.sort { ($0.customer, $0.day) < ($1.customer, $1.day) }
+        for purchase in purchases {
+            let customer = Int(purchase.customer)
+            if purchase.day != lastDay[customer] { purchaseDays[customer] += 1 }
+            lastDay[customer] = purchase.day
+            spend[customer] += purchase.amount
+        }
+        return customerIDs.indices.map { customer in
+            RFMMeasures(
+                customerID: customerIDs[customer], recencyDays: referenceDay - Int(lastDay[customer]),
+                frequency: purchaseDays[customer], monetary: spend[customer])
+        }
+    }
+
+    /// Scores and segments every customer, in input order.
+    public static func analyze(_ measures: [RFMMeasures]) -> [RFMResult] {
+        let recency = quintileScores(measures.map { Double($0.recencyDays) }, higherIsBetter: false)
+        let frequency = quintileScores(measures.map { Double($0.frequency) }, higherIsBetter: true)
+        let monetary = quintileScores(measures.map(\.monetary), higherIsBetter: true)
+        return measures.indices.map { index in
+            let score = RFMScore(recency: recency[index], frequency: frequency[index], monetary: monetary[index])
+            // Scores are always 1…5 and the table covers that whole range.
+            let segment = RFMSegmentTable.segment(for: score) ?? .lost
+            return RFMResult(measures: measures[index], score: score, segment: segment)
+        }
+    }
+
+    /// Quintile scores 1…5 by rank, with equal values scored equally (see ``RFMAnalysis``).
+    public static func quintileScores(_ values: [Double], higherIsBetter: Bool) -> [Int] {
+        let count = values.count
+        guard count > 0 else { return [] }
+        var order = Array(0..<count)
+        order.sort { values[$0] < values[$1] }
+        var scores = [Int](repeating: 0, count: count)
+        var groupStart = 0
+        while groupStart < count {
+            let value = values[order[groupStart]]
+            var groupEnd = groupStart + 1
+            while groupEnd < count, values[order[groupEnd]] == value { groupEnd += 1 }
+            let worse = higherIsBetter ? groupStart : count - groupEnd
+            let score = 1 + (5 * worse) / count
+            for position in groupStart..<groupEnd { scores[order[position]] = score }
+            groupStart = groupEnd
+        }
+        return scores
+    }
+}

@@ -1,0 +1,64 @@
+import SQLKit
+
+/// The ordered list of every migration, and the code that applies the ones a database lacks.
+public enum Migrations {
+    public static let all: [Migration] = [
+        .createMembers,  // members and their encrypted, blind-indexed identities
+        .createOrders,  // orders and their lines; the order id is the replay key
+        .createEvents,  // track/identify events, deduplicated by message id
+        .createAPIKeys,  // hashed API keys with scopes
+    ]
+
+    /// Applies every pending migration in one transaction, recording each in `schema_migrations`.
+    /// Returns the versions applied. Safe to run from several processes at once.
+    @discardableResult
+    public static func migrate(_ database: any Database) async throws -> [Int] {
+        let engine = database.engine
+        return try await database.write { connection in
+            if engine == .postgres {
+                // Serialises concurrent migrators; released at commit.
+                try await connection.raw("SELECT pg_advisory_xact_lock(7274766)").run()
+            }
+            try await connection.raw(
+                """
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version BIGINT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    applied_at BIGINT NOT NULL)
+                """
+            ).run()
+            let applied = Set(
+                try await connection.raw("SELECT version FROM schema_migrations").all().map {
+                    try $0.decode(column: "version", as: Int64.self)
+                })
+            var newlyApplied: [Int] = []
+            for migration in all where !applied.contains(Int64(migration.version)) {
+                for statement in migration.statements(engine) {
+                    try await connection.raw(SQLQueryString(statement)).run()
+                }
+                try await connection.raw(
+                    """
+                    INSERT INTO schema_migrations (version, name, applied_at)
+                    VALUES (\(bind: Int64(migration.version)), \(bind: migration.name), \(bind: Clock.nowMilliseconds()))
+                    """
+                ).run()
+                newlyApplied.append(migration.version)
+            }
+            return newlyApplied
+        }
+    }
+}
+
+public enum Clock {
+    public static func nowMilliseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

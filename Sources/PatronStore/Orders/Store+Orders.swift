@@ -1,0 +1,76 @@
+import PatronCore
+import SQLKit
+
+/// The outcome of submitting an order.
+public struct OrderRecording: Sendable {
+    public var order: Order
+    /// True when the order id was already recorded with the same content: nothing changed.
+    public var isReplay: Bool
+}
+
+extension Store {
+    /// Records an order and everything it implies, in one transaction. A replay of an order already
+    /// recorded (same id, same `fingerprint`) changes nothing and returns the stored order.
+    ///
+    /// The unique order id decides between concurrent replays; nothing is checked by a read first.
+    public func recordOrder(_ submission: OrderSubmission, fingerprint: String) async throws -> OrderRecording {
+        let store = self
+        do {
+            let order = try await database.write { database in
+                let now = Clock.nowMilliseconds()
+                let memberID = try await store.resolveCustomer(submission.customer, at: now, in: database)
+                guard
+                    try await store.orders.insert(
+                        submission, memberID: memberID, fingerprint: fingerprint, at: now, in: database)
+                else {
+                    // Undo the member changes this replay made: a replay changes nothing.
+                    throw OrderAlreadyRecorded(fingerprint: try await store.orders.fingerprint(of: submission.orderID, in: database))
+                }
+                guard let order = try await store.orders.find(orderID: submission.orderID, in: database) else {
+                    throw OrderError.memberNotFound(memberID: memberID)
+                }
+                return order
+            }
+            return OrderRecording(order: order, isReplay: false)
+        } catch let replay as OrderAlreadyRecorded {
+            guard replay.fingerprint == fingerprint, let order = try await self.order(id: submission.orderID) else {
+                throw OrderError.idReusedWithDifferentContent(orderID: submission.orderID)
+            }
+            return OrderRecording(order: order, isReplay: true)
+        }
+    }
+
+    public func order(id: String) async throws -> Order? {
+        let orders = self.orders
+        return try await database.read { try await orders.find(orderID: id, in: $0) }
+    }
+
+    /// A member's orders, newest first.
+    public func orders(memberID: String, after cursor: String?, limit: Int) async throws -> Page<Order> {
+        let orders = self.orders
+        let position = cursor.flatMap(OrderCursor.decode)
+        let found = try await database.read {
+            try await orders.list(memberID: memberID, before: position, limit: limit + 1, in: $0)
+        }
+        let page = Array(found.prefix(limit))
+        let next = found.count > limit ? page.last.map(OrderCursor.encode) : nil
+        return Page(items: page, nextCursor: next)
+    }
+}
+
+/// Thrown inside the write so its transaction rolls back; carries the stored order's fingerprint out.
+private struct OrderAlreadyRecorded: Error {
+    let fingerprint: String?
+}
+
+/// `occurred_at:order_id` of the last order on a page.
+enum OrderCursor {
+    static func encode(_ order: Order) -> String {
+        "\(order.occurredAt.millisecondsSinceEpoch):\(order.orderID)"
+    }
+
+    static func decode(_ cursor: String) -> (occurredAt: Int64, orderID: String)? {
+        guard let colon = cursor.firstIndex(of: ":"), let occurredAt = Int64(cursor[..<colon]) else { return nil }
+        return (occurredAt, String(cursor[cursor.index(after: colon)...]))
+    }
+}

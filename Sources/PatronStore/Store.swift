@@ -1,0 +1,36 @@
+import PatronCore
+import SQLKit
+
+/// Patron's persistence: the use cases that read and write the database, each write in one transaction.
+public struct Store: Sendable {
+    public let database: any Database
+    public let members: MemberRepository
+    public let orders: OrderRepository
+
+    public init(database: any Database, protector: DataProtector) {
+        self.database = database
+        self.members = MemberRepository(protector: protector)
+        self.orders = OrderRepository()
+    }
+
+    /// Whether the database answers a trivial query.
+    public func isReachable() async -> Bool {
+        do {
+            return try await database.read { try await $0.raw("SELECT 1 AS one").first() != nil }
+        } catch {
+            return false
+        }
+    }
+}
+
+/// A page of a cursor-paginated list.
+public struct Page<Item: Sendable>: Sendable {
+    public var items: [Item]
+    /// Pass back as `cursor` for the next page; `nil` on the last page.
+    public var nextCursor: String?
+
+    public init(items: [Item], nextCursor: String?) {
+        self.items = items
+        self.nextCursor = nextCursor
+    }
+}
