@@ -67,7 +67,7 @@ let package = Package(
                 "PatronCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            exclude: ["AnalyticsCommand.swift"],
+            exclude: ["AnalyticsCommand+LifetimeValue.swift", "AnalyticsCommand+RFM.swift", "AnalyticsCommand+Summary.swift", "AnalyticsCommand.swift"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "PatronCoreTests", dependencies: ["PatronCore"], swiftSettings: swiftSettings),

@@ -8,14 +8,14 @@ struct SpecialFunctionsTests {
         1e-8, 1e-3, 0.1, 0.2425929, 0.5, 1, 1.5, 2, 2.5, 3.7445, 6.2488, 9.99, 10, 10.01, 37.5, 123.456, 1e4, 1e7,
     ])
     func logGammaMatchesLibrary(x: Double) {
-        let expected = lgamma(x)
+        let expected: Double = lgamma(x)
         #expect(abs(SpecialFunctions.logGamma(x) - expected) <= 1e-13 * max(1, abs(expected)))
     }
 
     @Test("log-gamma of known values")
     func logGammaKnownValues() {
-        #expect(SpecialFunctions.logGamma(1) == 0 || abs(SpecialFunctions.logGamma(1)) < 1e-15)
-        #expect(abs(SpecialFunctions.logGamma(0.5) - 0.5 * log(Double.pi)) < 1e-15)
+        #expect(abs(SpecialFunctions.logGamma(1)) < 4e-15)
+        #expect(abs(SpecialFunctions.logGamma(0.5) - 0.5 * log(Double.pi)) < 4e-15)
         // log 10! = log 3628800
         #expect(abs(SpecialFunctions.logGamma(11) - log(3_628_800.0)) < 1e-13)
         #expect(SpecialFunctions.logGamma(0).isNaN)
@@ -33,8 +33,8 @@ struct SpecialFunctionsTests {
     @Test("digamma of known values")
     func digammaKnownValues() {
         let eulerMascheroni = 0.577_215_664_901_532_860_6
-        #expect(abs(SpecialFunctions.digamma(1) + eulerMascheroni) < 1e-15)
-        #expect(abs(SpecialFunctions.digamma(0.5) + eulerMascheroni + 2 * log(2.0)) < 1e-14)
+        #expect(abs(SpecialFunctions.digamma(1) + eulerMascheroni) < 4e-15)
+        #expect(abs(SpecialFunctions.digamma(0.5) + eulerMascheroni + 2 * log(2.0)) < 4e-15)
         // ψ(x + 1) = ψ(x) + 1/x
         for x in [0.3, 3.3, 12.7] {
             #expect(abs(SpecialFunctions.digamma(x + 1) - SpecialFunctions.digamma(x) - 1 / x) < 1e-14)

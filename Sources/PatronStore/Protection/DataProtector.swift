@@ -66,7 +66,7 @@ public enum DataKey {
 
     /// The key from `configured` when given; otherwise, for SQLite only, the key file next to the
     /// database, generated (readable by the owner only) on first use.
-    public static func resolve(configured: String?, database: DatabaseURL) throws -> SymmetricKey {
+    public static func resolve(configuration configured: String?, database: DatabaseURL) throws -> SymmetricKey {
         if let configured { return try parse(configured, source: "PATRON_DATA_KEY") }
         guard case .sqlite(let path) = database else { throw DataProtectionError.missingKey }
         let keyPath = keyFilePath(forDatabaseAt: path)

@@ -1,0 +1,27 @@
+import Logging
+import PatronStore
+
+/// Everything the service needs to start. Read once, from flags and `PATRON_*` environment variables,
+/// by the `patron` executable; tests build it directly.
+public struct PatronConfiguration: Sendable {
+    public var hostname: String
+    public var port: Int
+    public var databaseURL: DatabaseURL
+    /// Base64 of the 32-byte key for personal data; `nil` uses (or creates) the key file beside an SQLite database.
+    public var dataKey: String?
+    public var logLevel: Logger.Level
+    /// Print a one-time admin key when the database has none (the first `patron serve`).
+    public var createsFirstAdminKey: Bool
+
+    public init(
+        hostname: String = "127.0.0.1", port: Int = 8080, databaseURL: DatabaseURL = .embeddedDefault,
+        dataKey: String? = nil, logLevel: Logger.Level = .info, createsFirstAdminKey: Bool = false
+    ) {
+        self.hostname = hostname
+        self.port = port
+        self.databaseURL = databaseURL
+        self.dataKey = dataKey
+        self.logLevel = logLevel
+        self.createsFirstAdminKey = createsFirstAdminKey
+    }
+}

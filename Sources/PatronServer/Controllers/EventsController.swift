@@ -1,0 +1,87 @@
+import Hummingbird
+import PatronCore
+import PatronStore
+
+/// `/v1/events`: Segment-style `track` and `identify` events, one at a time or in batches.
+struct EventsController {
+    let store: Store
+    let metrics: ServerMetrics
+
+    func addRoutes(to group: RouterGroup<PatronRequestContext>) {
+        group.post("events", use: create)
+        group.post("events/batch", use: batch)
+    }
+
+    @Sendable func create(_ request: Request, context: PatronRequestContext) async throws -> Response {
+        try context.require(.eventsWrite)
+        let (body, _) = try await JSONBody.read(request, context: context, limit: EventSubmission.maximumBytes)
+        let event = try EventSubmission.parse(body)
+        let recording = try await store.recordEvents([event])[0]
+        count([recording])
+        return try JSONBody.response(EventResult(recording), status: recording.isDuplicate ? .ok : .accepted)
+    }
+
+    /// All events of a batch are stored, or none: one invalid event rejects the batch with its index.
+    @Sendable func batch(_ request: Request, context: PatronRequestContext) async throws -> Response {
+        try context.require(.eventsWrite)
+        let (body, _) = try await JSONBody.read(request, context: context, limit: EventSubmission.maximumBatchBytes)
+        var reader = FieldReader(body)
+        let items = reader.array("batch", required: true) ?? []
+        if items.isEmpty, reader.errors.isEmpty { reader.fail("batch", "must hold at least one event") }
+        if items.count > EventSubmission.maximumBatchCount {
+            reader.fail("batch", "must hold at most \(EventSubmission.maximumBatchCount) events")
+        }
+        try reader.finish()
+        var events: [EventSubmission] = []
+        var errors: [FieldError] = []
+        for (index, item) in items.enumerated() {
+            let pointer = "/batch/\(index)"
+            if try JSONBody.canonical(item).count > EventSubmission.maximumBytes {
+                errors.append(FieldError(pointer: pointer, detail: "is larger than \(EventSubmission.maximumBytes) bytes"))
+                continue
+            }
+            do {
+                events.append(try EventSubmission.parse(item, pointer: pointer))
+            } catch {
+                errors.append(contentsOf: error.errors)
+            }
+        }
+        if !errors.isEmpty { throw ValidationFailure(errors) }
+        let recordings = try await store.recordEvents(events)
+        count(recordings)
+        return try JSONBody.response(
+            BatchResult(
+                accepted: recordings.count { !$0.isDuplicate }, duplicates: recordings.count { $0.isDuplicate },
+                results: recordings.map(EventResult.init)))
+    }
+
+    private func count(_ recordings: [EventRecording]) {
+        for recording in recordings {
+            metrics.recordEvent(isDuplicate: recording.isDuplicate)
+        }
+    }
+}
+
+private struct EventResult: Encodable {
+    let messageID: String
+    let status: String
+    let memberID: String?
+
+    init(_ recording: EventRecording) {
+        messageID = recording.messageID
+        status = recording.isDuplicate ? "duplicate" : "accepted"
+        memberID = recording.memberID
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case messageID = "message_id"
+        case status
+        case memberID = "member_id"
+    }
+}
+
+private struct BatchResult: Encodable {
+    let accepted: Int
+    let duplicates: Int
+    let results: [EventResult]
+}

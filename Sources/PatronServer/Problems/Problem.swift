@@ -1,0 +1,62 @@
+import Foundation
+import Hummingbird
+import PatronCore
+
+/// An RFC 9457 problem detail, the body of every error answer (`application/problem+json`).
+public struct Problem: Error, HTTPResponseError, Encodable, Sendable {
+    public var type: String
+    public var title: String
+    public var status: HTTPResponse.Status
+    public var detail: String?
+    /// Per-field errors, for 422.
+    public var errors: [FieldError]?
+
+    public init(
+        status: HTTPResponse.Status, title: String, detail: String? = nil, errors: [FieldError]? = nil,
+        type: String? = nil
+    ) {
+        self.status = status
+        self.title = title
+        self.detail = detail
+        self.errors = errors
+        self.type = type ?? "https://patron.dev/problems/\(title.lowercased().replacingOccurrences(of: " ", with: "-"))"
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case type, title, status, detail, errors
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(type, forKey: .type)
+        try container.encode(title, forKey: .title)
+        try container.encode(status.code, forKey: .status)
+        try container.encodeIfPresent(detail, forKey: .detail)
+        try container.encodeIfPresent(errors, forKey: .errors)
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var headers: HTTPFields = [.contentType: "application/problem+json"]
+        if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let body = (try? encoder.encode(self)) ?? Data()
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    static func unauthorized() -> Problem {
+        Problem(
+            status: .unauthorized, title: "Unauthorized",
+            detail: "send a valid API key as 'Authorization: Bearer <key>'")
+    }
+
+    static func notFound(_ detail: String) -> Problem {
+        Problem(status: .notFound, title: "Not Found", detail: detail)
+    }
+
+    static func invalid(_ failure: ValidationFailure) -> Problem {
+        Problem(
+            status: .unprocessableContent, title: "Invalid Request",
+            detail: "\(failure.errors.count) field(s) are invalid", errors: failure.errors)
+    }
+}

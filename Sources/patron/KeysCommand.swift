@@ -1,0 +1,60 @@
+import ArgumentParser
+import PatronCore
+import PatronStore
+
+struct KeysCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keys", abstract: "Manage API keys.",
+        subcommands: [Create.self, List.self, Revoke.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create an API key; the key is printed once, as the last line.")
+
+        @Option(help: "A name that says who uses the key.") var name: String
+        @Option(help: "Comma-separated scopes: \(Scope.allCases.map(\.rawValue).joined(separator: ", ")).")
+        var scopes: String
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let granted: Set<Scope>
+            switch Scope.parseList(scopes) {
+            case .success(let parsed): granted = parsed
+            case .failure(let error): throw ValidationError(error.description)
+            }
+            let name = name
+            let (key, secret) = try await database.withStore { try await $0.createAPIKey(name: name, scopes: granted) }
+            print("Created key \(key.id) '\(key.name)' with scopes \(key.scopes.map(\.rawValue).sorted().joined(separator: ",")).")
+            print("Keep it now; it is not shown again:")
+            print(secret)
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List API keys (never their secrets).")
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let keys = try await database.withStore { try await $0.apiKeys() }
+            print("id\tname\tscopes\tcreated_at\trevoked_at")
+            for key in keys {
+                let scopes = key.scopes.map(\.rawValue).sorted().joined(separator: ",")
+                print("\(key.id)\t\(key.name)\t\(scopes)\t\(key.createdAt.rfc3339)\t\(key.revokedAt?.rfc3339 ?? "-")")
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke an API key by id.")
+        @Argument(help: "The key id (key_…), as `patron keys list` shows it.") var id: String
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let id = id
+            guard try await database.withStore({ try await $0.revokeAPIKey(id: id) }) else {
+                throw ValidationError("no active API key with id '\(id)'")
+            }
+            print("Revoked \(id).")
+        }
+    }
+}

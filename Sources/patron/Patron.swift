@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct Patron: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "patron",
+        abstract: "Patron, the customer loyalty and relationship engine.",
+        subcommands: [ServeCommand.self, MigrateCommand.self, KeysCommand.self])
+}

@@ -1,0 +1,29 @@
+import ArgumentParser
+import Hummingbird
+import Logging
+import PatronServer
+import UnixSignals
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the HTTP service (migrating the database first).")
+
+    @Option(help: "The address to listen on.") var hostname = "127.0.0.1"
+    @Option(help: "The port to listen on.") var port = 8080
+    @Option(help: "trace, debug, info, notice, warning, error or critical (default: $PATRON_LOG_LEVEL, else info).")
+    var logLevel: String?
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let levelText = logLevel ?? Environment.value("PATRON_LOG_LEVEL") ?? "info"
+        guard let level = Logger.Level(rawValue: levelText) else {
+            throw ValidationError("unknown log level '\(levelText)'")
+        }
+        let configuration = PatronConfiguration(
+            hostname: hostname, port: port, databaseURL: try database.resolvedURL(), dataKey: database.dataKey,
+            logLevel: level, createsFirstAdminKey: true)
+        let application = try await buildApplication(configuration: configuration)
+        // SIGTERM and SIGINT stop accepting connections, let in-flight requests finish, then exit.
+        try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    }
+}
