@@ -70,17 +70,25 @@ let package = Package(
             exclude: ["AnalyticsCommand+LifetimeValue.swift", "AnalyticsCommand+RFM.swift", "AnalyticsCommand+Summary.swift", "AnalyticsCommand.swift"],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "PatronTestSupport",
+            dependencies: ["PatronStore", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Tests/PatronTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "PatronCoreTests", dependencies: ["PatronCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PatronAnalyticsTests", dependencies: ["PatronAnalytics"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "PatronStoreTests", dependencies: ["PatronStore", "PatronCore"], swiftSettings: swiftSettings),
+            name: "PatronStoreTests", dependencies: ["PatronStore", "PatronCore", "PatronTestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "PatronServerTests",
             dependencies: [
                 "PatronServer",
                 "PatronStore",
                 "PatronCore",
+                "PatronTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -5,6 +5,8 @@
 public struct FieldReader: Sendable {
     public let pointer: String
     private let fields: [String: JSONValue]
+    /// When the value is not an object, that is the only error worth reporting about it.
+    private let isObject: Bool
     public private(set) var errors: [FieldError] = []
 
     /// Starts reading `value`, which must be an object.
@@ -12,8 +14,10 @@ public struct FieldReader: Sendable {
         self.pointer = pointer
         if case .object(let fields) = value {
             self.fields = fields
+            self.isObject = true
         } else {
             self.fields = [:]
+            self.isObject = false
             errors.append(FieldError(pointer: pointer.isEmpty ? "/" : pointer, detail: "must be an object"))
         }
     }
@@ -21,6 +25,7 @@ public struct FieldReader: Sendable {
     public func path(_ key: String) -> String { "\(pointer)/\(key)" }
 
     public mutating func fail(_ key: String, _ detail: String) {
+        guard isObject else { return }
         errors.append(FieldError(pointer: path(key), detail: detail))
     }
 

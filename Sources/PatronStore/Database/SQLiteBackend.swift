@@ -61,7 +61,11 @@ public final class SQLiteBackend: Database {
     }
 
     public func close() async {
-        for reader in readers { try? await reader.close() }
-        try? await writerConnection.close()
+        // The future-returning `close()` still runs when the calling task is already cancelled
+        // (the usual case at shutdown), where the async one gives up.
+        for connection in readers + [writerConnection] {
+            let closed: EventLoopFuture<Void> = connection.close()
+            try? await closed.get()
+        }
     }
 }
