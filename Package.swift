@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .target(name: "PatronCore", swiftSettings: swiftSettings),
@@ -67,7 +68,19 @@ let package = Package(
                 "PatronCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            exclude: ["AnalyticsCommand+LifetimeValue.swift", "AnalyticsCommand+RFM.swift", "AnalyticsCommand+Summary.swift", "AnalyticsCommand.swift"],
+            exclude: [
+                "AnalyticsCommand+LifetimeValue.swift", "AnalyticsCommand+RFM.swift", "AnalyticsCommand+Summary.swift",
+                "AnalyticsCommand.swift",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "patron-load",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "bench/load",
             swiftSettings: swiftSettings
         ),
         .target(

@@ -7,7 +7,9 @@ import PatronStore
 struct DatabaseOptions: ParsableArguments {
     @Option(
         name: .customLong("database-url"),
-        help: "sqlite:PATH or postgres://user:pass@host:5432/db (default: $PATRON_DATABASE_URL, else sqlite:patron.sqlite)")
+        help:
+            "sqlite:PATH or postgres://user:pass@host:5432/db (default: $PATRON_DATABASE_URL, else sqlite:patron.sqlite)"
+    )
     var databaseURL: String?
 
     /// The database the flags and environment name.
@@ -20,7 +22,8 @@ struct DatabaseOptions: ParsableArguments {
     var dataKey: String? { Environment.value("PATRON_DATA_KEY") }
 
     /// Opens the database with its connections running and the schema up to date, then runs `body`.
-    func withStore<Result: Sendable>(_ body: @escaping @Sendable (Store) async throws -> Result) async throws -> Result {
+    func withStore<Result: Sendable>(_ body: @escaping @Sendable (Store) async throws -> Result) async throws -> Result
+    {
         let url = try resolvedURL()
         let key = try DataKey.resolve(configuration: dataKey, database: url)
         var logger = Logger(label: "patron")

@@ -24,7 +24,9 @@ struct KeysCommand: AsyncParsableCommand {
             }
             let name = name
             let (key, secret) = try await database.withStore { try await $0.createAPIKey(name: name, scopes: granted) }
-            print("Created key \(key.id) '\(key.name)' with scopes \(key.scopes.map(\.rawValue).sorted().joined(separator: ",")).")
+            print(
+                "Created key \(key.id) '\(key.name)' with scopes \(key.scopes.map(\.rawValue).sorted().joined(separator: ","))."
+            )
             print("Keep it now; it is not shown again:")
             print(secret)
         }

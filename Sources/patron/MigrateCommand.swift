@@ -13,6 +13,9 @@ struct MigrateCommand: AsyncParsableCommand {
         logger.logLevel = .warning
         let opened = try await DatabaseFactory.open(url, logger: logger)
         let applied = try await opened.withRunning { try await Migrations.migrate($0) }
-        print(applied.isEmpty ? "The schema is up to date." : "Applied migrations \(applied.map(String.init).joined(separator: ", ")).")
+        print(
+            applied.isEmpty
+                ? "The schema is up to date."
+                : "Applied migrations \(applied.map(String.init).joined(separator: ", ")).")
     }
 }

@@ -77,7 +77,10 @@ import Testing
                 "/order_id", "/member/email", "/occurred_at", "/currency", "/channel", "/lines/0/quantity",
                 "/lines/0/unit_price_minor", "/total_minor",
             ])
-        #expect(Set(pointers(.object([:]))) == ["/order_id", "/member", "/occurred_at", "/currency", "/lines", "/total_minor"])
+        #expect(
+            Set(pointers(.object([:]))) == [
+                "/order_id", "/member", "/occurred_at", "/currency", "/lines", "/total_minor",
+            ])
         #expect(pointers(.array([])) == ["/"])
         #expect(pointers(Self.example(changing: "lines", to: [])) == ["/lines"])
     }
@@ -100,7 +103,8 @@ import Testing
         #expect(identify.profile.email?.value == "a@b.cn")
         #expect(identify.profile.phone?.e164 == "+8613900139000")
         do {
-            _ = try EventSubmission.parse(["type": "identify", "user_id": "u-1", "traits": ["email": "x"]], pointer: "/batch/4")
+            _ = try EventSubmission.parse(
+                ["type": "identify", "user_id": "u-1", "traits": ["email": "x"]], pointer: "/batch/4")
             Issue.record("a bad email trait was accepted")
         } catch {
             #expect(error.errors.map(\.pointer) == ["/batch/4/traits/email"])

@@ -32,7 +32,10 @@ import Testing
                 "message_id": "m-2",
             ]
             #expect(try await app.request(.post, "/v1/events", json: track).status == .accepted)
-            #expect(try await app.request(.post, "/v1/events", json: ["type": "track", "anonymous_id": "a-1", "event": "viewed"]).status == .accepted)
+            #expect(
+                try await app.request(
+                    .post, "/v1/events", json: ["type": "track", "anonymous_id": "a-1", "event": "viewed"]
+                ).status == .accepted)
             #expect(try await app.store.eventCount(memberID: member.id) == 2)
             #expect(try await app.rowCount("events") == 3)
         }
@@ -42,20 +45,27 @@ import Testing
     func batchesAreStoredWholeOrNotAtAll(engine: DatabaseEngine) async throws {
         try await TestApplication.run(engine) { app in
             let events: [JSONValue] = (0..<500).map { index in
-                ["type": "track", "user_id": .string("u-\(index % 20)"), "event": "checked_in", "message_id": .string("b-\(index)")]
+                [
+                    "type": "track", "user_id": .string("u-\(index % 20)"), "event": "checked_in",
+                    "message_id": .string("b-\(index)"),
+                ]
             }
             let stored = try await app.request(.post, "/v1/events/batch", json: ["batch": .array(events)])
             #expect(stored.status == .ok)
             #expect(stored.json["accepted"]?.number == 500)
-            let again = try await app.request(.post, "/v1/events/batch", json: ["batch": .array(Array(events.prefix(10)))])
+            let again = try await app.request(
+                .post, "/v1/events/batch", json: ["batch": .array(Array(events.prefix(10)))])
             #expect(again.json["duplicates"]?.number == 10)
             #expect(try await app.rowCount("events") == 500)
             #expect(try await app.rowCount("members") == 20)
 
-            let tooMany = try await app.request(.post, "/v1/events/batch", json: ["batch": .array(events + [events[0]])])
+            let tooMany = try await app.request(
+                .post, "/v1/events/batch", json: ["batch": .array(events + [events[0]])])
             #expect(tooMany.status == .unprocessableContent)
 
-            var mixed: [JSONValue] = (0..<5).map { ["type": "track", "user_id": "u-new", "event": "shared", "message_id": .string("c-\($0)")] }
+            var mixed: [JSONValue] = (0..<5).map {
+                ["type": "track", "user_id": "u-new", "event": "shared", "message_id": .string("c-\($0)")]
+            }
             mixed[3] = ["type": "track", "user_id": "u-new"]
             let invalid = try await app.request(.post, "/v1/events/batch", json: ["batch": .array(mixed)])
             #expect(invalid.status == .unprocessableContent)
@@ -79,7 +89,13 @@ import Testing
             #expect(inBatch.status == .unprocessableContent)
             #expect(inBatch.errorPointers == ["/batch/0"])
             let hugeBatch = try await app.request(
-                .post, "/v1/events/batch", json: ["batch": .array(Array(repeating: large.setting("properties", ["blob": .string(String(repeating: "y", count: 30 * 1024))]), count: 20))])
+                .post, "/v1/events/batch",
+                json: [
+                    "batch": .array(
+                        Array(
+                            repeating: large.setting(
+                                "properties", ["blob": .string(String(repeating: "y", count: 30 * 1024))]), count: 20))
+                ])
             #expect(hugeBatch.status == .contentTooLarge)
             #expect(try await app.rowCount("events") == 0)
         }

@@ -48,13 +48,17 @@ import Testing
             })
         #expect(served.count >= 12)
         #expect(served.subtracting(described).isEmpty, "undocumented routes: \(served.subtracting(described).sorted())")
-        #expect(described.subtracting(served).isEmpty, "documented but not served: \(described.subtracting(served).sorted())")
+        #expect(
+            described.subtracting(served).isEmpty,
+            "documented but not served: \(described.subtracting(served).sorted())")
     }
 
     /// A store is needed to build the router, but this test never touches it.
     static func unusedStore() async throws -> Store {
         let database = try await DatabaseFactory.open(.sqlite(path: ":memory:"), logger: TestDatabase.logger)
         await database.close()
-        return Store(database: database, protector: DataProtector(dataKey: try DataKey.parse(TestDatabase.makeDataKey(), source: "test")))
+        return Store(
+            database: database,
+            protector: DataProtector(dataKey: try DataKey.parse(TestDatabase.makeDataKey(), source: "test")))
     }
 }

@@ -24,7 +24,8 @@ struct TestApplication {
             let configuration = PatronConfiguration(databaseURL: url, dataKey: dataKey, logLevel: .warning)
             let application = try await buildApplication(configuration: configuration)
             let database = try await DatabaseFactory.open(url, logger: TestDatabase.logger)
-            let store = Store(database: database, protector: DataProtector(dataKey: try DataKey.parse(dataKey, source: "test")))
+            let store = Store(
+                database: database, protector: DataProtector(dataKey: try DataKey.parse(dataKey, source: "test")))
             try await database.withRunning { _ in
                 try await application.test(.router) { client in
                     let (_, adminKey) = try await store.createAPIKey(name: "test admin", scopes: [.admin])
@@ -48,7 +49,8 @@ struct TestApplication {
 
     func rowCount(_ table: String) async throws -> Int {
         try await store.database.read {
-            try await $0.raw("SELECT COUNT(*) AS count FROM \(unsafeRaw: table)").first()!.decode(column: "count", as: Int.self)
+            try await $0.raw("SELECT COUNT(*) AS count FROM \(unsafeRaw: table)").first()!.decode(
+                column: "count", as: Int.self)
         }
     }
 }

@@ -15,7 +15,8 @@ import Testing
 
     static func count(_ table: String, in store: Store) async throws -> Int {
         try await store.database.read {
-            try await $0.raw("SELECT COUNT(*) AS count FROM \(unsafeRaw: table)").first()!.decode(column: "count", as: Int.self)
+            try await $0.raw("SELECT COUNT(*) AS count FROM \(unsafeRaw: table)").first()!.decode(
+                column: "count", as: Int.self)
         }
     }
 
@@ -43,7 +44,9 @@ import Testing
                 for table in ["members", "member_identities", "orders", "events"] {
                     for row in try await database.raw("SELECT * FROM \(unsafeRaw: table)").all() {
                         for column in row.allColumns {
-                            if let value = try? row.decode(column: column, as: String?.self) { text += (value ?? "") + "|" }
+                            if let value = try? row.decode(column: column, as: String?.self) {
+                                text += (value ?? "") + "|"
+                            }
                         }
                     }
                 }
@@ -125,7 +128,8 @@ import Testing
             }
             let byEmail = try await store.recordOrder(try order("B-1", ["email": "MEI@example.com"]), fingerprint: "1")
             #expect(byEmail.order.memberID == member.id)
-            let byPhone = try await store.recordOrder(try order("B-2", ["phone": "+86 139 0000 0000"]), fingerprint: "2")
+            let byPhone = try await store.recordOrder(
+                try order("B-2", ["phone": "+86 139 0000 0000"]), fingerprint: "2")
             #expect(byPhone.order.memberID != member.id)
             let again = try await store.recordOrder(try order("B-3", ["phone": "13900000000"]), fingerprint: "3")
             #expect(again.order.memberID == byPhone.order.memberID)

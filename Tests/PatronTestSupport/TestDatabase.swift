@@ -12,7 +12,9 @@ public enum TestDatabase {
     }
 
     static var postgresAdministrationURL: String? {
-        guard let url = ProcessInfo.processInfo.environment["PATRON_TEST_POSTGRES_URL"], !url.isEmpty else { return nil }
+        guard let url = ProcessInfo.processInfo.environment["PATRON_TEST_POSTGRES_URL"], !url.isEmpty else {
+            return nil
+        }
         return url
     }
 

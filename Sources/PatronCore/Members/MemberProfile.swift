@@ -39,7 +39,11 @@ public struct MemberProfile: Sendable, Hashable {
             profile.name = name.trimmingWhitespace()
         }
         if let email = reader.string("email", maxLength: 254) {
-            if let parsed = EmailAddress(email) { profile.email = parsed } else { reader.fail("email", "must be an email address") }
+            if let parsed = EmailAddress(email) {
+                profile.email = parsed
+            } else {
+                reader.fail("email", "must be an email address")
+            }
         }
         if let phone = reader.string("phone", maxLength: 32) {
             if let parsed = PhoneNumber(phone) {
@@ -49,7 +53,11 @@ public struct MemberProfile: Sendable, Hashable {
             }
         }
         if let birthday = reader.string("birthday", maxLength: 10) {
-            if let parsed = CalendarDate(iso: birthday) { profile.birthday = parsed } else { reader.fail("birthday", "must be a date YYYY-MM-DD") }
+            if let parsed = CalendarDate(iso: birthday) {
+                profile.birthday = parsed
+            } else {
+                reader.fail("birthday", "must be a date YYYY-MM-DD")
+            }
         }
         if let status = reader.string("status", maxLength: 32) {
             if let parsed = MemberStatus(rawValue: status) {

@@ -145,10 +145,12 @@ public struct OrderSubmission: Sendable, Hashable {
     private func checkTotals() throws(ValidationFailure) {
         let subtotal = subtotalMinor
         guard subtotal <= Self.maximumAmountMinor else {
-            throw ValidationFailure(pointer: "/lines", detail: "the lines add up to more than \(Self.maximumAmountMinor)")
+            throw ValidationFailure(
+                pointer: "/lines", detail: "the lines add up to more than \(Self.maximumAmountMinor)")
         }
         if discountMinor > subtotal {
-            throw ValidationFailure(pointer: "/discount_minor", detail: "must not exceed the lines' subtotal \(subtotal)")
+            throw ValidationFailure(
+                pointer: "/discount_minor", detail: "must not exceed the lines' subtotal \(subtotal)")
         }
         let expected = subtotal - discountMinor + shippingMinor
         if totalMinor != expected {

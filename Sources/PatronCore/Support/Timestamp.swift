@@ -69,7 +69,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable {
         let days = Int(totalSeconds.floorDivided(by: 86_400))
         let secondOfDay = Int(totalSeconds - Int64(days) * 86_400)
         let date = CalendarDate(daysSinceEpoch: days)
-        var text = "\(date.isoString)T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))"
+        var text =
+            "\(date.isoString)T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))"
         if milliseconds != 0 { text += ".\(pad(milliseconds, 3))" }
         return text + "Z"
     }

@@ -7,7 +7,9 @@ struct APIKeyMiddleware: RouterMiddleware {
     typealias Context = PatronRequestContext
     let store: Store
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    )
         async throws -> Response
     {
         guard let authorization = request.headers[.authorization], authorization.hasPrefix("Bearer "),

@@ -37,7 +37,8 @@ struct EventsController {
         for (index, item) in items.enumerated() {
             let pointer = "/batch/\(index)"
             if try JSONBody.canonical(item).count > EventSubmission.maximumBytes {
-                errors.append(FieldError(pointer: pointer, detail: "is larger than \(EventSubmission.maximumBytes) bytes"))
+                errors.append(
+                    FieldError(pointer: pointer, detail: "is larger than \(EventSubmission.maximumBytes) bytes"))
                 continue
             }
             do {

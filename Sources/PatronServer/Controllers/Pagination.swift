@@ -18,13 +18,16 @@ struct Pagination {
             if let value = Int(String(text)), (1...Self.maximumLimit).contains(value) {
                 limit = value
             } else {
-                errors.append(FieldError(pointer: "?limit", detail: "must be a whole number from 1 to \(Self.maximumLimit)"))
+                errors.append(
+                    FieldError(pointer: "?limit", detail: "must be a whole number from 1 to \(Self.maximumLimit)"))
             }
         }
         var cursor: String?
         if let text = query["cursor"], !text.isEmpty {
             cursor = Self.decode(String(text))
-            if cursor == nil { errors.append(FieldError(pointer: "?cursor", detail: "is not a cursor this API returned")) }
+            if cursor == nil {
+                errors.append(FieldError(pointer: "?cursor", detail: "is not a cursor this API returned"))
+            }
         }
         if !errors.isEmpty { throw ValidationFailure(errors) }
         self.limit = limit

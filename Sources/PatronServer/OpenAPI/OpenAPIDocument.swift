@@ -20,7 +20,8 @@ enum OpenAPIDocument {
             "schemas": .object(schemas),
             "responses": [
                 "Problem": [
-                    "description": "An RFC 9457 problem: 400 malformed, 401 no key, 403 missing scope, 404, 409, 413, 422.",
+                    "description":
+                        "An RFC 9457 problem: 400 malformed, 401 no key, 403 missing scope, 404, 409, 413, 422.",
                     "content": ["application/problem+json": ["schema": ref("Problem")]],
                 ]
             ],
@@ -29,8 +30,14 @@ enum OpenAPIDocument {
 
     static let paths: [String: JSONValue] = [
         "/health": ["get": operation("Liveness", public: true, response: ["type": "object"])],
-        "/ready": ["get": operation("Readiness: the database is reachable (503 when not)", public: true, response: ["type": "object"])],
-        "/metrics": ["get": operation("Prometheus metrics", public: true, response: ["type": "string"], contentType: "text/plain")],
+        "/ready": [
+            "get": operation(
+                "Readiness: the database is reachable (503 when not)", public: true, response: ["type": "object"])
+        ],
+        "/metrics": [
+            "get": operation(
+                "Prometheus metrics", public: true, response: ["type": "string"], contentType: "text/plain")
+        ],
         "/openapi.json": ["get": operation("This document", public: true, response: ["type": "object"])],
         "/v1/members": [
             "post": operation(
@@ -39,12 +46,15 @@ enum OpenAPIDocument {
             "get": operation(
                 "List members (cursor-paginated), or look one up exactly by external_id, email or phone",
                 scope: "members:read",
-                parameters: [query("limit", "integer"), query("cursor", "string"), query("external_id", "string"),
-                    query("email", "string"), query("phone", "string")],
+                parameters: [
+                    query("limit", "integer"), query("cursor", "string"), query("external_id", "string"),
+                    query("email", "string"), query("phone", "string"),
+                ],
                 response: page("Member")),
         ],
         "/v1/members/{member_id}": [
-            "get": operation("A member", scope: "members:read", parameters: [path("member_id")], response: ref("Member")),
+            "get": operation(
+                "A member", scope: "members:read", parameters: [path("member_id")], response: ref("Member")),
             "patch": operation(
                 "Change some fields of a member", scope: "members:write", parameters: [path("member_id")],
                 body: ref("MemberInput"), response: ref("Member")),
@@ -57,7 +67,8 @@ enum OpenAPIDocument {
         ],
         "/v1/orders": [
             "post": operation(
-                "Record an order; replaying an order_id answers 200 with the first answer's body", scope: "orders:write",
+                "Record an order; replaying an order_id answers 200 with the first answer's body",
+                scope: "orders:write",
                 body: ref("OrderInput"), response: ref("Order"), status: "201")
         ],
         "/v1/orders/{order_id}": [
@@ -71,11 +82,17 @@ enum OpenAPIDocument {
         "/v1/events/batch": [
             "post": operation(
                 "Record up to 500 events (at most 512 KB) all or nothing", scope: "events:write",
-                body: ["type": "object", "required": ["batch"], "properties": ["batch": ["type": "array", "maxItems": 500, "items": ref("Event")]]],
-                response: ["type": "object", "properties": [
-                    "accepted": ["type": "integer"], "duplicates": ["type": "integer"],
-                    "results": ["type": "array", "items": ref("EventResult")],
-                ]])
+                body: [
+                    "type": "object", "required": ["batch"],
+                    "properties": ["batch": ["type": "array", "maxItems": 500, "items": ref("Event")]],
+                ],
+                response: [
+                    "type": "object",
+                    "properties": [
+                        "accepted": ["type": "integer"], "duplicates": ["type": "integer"],
+                        "results": ["type": "array", "items": ref("EventResult")],
+                    ],
+                ])
         ],
     ]
 
@@ -103,7 +120,10 @@ enum OpenAPIDocument {
                 "channel": ["enum": .array(Channel.allCases.map { .string($0.rawValue) })], "store_id": string,
                 "lines": ["type": "array", "minItems": 1, "items": ref("OrderLine")],
                 "discount_minor": integer, "shipping_minor": integer,
-                "total_minor": ["type": "integer", "description": "Σ(quantity × unit_price_minor − line discount) − discount_minor + shipping_minor"],
+                "total_minor": [
+                    "type": "integer",
+                    "description": "Σ(quantity × unit_price_minor − line discount) − discount_minor + shipping_minor",
+                ],
             ], required: ["order_id", "occurred_at", "currency", "lines", "total_minor"]),
         "OrderLine": object(
             [
@@ -159,7 +179,9 @@ enum OpenAPIDocument {
         var operation: [String: JSONValue] = [
             "summary": .string(summary),
             "responses": [
-                .init(stringLiteral: status): ["description": "OK", "content": [.init(stringLiteral: contentType): ["schema": response]]],
+                .init(stringLiteral: status): [
+                    "description": "OK", "content": [.init(stringLiteral: contentType): ["schema": response]],
+                ],
                 "default": ["$ref": "#/components/responses/Problem"],
             ],
         ]

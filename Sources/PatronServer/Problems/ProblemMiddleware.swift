@@ -6,7 +6,9 @@ import PatronStore
 /// Turns every error into a problem+json answer: domain errors map to their HTTP meaning once, here;
 /// anything unexpected is logged and answered with a 500 that reveals nothing of the internals.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    )
         async throws -> Response
     {
         do {
@@ -26,7 +28,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return .notFound("no member with id '\(memberID)'")
         case MemberError.identityTaken(let kind, let ownerID):
             return Problem(
-                status: .conflict, title: "Conflict", detail: "this \(kind.rawValue) already belongs to member \(ownerID)")
+                status: .conflict, title: "Conflict",
+                detail: "this \(kind.rawValue) already belongs to member \(ownerID)")
         case OrderError.memberNotFound(let memberID):
             return .invalid(ValidationFailure(pointer: "/member_id", detail: "no member with id '\(memberID)'"))
         case OrderError.idReusedWithDifferentContent(let orderID):

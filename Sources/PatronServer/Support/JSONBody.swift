@@ -6,7 +6,9 @@ import PatronCore
 /// Reading request bodies as JSON values and writing JSON answers, the same way for every route.
 enum JSONBody {
     /// The request body parsed as JSON, or a 400/413 problem.
-    static func read(_ request: Request, context: some RequestContext, limit: Int? = nil) async throws -> (
+    static func read(
+        _ request: Request, context: some RequestContext, limit: Int? = nil
+    ) async throws -> (
         value: JSONValue, byteCount: Int
     ) {
         let maximum = limit ?? context.maxUploadSize
@@ -19,10 +21,14 @@ enum JSONBody {
                 detail: "the request body is larger than \(maximum) bytes")
         }
         guard buffer.readableBytes > 0 else {
-            throw Problem(status: .badRequest, title: "Malformed Request", detail: "the request body is empty; send a JSON object")
+            throw Problem(
+                status: .badRequest, title: "Malformed Request", detail: "the request body is empty; send a JSON object"
+            )
         }
         do {
-            return (try JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView)), buffer.readableBytes)
+            return (
+                try JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView)), buffer.readableBytes
+            )
         } catch {
             throw Problem(status: .badRequest, title: "Malformed Request", detail: "the request body is not valid JSON")
         }

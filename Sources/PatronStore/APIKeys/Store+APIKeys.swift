@@ -72,10 +72,12 @@ extension Store {
         APIKey(
             id: try row.decode(column: "id", as: String.self),
             name: try row.decode(column: "name", as: String.self),
-            scopes: Set(try row.decode(column: "scopes", as: String.self).split(separator: ",").compactMap {
-                Scope(rawValue: String($0))
-            }),
+            scopes: Set(
+                try row.decode(column: "scopes", as: String.self).split(separator: ",").compactMap {
+                    Scope(rawValue: String($0))
+                }),
             createdAt: Timestamp(millisecondsSinceEpoch: try row.decode(column: "created_at", as: Int64.self)),
-            revokedAt: try row.decode(column: "revoked_at", as: Int64?.self).map(Timestamp.init(millisecondsSinceEpoch:)))
+            revokedAt: try row.decode(column: "revoked_at", as: Int64?.self).map(
+                Timestamp.init(millisecondsSinceEpoch:)))
     }
 }

@@ -1,5 +1,6 @@
-import ServiceLifecycle
+@_exported import Logging
 import SQLKit
+import ServiceLifecycle
 
 /// A database Patron can read and write: SQLite or PostgreSQL behind one interface.
 ///
@@ -52,5 +53,3 @@ extension Database {
         }
     }
 }
-
-@_exported import Logging

@@ -40,9 +40,11 @@ extension Store {
                 ).first()
                 if inserted != nil, event.kind == .identify, let memberID {
                     // Traits naming an email or phone that belongs to someone else are not moved over.
-                    try await members.apply(event.profile, to: memberID, mode: .fillBlanksForIdentities, at: now, in: database)
+                    try await members.apply(
+                        event.profile, to: memberID, mode: .fillBlanksForIdentities, at: now, in: database)
                 }
-                recordings.append(EventRecording(messageID: messageID, isDuplicate: inserted == nil, memberID: memberID))
+                recordings.append(
+                    EventRecording(messageID: messageID, isDuplicate: inserted == nil, memberID: memberID))
             }
             return recordings
         }

@@ -43,7 +43,9 @@ public struct MemberRepository: Sendable {
 
     /// The id of the member with this external id, creating a bare member when there is none.
     /// Race-free: the unique external id decides which of two concurrent creators wins.
-    public func ensure(externalID: String, at now: Int64, in database: any SQLDatabase) async throws -> (
+    public func ensure(
+        externalID: String, at now: Int64, in database: any SQLDatabase
+    ) async throws -> (
         id: String, created: Bool
     ) {
         let candidate = Identifier.make(prefix: "mem", milliseconds: now)
@@ -157,7 +159,9 @@ public struct MemberRepository: Sendable {
         ).run()
     }
 
-    private func load(where condition: SQLQueryString, limit: Int = 1, in database: any SQLDatabase) async throws
+    private func load(
+        where condition: SQLQueryString, limit: Int = 1, in database: any SQLDatabase
+    ) async throws
         -> [Member]
     {
         let rows = try await database.raw(

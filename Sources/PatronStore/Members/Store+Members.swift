@@ -4,7 +4,9 @@ import SQLKit
 extension Store {
     /// Creates the member with `profile.externalID`, or updates it; `created` tells which.
     public func upsertMember(_ profile: MemberProfile) async throws -> (member: Member, created: Bool) {
-        guard let externalID = profile.externalID else { throw ValidationFailure(pointer: "/external_id", detail: "is required") }
+        guard let externalID = profile.externalID else {
+            throw ValidationFailure(pointer: "/external_id", detail: "is required")
+        }
         let members = self.members
         return try await database.write { database in
             let now = Clock.nowMilliseconds()
@@ -53,7 +55,8 @@ extension Store {
 
     /// The member an order belongs to, found by id, external id, email or phone, or created.
     /// The order's profile only fills blanks: an order never overwrites what the member told us.
-    func resolveCustomer(_ customer: OrderCustomer, at now: Int64, in database: any SQLDatabase) async throws -> String {
+    func resolveCustomer(_ customer: OrderCustomer, at now: Int64, in database: any SQLDatabase) async throws -> String
+    {
         switch customer {
         case .memberID(let id):
             guard try await database.raw("SELECT id FROM members WHERE id = \(bind: id)").first() != nil else {

@@ -24,7 +24,8 @@ extension Store {
                         submission, memberID: memberID, fingerprint: fingerprint, at: now, in: database)
                 else {
                     // Undo the member changes this replay made: a replay changes nothing.
-                    throw OrderAlreadyRecorded(fingerprint: try await store.orders.fingerprint(of: submission.orderID, in: database))
+                    throw OrderAlreadyRecorded(
+                        fingerprint: try await store.orders.fingerprint(of: submission.orderID, in: database))
                 }
                 guard let order = try await store.orders.find(orderID: submission.orderID, in: database) else {
                     throw OrderError.memberNotFound(memberID: memberID)

@@ -1,0 +1,126 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// Sends N orders over HTTP with concurrency C to a running Patron and prints orders/s and latency
+/// percentiles. With `--baseline`, first measures `GET /health` the same way, so the order figures
+/// can be read as a ratio of what the HTTP stack alone does on this machine in this run.
+@main
+struct PatronLoad: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "patron-load", abstract: "Order ingestion load generator for a running Patron.")
+
+    @Option(help: "The service's base URL.") var url = "http://127.0.0.1:8080"
+    @Option(help: "An API key with the orders:write scope.") var key: String
+    @Option(help: "How many orders to send.") var orders = 20_000
+    @Option(help: "How many requests are in flight at once.") var concurrency = 64
+    @Option(help: "How many distinct members the orders belong to.") var members = 5_000
+    @Option(help: "Prefix of the order ids (default: random, so runs never replay each other).") var prefix: String?
+    @Flag(help: "Also measure GET /health with the same concurrency, as a baseline.") var baseline = false
+
+    func run() async throws {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = concurrency
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        do {
+            try await send(with: client)
+            try await client.shutdown()
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
+    private func send(with client: HTTPClient) async throws {
+        let prefix = prefix ?? "LOAD-\(UInt32.random(in: 0...UInt32.max))"
+        if baseline {
+            let health = try await measure(client: client, count: orders) { _ in
+                var request = HTTPClientRequest(url: "\(url)/health")
+                request.method = .GET
+                return request
+            }
+            print(health.report(label: "GET /health (baseline)"))
+        }
+        let ingestion = try await measure(client: client, count: orders) { index in
+            var request = HTTPClientRequest(url: "\(url)/v1/orders")
+            request.method = .POST
+            request.headers.add(name: "Authorization", value: "Bearer \(key)")
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: orderJSON(index: index, prefix: prefix)))
+            return request
+        }
+        print(ingestion.report(label: "POST /v1/orders"))
+        if ingestion.failures > 0 { throw ExitCode.failure }
+    }
+
+    private func orderJSON(index: Int, prefix: String) -> String {
+        let member = index % members
+        let quantity = index % 3 + 1
+        return """
+            {"order_id":"\(prefix)-\(index)","member":{"external_id":"load-\(member)","email":"load-\(member)@example.com",\
+            "phone":"139\(String(format: "%08d", member))"},"occurred_at":"2026-11-01T10:15:00Z","currency":"CNY",\
+            "channel":"store","store_id":"SH-01","lines":[{"sku":"LATTE-L","category":"coffee","quantity":\(quantity),\
+            "unit_price_minor":3200}],"discount_minor":0,"total_minor":\(quantity * 3200)}
+            """
+    }
+
+    private func measure(
+        client: HTTPClient, count: Int, makeRequest: @escaping @Sendable (Int) -> HTTPClientRequest
+    ) async throws -> Measurement {
+        let start = ContinuousClock.now
+        let perWorker = try await withThrowingTaskGroup(of: ([Duration], [UInt: Int]).self) { group in
+            for worker in 0..<concurrency {
+                group.addTask {
+                    var latencies: [Duration] = []
+                    var statuses: [UInt: Int] = [:]
+                    var index = worker
+                    while index < count {
+                        let began = ContinuousClock.now
+                        let response = try await client.execute(makeRequest(index), timeout: .seconds(30))
+                        _ = try await response.body.collect(upTo: 1 << 20)
+                        latencies.append(ContinuousClock.now - began)
+                        statuses[response.status.code, default: 0] += 1
+                        index += concurrency
+                    }
+                    return (latencies, statuses)
+                }
+            }
+            return try await group.reduce(into: [([Duration], [UInt: Int])]()) { $0.append($1) }
+        }
+        let elapsed = ContinuousClock.now - start
+        let latencies = perWorker.flatMap(\.0).sorted()
+        let statuses = perWorker.reduce(into: [UInt: Int]()) { total, worker in
+            total.merge(worker.1, uniquingKeysWith: +)
+        }
+        return Measurement(latencies: latencies, statuses: statuses, elapsed: elapsed)
+    }
+}
+
+struct Measurement {
+    let latencies: [Duration]
+    let statuses: [UInt: Int]
+    let elapsed: Duration
+
+    var failures: Int { statuses.filter { $0.key >= 300 }.values.reduce(0, +) }
+
+    func percentile(_ fraction: Double) -> Double {
+        guard !latencies.isEmpty else { return 0 }
+        let index = min(latencies.count - 1, Int((Double(latencies.count) * fraction).rounded(.up)) - 1)
+        return milliseconds(latencies[max(0, index)])
+    }
+
+    func milliseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+    }
+
+    func report(label: String) -> String {
+        let seconds = milliseconds(elapsed) / 1000
+        let rate = Double(latencies.count) / seconds
+        let codes = statuses.keys.sorted().map { "\($0)×\(statuses[$0]!)" }.joined(separator: " ")
+        return String(
+            format: "%@: %d requests in %.2f s = %.0f/s, p50 %.2f ms, p99 %.2f ms, statuses %@",
+            label, latencies.count, seconds, rate, percentile(0.50), percentile(0.99), codes)
+    }
+}
