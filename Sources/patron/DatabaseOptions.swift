@@ -43,3 +43,13 @@ enum Environment {
         return value
     }
 }
+
+/// A command's failure, printed as one line (`Error: …`) with a non-zero exit, without the usage text
+/// that `ValidationError` adds.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}

@@ -20,7 +20,7 @@ struct KeysCommand: AsyncParsableCommand {
             let granted: Set<Scope>
             switch Scope.parseList(scopes) {
             case .success(let parsed): granted = parsed
-            case .failure(let error): throw ValidationError(error.description)
+            case .failure(let error): throw CommandFailure(error.description)
             }
             let name = name
             let (key, secret) = try await database.withStore { try await $0.createAPIKey(name: name, scopes: granted) }
@@ -54,7 +54,7 @@ struct KeysCommand: AsyncParsableCommand {
         func run() async throws {
             let id = id
             guard try await database.withStore({ try await $0.revokeAPIKey(id: id) }) else {
-                throw ValidationError("no active API key with id '\(id)'")
+                throw CommandFailure("no active API key with id '\(id)'")
             }
             print("Revoked \(id).")
         }

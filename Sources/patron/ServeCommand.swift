@@ -17,7 +17,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let levelText = logLevel ?? Environment.value("PATRON_LOG_LEVEL") ?? "info"
         guard let level = Logger.Level(rawValue: levelText) else {
-            throw ValidationError("unknown log level '\(levelText)'")
+            throw CommandFailure("unknown log level '\(levelText)'")
         }
         let configuration = PatronConfiguration(
             hostname: hostname, port: port, databaseURL: try database.resolvedURL(), dataKey: database.dataKey,
