@@ -49,7 +49,8 @@ extension AnalyticsCommand {
 
         func run() async throws {
             let customers = try loadCustomers()
-            AnalyticsCommand.progress("fitting BG/NBD and Gamma-Gamma to \(customers.count) customers", count: customers.count)
+            AnalyticsCommand.progress(
+                "fitting BG/NBD and Gamma-Gamma to \(customers.count) customers", count: customers.count)
             let fit = try CustomerBaseFit.fit(customers)
             try TextOutput.printLine(fit.json)
             if let predictions {
@@ -57,7 +58,8 @@ extension AnalyticsCommand {
                 let settings = LifetimeValueSettings(
                     horizon: horizon, months: months, monthlyDiscountRate: discountRate, unit: unit)
                 let rows = fit.predictions(for: customers, settings: settings)
-                try AnalyticsCommand.writeCSV(header: CustomerPrediction.csvHeader, rows: rows.lazy.map(\.csvFields), to: predictions)
+                try AnalyticsCommand.writeCSV(
+                    header: CustomerPrediction.csvHeader, rows: rows.lazy.map(\.csvFields), to: predictions)
             }
         }
 

@@ -26,7 +26,8 @@ extension AnalyticsCommand {
             let end = try AnalyticsCommand.parseDate(calibrationEnd, option: "--calibration-end")
             let records = try TransactionFile.read(path: transactions, columns: columns.columns)
             let summaries = CustomerSummary.summaries(from: records, calibrationEnd: end, unit: unit)
-            try AnalyticsCommand.writeCSV(header: CustomerSummary.csvHeader, rows: summaries.lazy.map(\.csvFields), to: output)
+            try AnalyticsCommand.writeCSV(
+                header: CustomerSummary.csvHeader, rows: summaries.lazy.map(\.csvFields), to: output)
         }
     }
 }

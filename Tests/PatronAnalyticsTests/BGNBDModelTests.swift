@@ -7,7 +7,8 @@ import Testing
 enum CDNOWReference {
     static let bgnbd = BGNBDModel(r: 0.242_592_909_6, alpha: 4.413_531_694, a: 0.792_886_054_7, b: 2.425_752_96)
     static let bgnbdLogLikelihood = -9582.425_560_567_4
-    static let paretoNBD = ParetoNBDModel(r: 0.553_275_470_4, alpha: 10.577_612_03, s: 0.606_213_600_8, beta: 11.667_912_28)
+    static let paretoNBD = ParetoNBDModel(
+        r: 0.553_275_470_4, alpha: 10.577_612_03, s: 0.606_213_600_8, beta: 11.667_912_28)
     static let paretoNBDLogLikelihood = -9594.973_929_826_9
     static let gammaGamma = GammaGammaModel(p: 6.248_802_832, q: 3.744_588_37, gamma: 15.447_746_67)
     static let gammaGammaLogLikelihood = -4055.923_243_502_9
@@ -67,7 +68,9 @@ struct BGNBDModelTests {
     func unconditionalExpectation() {
         let model = CDNOWReference.bgnbd
         // lifetimes 0.11.3 with the same parameters.
-        let lifetimes = [0.053_184_739_652_016_94, 0.150_631_926_823_413_6, 1.043_737_208_566_504_6, 1.857_971_760_718_902]
+        let lifetimes = [
+            0.053_184_739_652_016_94, 0.150_631_926_823_413_6, 1.043_737_208_566_504_6, 1.857_971_760_718_902,
+        ]
         for (index, weeks) in [1.0, 3, 32, 78].enumerated() {
             #expect(isClose(model.expectedPurchases(in: weeks), lifetimes[index], relative: 1e-9))
         }

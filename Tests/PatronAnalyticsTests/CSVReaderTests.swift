@@ -14,9 +14,11 @@ struct CSVReaderTests {
     func rfc4180() throws {
         let text = "id,name,note\r\n1,\"Smith, J\",\"said \"\"hi\"\"\"\r\n2,plain,\"two\r\nlines\"\r\n3,,\r\n"
         let parsed = try records(text)
-        #expect(parsed.map(\.fields) == [
-            ["id", "name", "note"], ["1", "Smith, J", "said \"hi\""], ["2", "plain", "two\r\nlines"], ["3", "", ""],
-        ])
+        #expect(
+            parsed.map(\.fields) == [
+                ["id", "name", "note"], ["1", "Smith, J", "said \"hi\""], ["2", "plain", "two\r\nlines"],
+                ["3", "", ""],
+            ])
         #expect(parsed.map(\.lineNumber) == [1, 2, 3, 5])
     }
 

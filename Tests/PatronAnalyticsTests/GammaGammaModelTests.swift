@@ -23,9 +23,14 @@ struct GammaGammaModelTests {
     @Test("expected average spend matches lifetimes")
     func expectedSpend() {
         let model = CDNOWReference.gammaGamma
-        #expect(isClose(model.expectedAverageSpend(frequency: 2, monetaryValue: 22.35), 24.658_616_003_150_31, relative: 1e-8))
-        #expect(isClose(model.expectedAverageSpend(frequency: 1, monetaryValue: 11.77), 18.911_479_402_156_065, relative: 1e-8))
-        #expect(isClose(model.expectedAverageSpend(frequency: 0, monetaryValue: 0), 35.171_002_032_452_165, relative: 1e-8))
+        #expect(
+            isClose(
+                model.expectedAverageSpend(frequency: 2, monetaryValue: 22.35), 24.658_616_003_150_31, relative: 1e-8))
+        #expect(
+            isClose(
+                model.expectedAverageSpend(frequency: 1, monetaryValue: 11.77), 18.911_479_402_156_065, relative: 1e-8))
+        #expect(
+            isClose(model.expectedAverageSpend(frequency: 0, monetaryValue: 0), 35.171_002_032_452_165, relative: 1e-8))
     }
 }
 

@@ -26,10 +26,19 @@ struct ParetoNBDModelTests {
     func predictionsMatchLifetimes() {
         let model = CDNOWReference.paretoNBD
         let cases: [(PurchaseHistory, purchases: Double, alive: Double)] = [
-            (PurchaseHistory(frequency: 2, recency: 30.43, age: 38.86), 1.455_112_924_368_045_6, 0.869_118_714_835_633_2),
-            (PurchaseHistory(frequency: 1, recency: 1.71, age: 38.86), 0.170_980_515_534_034_2, 0.167_871_980_797_863_17),
+            (
+                PurchaseHistory(frequency: 2, recency: 30.43, age: 38.86), 1.455_112_924_368_045_6,
+                0.869_118_714_835_633_2
+            ),
+            (
+                PurchaseHistory(frequency: 1, recency: 1.71, age: 38.86), 0.170_980_515_534_034_2,
+                0.167_871_980_797_863_17
+            ),
             (PurchaseHistory(frequency: 0, recency: 0, age: 38.86), 0.107_059_787_167_196_94, 0.295_097_164_228_127_7),
-            (PurchaseHistory(frequency: 5, recency: 36.14, age: 38.14), 3.585_658_018_995_375_5, 0.972_443_275_323_552_2),
+            (
+                PurchaseHistory(frequency: 5, recency: 36.14, age: 38.14), 3.585_658_018_995_375_5,
+                0.972_443_275_323_552_2
+            ),
         ]
         for (history, purchases, alive) in cases {
             #expect(isClose(model.expectedPurchases(in: 39, given: history), purchases, relative: 1e-8))

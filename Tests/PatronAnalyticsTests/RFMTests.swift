@@ -54,7 +54,10 @@ struct RFMTests {
             let values = (0..<500).map { _ in Double(generator.nextInt(upperBound: 12)) }
             let scores = RFMAnalysis.quintileScores(values, higherIsBetter: true)
             #expect(scores.allSatisfy { (1...5).contains($0) })
-            for (i, j) in (0..<200).map({ _ in (generator.nextInt(upperBound: 500), generator.nextInt(upperBound: 500)) }) {
+            let pairs = (0..<200).map { _ in
+                (generator.nextInt(upperBound: 500), generator.nextInt(upperBound: 500))
+            }
+            for (i, j) in pairs {
                 if values[i] == values[j] { #expect(scores[i] == scores[j]) }
                 if values[i] < values[j] { #expect(scores[i] <= scores[j]) }
             }
@@ -104,7 +107,8 @@ struct RFMTests {
         let measures = (0..<1_000_000).map { index in
             RFMMeasures(
                 customerID: String(index), recencyDays: generator.nextInt(upperBound: 730),
-                frequency: 1 + generator.nextInt(upperBound: 30), monetary: Double(generator.nextInt(upperBound: 100_000)))
+                frequency: 1 + generator.nextInt(upperBound: 30),
+                monetary: Double(generator.nextInt(upperBound: 100_000)))
         }
         let results = RFMAnalysis.analyze(measures)
         #expect(results.count == 1_000_000)
@@ -117,13 +121,17 @@ struct LifecycleStageTests {
     @Test("stages follow the default thresholds in order")
     func defaults() {
         #expect(LifecycleStage.classify(daysSinceFirstOrder: 10, daysSinceLastOrder: 10) == .new)
-        #expect(LifecycleStage.classify(daysSinceFirstOrder: 10, daysSinceLastOrder: 10, probabilityAlive: 0.01) == .new)
+        #expect(
+            LifecycleStage.classify(daysSinceFirstOrder: 10, daysSinceLastOrder: 10, probabilityAlive: 0.01) == .new)
         #expect(LifecycleStage.classify(daysSinceFirstOrder: 400, daysSinceLastOrder: 20) == .active)
         #expect(LifecycleStage.classify(daysSinceFirstOrder: 400, daysSinceLastOrder: 100) == .dormant)
         #expect(LifecycleStage.classify(daysSinceFirstOrder: 400, daysSinceLastOrder: 200) == .atRisk)
         #expect(LifecycleStage.classify(daysSinceFirstOrder: 400, daysSinceLastOrder: 380) == .churned)
-        #expect(LifecycleStage.classify(daysSinceFirstOrder: 400, daysSinceLastOrder: 20, probabilityAlive: 0.4) == .atRisk)
-        #expect(LifecycleStage.classify(daysSinceFirstOrder: 400, daysSinceLastOrder: 20, probabilityAlive: 0.1) == .churned)
+        #expect(
+            LifecycleStage.classify(daysSinceFirstOrder: 400, daysSinceLastOrder: 20, probabilityAlive: 0.4) == .atRisk)
+        #expect(
+            LifecycleStage.classify(daysSinceFirstOrder: 400, daysSinceLastOrder: 20, probabilityAlive: 0.1) == .churned
+        )
     }
 
     @Test("thresholds are configurable")
@@ -131,8 +139,10 @@ struct LifecycleStageTests {
         let weekly = LifecycleThresholds(
             newCustomerDays: 7, dormantAfterDays: 14, atRiskAfterDays: 28, churnedAfterDays: 56,
             atRiskBelowProbabilityAlive: 0.6, churnedBelowProbabilityAlive: 0.3)
-        #expect(LifecycleStage.classify(daysSinceFirstOrder: 20, daysSinceLastOrder: 20, thresholds: weekly) == .dormant)
-        #expect(LifecycleStage.classify(daysSinceFirstOrder: 90, daysSinceLastOrder: 60, thresholds: weekly) == .churned)
+        #expect(
+            LifecycleStage.classify(daysSinceFirstOrder: 20, daysSinceLastOrder: 20, thresholds: weekly) == .dormant)
+        #expect(
+            LifecycleStage.classify(daysSinceFirstOrder: 90, daysSinceLastOrder: 60, thresholds: weekly) == .churned)
         #expect(
             LifecycleStage.classify(
                 daysSinceFirstOrder: 90, daysSinceLastOrder: 3, probabilityAlive: 0.5, thresholds: weekly) == .atRisk)

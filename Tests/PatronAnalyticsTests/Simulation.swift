@@ -54,7 +54,9 @@ enum Simulation {
     }
 
     /// One customer's history under the BG/NBD model, observed for `age` units after the first purchase.
-    static func bgnbdHistory(_ model: BGNBDModel, age: Double, using generator: inout SeededGenerator)
+    static func bgnbdHistory(
+        _ model: BGNBDModel, age: Double, using generator: inout SeededGenerator
+    )
         -> PurchaseHistory
     {
         let rate = gamma(shape: model.r, rate: model.alpha, using: &generator)

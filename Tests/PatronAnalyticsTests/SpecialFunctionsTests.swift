@@ -4,9 +4,11 @@ import Testing
 
 @Suite("Special functions")
 struct SpecialFunctionsTests {
-    @Test("log-gamma matches the C library over many magnitudes", arguments: [
-        1e-8, 1e-3, 0.1, 0.2425929, 0.5, 1, 1.5, 2, 2.5, 3.7445, 6.2488, 9.99, 10, 10.01, 37.5, 123.456, 1e4, 1e7,
-    ])
+    @Test(
+        "log-gamma matches the C library over many magnitudes",
+        arguments: [
+            1e-8, 1e-3, 0.1, 0.2425929, 0.5, 1, 1.5, 2, 2.5, 3.7445, 6.2488, 9.99, 10, 10.01, 37.5, 123.456, 1e4, 1e7,
+        ])
     func logGammaMatchesLibrary(x: Double) {
         let expected: Double = lgamma(x)
         #expect(abs(SpecialFunctions.logGamma(x) - expected) <= 1e-13 * max(1, abs(expected)))

@@ -20,7 +20,9 @@ public enum CustomerSummaryFile {
         return try read(from: &reader, header: header)
     }
 
-    private static func read(from reader: inout CSVReader, header record: CSVRecord) throws(InputError)
+    private static func read(
+        from reader: inout CSVReader, header record: CSVRecord
+    ) throws(InputError)
         -> [CustomerSummary]
     {
         let header = CSVHeader(record.fields)
@@ -34,7 +36,8 @@ public enum CustomerSummaryFile {
             let line = record.lineNumber
             let frequencyValue = try record.number(frequencyIndex, column: "frequency")
             guard frequencyValue >= 0, frequencyValue == frequencyValue.rounded(), frequencyValue < 1e9 else {
-                throw .invalidSummary(reason: "frequency \(frequencyValue) is not a non-negative whole number", line: line)
+                throw .invalidSummary(
+                    reason: "frequency \(frequencyValue) is not a non-negative whole number", line: line)
             }
             let frequency = Int(frequencyValue)
             let recency = try record.number(recencyIndex, column: "recency")

@@ -35,7 +35,9 @@ public struct TransactionColumns: Sendable, Hashable, Codable {
 /// Reads transactions from CSV.
 public enum TransactionFile {
     /// Reads every transaction of a CSV file with a header line.
-    public static func read(path: String, columns: TransactionColumns = TransactionColumns()) throws(InputError)
+    public static func read(
+        path: String, columns: TransactionColumns = TransactionColumns()
+    ) throws(InputError)
         -> [Transaction]
     {
         var reader = try CSVReader(path: path)
@@ -44,7 +46,9 @@ public enum TransactionFile {
     }
 
     /// Reads every transaction from CSV text with a header line.
-    public static func read(text: String, columns: TransactionColumns = TransactionColumns()) throws(InputError)
+    public static func read(
+        text: String, columns: TransactionColumns = TransactionColumns()
+    ) throws(InputError)
         -> [Transaction]
     {
         var reader = CSVReader(text: text)

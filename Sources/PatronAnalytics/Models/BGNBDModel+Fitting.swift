@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension BGNBDModel {
@@ -126,21 +126,26 @@ private struct BGNBDObjective {
             }
             logLikelihood += weight * rowValue
             gradientR +=
-                weight * (digammaRX[index] - digammaR + logAlpha - activeShare * logAgeTerm
+                weight
+                * (digammaRX[index] - digammaR + logAlpha - activeShare * logAgeTerm
                     - dropoutShare * logRecencyTerm)
             gradientAlpha +=
-                weight * (r / alpha - (r + x)
+                weight
+                * (r / alpha - (r + x)
                     * (activeShare / (alpha + row.history.age) + dropoutShare / (alpha + row.history.recency)))
             gradientA += weight * (digammaAB - digammaABX[index] + dropoutShare / a)
             gradientB +=
-                weight * (digammaAB + digammaBX[index] - digammaB - digammaABX[index]
+                weight
+                * (digammaAB + digammaBX[index] - digammaB - digammaABX[index]
                     - (x > 0 ? dropoutShare / (b + x - 1) : 0))
         }
         // Chain rule to log-parameters, and the mean so the tolerance does not depend on the number of customers.
         let scale = -1 / customerCount
         return ObjectiveEvaluation(
             value: scale * logLikelihood,
-            gradient: [scale * r * gradientR, scale * alpha * gradientAlpha, scale * a * gradientA, scale * b * gradientB]
+            gradient: [
+                scale * r * gradientR, scale * alpha * gradientAlpha, scale * a * gradientA, scale * b * gradientB,
+            ]
         )
     }
 }

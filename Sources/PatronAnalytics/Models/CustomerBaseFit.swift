@@ -20,7 +20,9 @@ public struct CustomerBaseFit: Sendable, Hashable {
     }
 
     /// Predictions for every customer under both models.
-    public func predictions(for customers: [CustomerSummary], settings: LifetimeValueSettings)
+    public func predictions(
+        for customers: [CustomerSummary], settings: LifetimeValueSettings
+    )
         -> [CustomerPrediction]
     {
         CustomerLifetimeValue.predictions(

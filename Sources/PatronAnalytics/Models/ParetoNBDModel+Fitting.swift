@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension ParetoNBDModel {
@@ -72,15 +72,18 @@ extension ParetoNBDModel {
             let weight = row.count
             logLikelihood += weight * (terms.logGamma + r * logAlpha + s * logBeta + logTotal)
             gradient[0] +=
-                weight * (terms.digamma - digammaR + logAlpha - aliveShare * logAlphaAge
+                weight
+                * (terms.digamma - digammaR + logAlpha - aliveShare * logAlphaAge
                     - deadShare * integral.sumLogAlpha * inverseSum)
             gradient[1] +=
-                weight * (r / alpha - aliveShare * (r + x) / (alpha + age)
+                weight
+                * (r / alpha - aliveShare * (r + x) / (alpha + age)
                     - deadShare * (r + x) * integral.sumInverseAlpha * inverseSum)
             gradient[2] +=
                 weight * (logBeta - aliveShare * logBetaAge + deadShare * (1 / s - integral.sumLogBeta * inverseSum))
             gradient[3] +=
-                weight * (s / beta - aliveShare * s / (beta + age)
+                weight
+                * (s / beta - aliveShare * s / (beta + age)
                     - deadShare * (s + 1) * integral.sumInverseBeta * inverseSum)
         }
         let scale = -1 / Double(aggregate.customerCount)

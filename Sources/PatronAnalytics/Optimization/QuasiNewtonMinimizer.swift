@@ -77,7 +77,8 @@ public struct QuasiNewtonMinimizer: Sendable, Hashable {
                     let scale = curvature / Self.dot(gradientChange, gradientChange)
                     inverseHessian = inverseHessian.map { $0 * scale }
                 }
-                Self.updateInverseHessian(&inverseHessian, step: step, gradientChange: gradientChange, curvature: curvature)
+                Self.updateInverseHessian(
+                    &inverseHessian, step: step, gradientChange: gradientChange, curvature: curvature)
                 isFirstStep = false
             }
             point = accepted.point

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Gauss–Legendre quadrature nodes and weights on [−1, 1].
@@ -29,7 +29,8 @@ public struct GaussLegendreRule: Sendable, Hashable {
                 for degree in 1...points {
                     let older = previous
                     previous = current
-                    current = ((2 * Double(degree) - 1) * root * previous - (Double(degree) - 1) * older) / Double(degree)
+                    current =
+                        ((2 * Double(degree) - 1) * root * previous - (Double(degree) - 1) * older) / Double(degree)
                 }
                 derivative = n * (root * current - previous) / (root * root - 1)
                 let step = current / derivative

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Special functions used by the customer-base models.
@@ -37,14 +37,14 @@ public enum SpecialFunctions {
             inverse
             * (1.0 / 12
                 - inverseSquared
-                    * (1.0 / 360
+                * (1.0 / 360
+                    - inverseSquared
+                    * (1.0 / 1260
                         - inverseSquared
-                            * (1.0 / 1260
-                                - inverseSquared
-                                    * (1.0 / 1680
-                                        - inverseSquared
-                                            * (1.0 / 1188
-                                                - inverseSquared * (691.0 / 360_360 - inverseSquared / 156))))))
+                        * (1.0 / 1680
+                            - inverseSquared
+                            * (1.0 / 1188
+                                - inverseSquared * (691.0 / 360_360 - inverseSquared / 156))))))
         return (shifted - 0.5) * log(shifted) - shifted + halfLogTwoPi + series - log(product)
     }
 
@@ -67,14 +67,14 @@ public enum SpecialFunctions {
             inverseSquared
             * (1.0 / 12
                 - inverseSquared
-                    * (1.0 / 120
+                * (1.0 / 120
+                    - inverseSquared
+                    * (1.0 / 252
                         - inverseSquared
-                            * (1.0 / 252
-                                - inverseSquared
-                                    * (1.0 / 240
-                                        - inverseSquared
-                                            * (1.0 / 132
-                                                - inverseSquared * (691.0 / 32760 - inverseSquared / 12))))))
+                        * (1.0 / 240
+                            - inverseSquared
+                            * (1.0 / 132
+                                - inverseSquared * (691.0 / 32760 - inverseSquared / 12))))))
         return result + log(shifted) - 0.5 * inverse - series
     }
 
