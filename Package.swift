@@ -66,11 +66,8 @@ let package = Package(
                 "PatronServer",
                 "PatronStore",
                 "PatronCore",
+                "PatronAnalytics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            exclude: [
-                "AnalyticsCommand+LifetimeValue.swift", "AnalyticsCommand+RFM.swift", "AnalyticsCommand+Summary.swift",
-                "AnalyticsCommand.swift",
             ],
             swiftSettings: swiftSettings
         ),

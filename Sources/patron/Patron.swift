@@ -5,5 +5,5 @@ struct Patron: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "patron",
         abstract: "Patron, the customer loyalty and relationship engine.",
-        subcommands: [ServeCommand.self, MigrateCommand.self, KeysCommand.self])
+        subcommands: [ServeCommand.self, MigrateCommand.self, KeysCommand.self, AnalyticsCommand.self])
 }
