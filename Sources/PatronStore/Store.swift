@@ -6,11 +6,15 @@ public struct Store: Sendable {
     public let database: any Database
     public let members: MemberRepository
     public let orders: OrderRepository
+    public let programs: ProgramBook
+    let ledger: PointLedger
 
     public init(database: any Database, protector: DataProtector) {
         self.database = database
         self.members = MemberRepository(protector: protector)
         self.orders = OrderRepository()
+        self.programs = ProgramBook()
+        self.ledger = PointLedger(engine: database.engine)
     }
 
     /// Whether the database answers a trivial query.

@@ -15,6 +15,7 @@ extension Store {
     /// (also its profile update); `identify` updates the member's profile.
     public func recordEvents(_ events: [EventSubmission]) async throws -> [EventRecording] {
         let members = self.members
+        let store = self
         return try await database.write { database in
             let now = Clock.nowMilliseconds()
             var recordings: [EventRecording] = []
@@ -42,6 +43,11 @@ extension Store {
                     // Traits naming an email or phone that belongs to someone else are not moved over.
                     try await members.apply(
                         event.profile, to: memberID, mode: .fillBlanksForIdentities, at: now, in: database)
+                }
+                if inserted != nil, event.kind == .track, let memberID, let name = event.event {
+                    try await store.applyLoyalty(
+                        toActivity: name, messageID: messageID, memberID: memberID,
+                        occurredAt: event.timestamp ?? Timestamp(millisecondsSinceEpoch: now), at: now, in: database)
                 }
                 recordings.append(
                     EventRecording(messageID: messageID, isDuplicate: inserted == nil, memberID: memberID))

@@ -7,6 +7,7 @@ public enum Migrations {
         .createOrders,  // orders and their lines; the order id is the replay key
         .createEvents,  // track/identify events, deduplicated by message id
         .createAPIKeys,  // hashed API keys with scopes
+        .createLoyalty,  // points ledger, awards, refunds, tiers, program versions, idempotent requests
     ]
 
     /// Applies every pending migration in one transaction, recording each in `schema_migrations`.

@@ -30,6 +30,8 @@ extension Store {
                 guard let order = try await store.orders.find(orderID: submission.orderID, in: database) else {
                     throw OrderError.memberNotFound(memberID: memberID)
                 }
+                // The award, qualifying spend and tier change commit with the order or not at all.
+                try await store.applyLoyalty(to: order, at: now, in: database)
                 return order
             }
             return OrderRecording(order: order, isReplay: false)

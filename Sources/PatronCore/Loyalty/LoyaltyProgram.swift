@@ -1,0 +1,104 @@
+/// A loyalty program: how points are earned, kept and lost, and how tiers work. Data, versioned on write.
+public struct LoyaltyProgram: Sendable, Hashable, Codable {
+    public var currency: Currency
+    public var utcOffset: UTCOffset
+    public var expiry: ExpiryPolicy
+    /// Days after an order during which it may be returned; rules may keep points pending that long.
+    public var returnWindowDays: Int
+    public var refundPolicy: RefundPolicy
+    /// Points expiring within this many days are shown as `expiring_soon`.
+    public var expiringSoonDays: Int
+    public var rules: [EarningRule]
+    public var tiers: TierProgram
+
+    public init(
+        currency: Currency, utcOffset: UTCOffset, expiry: ExpiryPolicy, returnWindowDays: Int,
+        refundPolicy: RefundPolicy, expiringSoonDays: Int, rules: [EarningRule], tiers: TierProgram
+    ) {
+        self.currency = currency
+        self.utcOffset = utcOffset
+        self.expiry = expiry
+        self.returnWindowDays = returnWindowDays
+        self.refundPolicy = refundPolicy
+        self.expiringSoonDays = expiringSoonDays
+        self.rules = rules
+        self.tiers = tiers
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case currency
+        case utcOffset = "utc_offset"
+        case expiry
+        case returnWindowDays = "return_window_days"
+        case refundPolicy = "refund_policy"
+        case expiringSoonDays = "expiring_soon_days"
+        case rules, tiers
+    }
+
+    /// 1 point per whole CNY after discounts, the four default tiers, points spendable at once and
+    /// expiring 365 days after they were earned.
+    public static let standard = LoyaltyProgram(
+        currency: Currency(code: "CNY")!, utcOffset: .shanghai, expiry: .daysAfterEarning(365), returnWindowDays: 7,
+        refundPolicy: .takeAvailable, expiringSoonDays: 30,
+        rules: [
+            EarningRule(
+                ruleID: "base", name: "1 point per ¥1", kind: .pointsPerCurrencyUnit, priority: 10, points: 1,
+                perMinor: 100, rounding: .down),
+            EarningRule(ruleID: "tier", name: "Tier multiplier", kind: .tierMultiplier, priority: 20),
+        ],
+        tiers: .standard)
+
+    /// Every problem with the program, or nothing when it can be used.
+    public func problems() -> [FieldError] {
+        var problems = expiry.problems(at: "/expiry") + tiers.problems(at: "/tiers")
+        if returnWindowDays < 0 || returnWindowDays > 3650 {
+            problems.append(FieldError(pointer: "/return_window_days", detail: "must be 0 to 3650"))
+        }
+        if expiringSoonDays < 1 || expiringSoonDays > 3650 {
+            problems.append(FieldError(pointer: "/expiring_soon_days", detail: "must be 1 to 3650"))
+        }
+        for (index, rule) in rules.enumerated() {
+            problems += rule.problems(at: "/rules/\(index)")
+            if rules[..<index].contains(where: { $0.ruleID == rule.ruleID }) {
+                problems.append(FieldError(pointer: "/rules/\(index)/rule_id", detail: "is used twice"))
+            }
+        }
+        return problems
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let standard = LoyaltyProgram.standard
+        let code = try container.decodeIfPresent(String.self, forKey: .currency)
+        if let code {
+            guard let currency = Currency(code: code) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .currency, in: container, debugDescription: "must be an ISO 4217 currency code")
+            }
+            self.currency = currency
+        } else {
+            self.currency = standard.currency
+        }
+        utcOffset = try container.decodeIfPresent(UTCOffset.self, forKey: .utcOffset) ?? standard.utcOffset
+        expiry = try container.decodeIfPresent(ExpiryPolicy.self, forKey: .expiry) ?? standard.expiry
+        returnWindowDays =
+            try container.decodeIfPresent(Int.self, forKey: .returnWindowDays) ?? standard.returnWindowDays
+        refundPolicy = try container.decodeIfPresent(RefundPolicy.self, forKey: .refundPolicy) ?? standard.refundPolicy
+        expiringSoonDays =
+            try container.decodeIfPresent(Int.self, forKey: .expiringSoonDays) ?? standard.expiringSoonDays
+        rules = try container.decodeIfPresent([EarningRule].self, forKey: .rules) ?? standard.rules
+        tiers = try container.decodeIfPresent(TierProgram.self, forKey: .tiers) ?? standard.tiers
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(currency.code, forKey: .currency)
+        try container.encode(utcOffset, forKey: .utcOffset)
+        try container.encode(expiry, forKey: .expiry)
+        try container.encode(returnWindowDays, forKey: .returnWindowDays)
+        try container.encode(refundPolicy, forKey: .refundPolicy)
+        try container.encode(expiringSoonDays, forKey: .expiringSoonDays)
+        try container.encode(rules, forKey: .rules)
+        try container.encode(tiers, forKey: .tiers)
+    }
+}

@@ -1,0 +1,100 @@
+import PatronCore
+import SQLKit
+
+/// Reads and writes tier standings, tier history and the qualifying activity tiers are computed from.
+struct TierRepository: Sendable {
+    func standing(memberID: String, in database: any SQLDatabase) async throws -> TierStanding? {
+        guard
+            let row = try await database.raw(
+                """
+                SELECT tier_id, since_day, next_evaluation_day, grace_until_day FROM member_tiers
+                WHERE member_id = \(bind: memberID)
+                """
+            ).first()
+        else { return nil }
+        return TierStanding(
+            tierID: try row.decode(column: "tier_id", as: String.self),
+            since: CalendarDate(daysSinceEpoch: try row.decode(column: "since_day", as: Int.self)),
+            nextEvaluation: CalendarDate(daysSinceEpoch: try row.decode(column: "next_evaluation_day", as: Int.self)),
+            graceUntil: try row.decode(column: "grace_until_day", as: Int?.self).map(CalendarDate.init(daysSinceEpoch:))
+        )
+    }
+
+    /// The member's standing, starting them on the lowest tier when they have none yet.
+    func ensureStanding(
+        memberID: String, on day: CalendarDate, tiers: TierProgram, at now: Int64, in database: any SQLDatabase
+    ) async throws -> TierStanding {
+        if let standing = try await standing(memberID: memberID, in: database) { return standing }
+        let initial = TierRules.initialStanding(on: day, tiers: tiers)
+        try await save(initial, memberID: memberID, at: now, in: database)
+        return initial
+    }
+
+    func save(_ standing: TierStanding, memberID: String, at now: Int64, in database: any SQLDatabase) async throws {
+        try await database.raw(
+            """
+            INSERT INTO member_tiers (member_id, tier_id, since_day, next_evaluation_day, grace_until_day, updated_at)
+            VALUES (\(bind: memberID), \(bind: standing.tierID), \(bind: standing.since.daysSinceEpoch),
+                    \(bind: standing.nextEvaluation.daysSinceEpoch), \(bind: standing.graceUntil?.daysSinceEpoch),
+                    \(bind: now))
+            ON CONFLICT (member_id) DO UPDATE SET tier_id = EXCLUDED.tier_id, since_day = EXCLUDED.since_day,
+                next_evaluation_day = EXCLUDED.next_evaluation_day, grace_until_day = EXCLUDED.grace_until_day,
+                updated_at = EXCLUDED.updated_at
+            """
+        ).run()
+    }
+
+    func record(_ change: TierChange, memberID: String, at now: Int64, in database: any SQLDatabase) async throws {
+        try await database.raw(
+            """
+            INSERT INTO tier_changes (member_id, from_tier, to_tier, reason, changed_at)
+            VALUES (\(bind: memberID), \(bind: change.from), \(bind: change.to), \(bind: change.reason), \(bind: now))
+            """
+        ).run()
+        try await database.raw("UPDATE members SET tier = \(bind: change.to) WHERE id = \(bind: memberID)").run()
+    }
+
+    func addActivity(
+        memberID: String, occurredAt: Int64, spendMinor: Int64, points: Int64, source: String, sourceID: String,
+        in database: any SQLDatabase
+    ) async throws {
+        try await database.raw(
+            """
+            INSERT INTO qualifying_activity (member_id, occurred_at, spend_minor, points, source, source_id)
+            VALUES (\(bind: memberID), \(bind: occurredAt), \(bind: spendMinor), \(bind: points), \(bind: source),
+                    \(bind: sourceID))
+            """
+        ).run()
+    }
+
+    /// The member's qualifying value (spend or points, per the basis) in the window counting on `day`.
+    func qualifyingValue(
+        memberID: String, on day: CalendarDate, program: LoyaltyProgram, in database: any SQLDatabase
+    ) async throws -> Int64 {
+        let start = program.utcOffset.startOf(TierRules.windowStart(on: day, tiers: program.tiers))
+        let end = program.utcOffset.startOf(day.addingDays(1))
+        let column: SQLQueryString = program.tiers.basis == .qualifyingSpend ? "spend_minor" : "points"
+        return try await database.raw(
+            """
+            SELECT CAST(COALESCE(SUM(\(column)), 0) AS BIGINT) AS value FROM qualifying_activity
+            WHERE member_id = \(bind: memberID) AND occurred_at >= \(bind: start.millisecondsSinceEpoch)
+              AND occurred_at < \(bind: end.millisecondsSinceEpoch)
+            """
+        ).first()?.decode(column: "value", as: Int64.self) ?? 0
+    }
+
+    /// Upgrades the member when their qualifying value now reaches a higher tier.
+    @discardableResult
+    func upgradeIfQualified(
+        memberID: String, standing: TierStanding, on day: CalendarDate, program: LoyaltyProgram, at now: Int64,
+        in database: any SQLDatabase
+    ) async throws -> TierChange? {
+        let value = try await qualifyingValue(memberID: memberID, on: day, program: program, in: database)
+        let (next, change) = TierRules.afterActivity(
+            standing, value: value, on: day, tiers: program.tiers, currency: program.currency)
+        guard let change else { return nil }
+        try await save(next, memberID: memberID, at: now, in: database)
+        try await record(change, memberID: memberID, at: now, in: database)
+        return change
+    }
+}
