@@ -55,5 +55,7 @@ func buildRouter(store: Store, metrics: ServerMetrics) -> Router<PatronRequestCo
     MembersController(store: store).addRoutes(to: api)
     OrdersController(store: store, metrics: metrics).addRoutes(to: api)
     EventsController(store: store, metrics: metrics).addRoutes(to: api)
+    PointsController(store: store).addRoutes(to: api)
+    ProgramController(store: store).addRoutes(to: api)
     return router
 }

@@ -38,10 +38,11 @@ struct TestApplication {
     @discardableResult
     func request(
         _ method: HTTPRequest.Method, _ path: String, json: JSONValue? = nil, body raw: String? = nil,
-        key: String? = nil, anonymous: Bool = false
+        key: String? = nil, anonymous: Bool = false, idempotencyKey: String? = nil
     ) async throws -> TestResponse {
         var headers: HTTPFields = [.contentType: "application/json"]
         if !anonymous { headers[.authorization] = "Bearer \(key ?? adminKey)" }
+        if let idempotencyKey { headers[.init("Idempotency-Key")!] = idempotencyKey }
         let text = try raw ?? json.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         return try await client.execute(
             uri: path, method: method, headers: headers, body: text.map { ByteBuffer(string: $0) })
@@ -74,6 +75,7 @@ extension TestResponse {
 extension JSONValue {
     var string: String? { if case .string(let value) = self { value } else { nil } }
     var number: Double? { if case .number(let value) = self { value } else { nil } }
+    var integer: Int? { number.map { Int($0) } }
     var array: [JSONValue] { if case .array(let value) = self { value } else { [] } }
 
     func setting(_ key: String, _ value: JSONValue?) -> JSONValue {

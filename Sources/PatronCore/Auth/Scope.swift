@@ -6,6 +6,10 @@ public enum Scope: String, Sendable, Hashable, Codable, CaseIterable {
     case ordersRead = "orders:read"
     case ordersWrite = "orders:write"
     case eventsWrite = "events:write"
+    /// Spending points as payment at a till or checkout.
+    case pointsWrite = "points:write"
+    /// Program-wide reports such as points liability.
+    case reportsRead = "reports:read"
 
     /// Parses a comma-separated list such as `orders:write,members:read`.
     public static func parseList(_ text: String) -> Result<Set<Scope>, ScopeError> {

@@ -83,6 +83,7 @@ struct MembersController {
         guard try await store.member(id: memberID) != nil else { throw MemberError.notFound(memberID: memberID) }
         let page = try await store.orders(memberID: memberID, after: pagination.cursor, limit: pagination.limit)
         return try JSONBody.response(
-            PageResource(data: page.items.map(OrderResource.init), nextCursor: Pagination.encode(page.nextCursor)))
+            PageResource(
+                data: page.items.map { OrderResource(order: $0) }, nextCursor: Pagination.encode(page.nextCursor)))
     }
 }

@@ -20,7 +20,9 @@ struct OrdersController {
         let recording = try await store.recordOrder(
             submission, fingerprint: Fingerprint.sha256(try JSONBody.canonical(body)))
         metrics.recordOrder(isReplay: recording.isReplay)
-        return try JSONBody.response(OrderResource(order: recording.order), status: recording.isReplay ? .ok : .created)
+        let awards = try await store.awards(source: "order", sourceID: recording.order.orderID)
+        return try JSONBody.response(
+            OrderResource(order: recording.order, awards: awards), status: recording.isReplay ? .ok : .created)
     }
 
     @Sendable func show(_ request: Request, context: PatronRequestContext) async throws -> Response {
@@ -29,6 +31,7 @@ struct OrdersController {
         guard let order = try await store.order(id: orderID) else {
             throw Problem.notFound("no order with id '\(orderID)'")
         }
-        return try JSONBody.response(OrderResource(order: order))
+        let awards = try await store.awards(source: "order", sourceID: orderID)
+        return try JSONBody.response(OrderResource(order: order, awards: awards))
     }
 }

@@ -10,14 +10,15 @@ enum OpenAPIDocument {
         "openapi": "3.1.0",
         "info": [
             "title": "Patron API", "version": "1.0.0",
-            "description": "Customer loyalty and relationship engine: members, orders and events.",
+            "description":
+                "Customer loyalty and relationship engine: members, orders, events, points, tiers and earning rules.",
         ],
         "servers": [["url": "/"]],
         "security": [["bearer": []]],
-        "paths": .object(paths),
+        "paths": .object(paths.merging(loyaltyPaths) { first, _ in first }),
         "components": [
             "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]],
-            "schemas": .object(schemas),
+            "schemas": .object(schemas.merging(loyaltySchemas) { first, _ in first }),
             "responses": [
                 "Problem": [
                     "description":
@@ -135,6 +136,15 @@ enum OpenAPIDocument {
             "store_id": nullable(string), "lines": ["type": "array", "items": ref("OrderLine")],
             "subtotal_minor": integer, "discount_minor": integer, "shipping_minor": integer, "total_minor": integer,
             "created_at": timestamp,
+            "points": object([
+                "earned": integer, "pending": integer,
+                "awards": [
+                    "type": "array",
+                    "items": object([
+                        "rule_id": string, "points": integer, "reason": string, "pending": ["type": "boolean"],
+                    ]),
+                ],
+            ]),
         ]),
         "Event": object(
             [
@@ -147,32 +157,32 @@ enum OpenAPIDocument {
         ]),
     ]
 
-    private static let string: JSONValue = ["type": "string"]
-    private static let integer: JSONValue = ["type": "integer"]
-    private static let timestamp: JSONValue = ["type": "string", "format": "date-time"]
+    static let string: JSONValue = ["type": "string"]
+    static let integer: JSONValue = ["type": "integer"]
+    static let timestamp: JSONValue = ["type": "string", "format": "date-time"]
 
-    private static func ref(_ name: String) -> JSONValue { ["$ref": .string("#/components/schemas/\(name)")] }
-    private static func nullable(_ schema: JSONValue) -> JSONValue { ["oneOf": [schema, ["type": "null"]]] }
+    static func ref(_ name: String) -> JSONValue { ["$ref": .string("#/components/schemas/\(name)")] }
+    static func nullable(_ schema: JSONValue) -> JSONValue { ["oneOf": [schema, ["type": "null"]]] }
 
-    private static func object(_ properties: [String: JSONValue], required: [String] = []) -> JSONValue {
+    static func object(_ properties: [String: JSONValue], required: [String] = []) -> JSONValue {
         var schema: [String: JSONValue] = ["type": "object", "properties": .object(properties)]
         if !required.isEmpty { schema["required"] = .array(required.map { .string($0) }) }
         return .object(schema)
     }
 
-    private static func page(_ name: String) -> JSONValue {
+    static func page(_ name: String) -> JSONValue {
         object(["data": ["type": "array", "items": ref(name)], "next_cursor": nullable(string)])
     }
 
-    private static func path(_ name: String) -> JSONValue {
+    static func path(_ name: String) -> JSONValue {
         ["name": .string(name), "in": "path", "required": true, "schema": string]
     }
 
-    private static func query(_ name: String, _ type: String) -> JSONValue {
+    static func query(_ name: String, _ type: String) -> JSONValue {
         ["name": .string(name), "in": "query", "required": false, "schema": ["type": .string(type)]]
     }
 
-    private static func operation(
+    static func operation(
         _ summary: String, scope: String? = nil, public isPublic: Bool = false, parameters: [JSONValue] = [],
         body: JSONValue? = nil, response: JSONValue, status: String = "200", contentType: String = "application/json"
     ) -> JSONValue {

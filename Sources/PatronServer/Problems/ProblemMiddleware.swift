@@ -36,6 +36,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return Problem(
                 status: .conflict, title: "Conflict",
                 detail: "order '\(orderID)' was already recorded with different content; order ids cannot be reused")
+        case let error as LedgerError:
+            return problem(for: error)
         case let error as HTTPError where error.status == .contentTooLarge:
             return Problem(
                 status: .contentTooLarge, title: "Content Too Large",
@@ -47,6 +49,37 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return Problem(
                 status: .internalServerError, title: "Internal Server Error",
                 detail: "the request could not be completed; nothing was changed unless it was acknowledged")
+        }
+    }
+
+    static func problem(for error: LedgerError) -> Problem {
+        switch error {
+        case .insufficientPoints(let available, let requested):
+            Problem(
+                status: .conflict, title: "Insufficient Points",
+                detail: "the member has \(available) points available, \(requested) were requested")
+        case .refundRefused(let shortfall):
+            Problem(
+                status: .conflict, title: "Refund Refused",
+                detail:
+                    "\(shortfall) of the points this refund takes back were already spent and the refund policy is 'refuse'"
+            )
+        case .orderNotFound(let orderID):
+            .notFound("no order with id '\(orderID)'")
+        case .memberNotFound(let memberID):
+            .notFound("no member with id '\(memberID)'")
+        case .refundExceedsOrder(let sku, let requested, let refundable):
+            .invalid(
+                ValidationFailure(
+                    pointer: "/lines",
+                    detail: "\(requested) of '\(sku)' requested but only \(refundable) are left to refund on this order"
+                ))
+        case .keyReused(let key):
+            Problem(
+                status: .conflict, title: "Conflict",
+                detail: "'\(key)' was already used for a different request; use a new key or id")
+        case .lotNotPending(let lotID):
+            Problem(status: .conflict, title: "Conflict", detail: "lot '\(lotID)' is not pending")
         }
     }
 }

@@ -1,8 +1,11 @@
 import PatronCore
+import PatronStore
 
 /// An order as the API shows it. Rendered only from the stored order, so a replay gets the same body.
 struct OrderResource: Encodable {
     let order: Order
+    /// The points the order earned; left out of lists.
+    var awards: [AwardRecord]? = nil
 
     private enum CodingKeys: String, CodingKey {
         case orderID = "order_id"
@@ -15,6 +18,7 @@ struct OrderResource: Encodable {
         case shippingMinor = "shipping_minor"
         case totalMinor = "total_minor"
         case createdAt = "created_at"
+        case points
     }
 
     private enum LineKeys: String, CodingKey {
@@ -37,6 +41,7 @@ struct OrderResource: Encodable {
         try container.encode(order.shippingMinor, forKey: .shippingMinor)
         try container.encode(order.totalMinor, forKey: .totalMinor)
         try container.encode(order.createdAt, forKey: .createdAt)
+        if let awards { try container.encode(OrderPointsResource(awards: awards), forKey: .points) }
         var lines = container.nestedUnkeyedContainer(forKey: .lines)
         for line in order.lines {
             var item = lines.nestedContainer(keyedBy: LineKeys.self)

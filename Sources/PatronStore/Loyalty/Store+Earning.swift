@@ -84,6 +84,48 @@ extension Store {
         try await ledger.saveBalance(balance, memberID: memberID, at: now, in: database)
     }
 
+    /// What an order would earn, written nowhere. A known member's tier, first order, birthday and caps
+    /// count; anyone else is treated as a new member on the lowest tier.
+    public func simulate(_ submission: OrderSubmission, at now: Int64) async throws -> (award: Award, tier: String) {
+        let store = self
+        return try await database.read { database in
+            let (_, program) = try await store.programs.current(in: database)
+            var memberID: String?
+            switch submission.customer {
+            case .memberID(let id):
+                memberID = try await store.members.find(id: id, in: database)?.id
+            case .profile(let profile):
+                if let externalID = profile.externalID {
+                    memberID = try await store.members.find(externalID: externalID, in: database)?.id
+                } else if let email = profile.email {
+                    memberID = try await store.members.find(.email, value: email.value, in: database)?.id
+                } else if let phone = profile.phone {
+                    memberID = try await store.members.find(.phone, value: phone.e164, in: database)?.id
+                }
+            }
+            var tier = program.tiers.lowest
+            var isFirstOrder = true
+            var isBirthdayMonth = false
+            var usage: [String: RuleUsage] = [:]
+            if let memberID {
+                if let standing = try await TierRepository().standing(memberID: memberID, in: database) {
+                    tier = program.tiers.level(standing.tierID) ?? tier
+                }
+                isFirstOrder =
+                    try await database.raw("SELECT order_id FROM orders WHERE member_id = \(bind: memberID) LIMIT 1")
+                    .first() == nil
+                isBirthdayMonth = try await store.isBirthdayMonth(
+                    memberID, at: submission.occurredAt, program: program, in: database)
+                usage = try await store.usage(of: program, memberID: memberID, at: submission.occurredAt, in: database)
+            }
+            let context = EarningContext(
+                lines: submission.lines, orderDiscountMinor: submission.discountMinor,
+                channel: submission.channel.rawValue, storeID: submission.storeID, occurredAt: submission.occurredAt,
+                isFirstOrder: isFirstOrder, isBirthdayMonth: isBirthdayMonth, tier: tier, usage: usage)
+            return (EarningEngine.evaluate(context, program: program), tier.tierID)
+        }
+    }
+
     /// One lot per pending period, with the rules behind it.
     private func writeAward(
         _ award: Award, memberID: String, source: String, sourceID: String, earnedAt: Timestamp,
@@ -131,7 +173,7 @@ extension Store {
         return count == 1
     }
 
-    private func isBirthdayMonth(
+    func isBirthdayMonth(
         _ memberID: String, at instant: Timestamp, program: LoyaltyProgram, in database: any SQLDatabase
     ) async throws -> Bool {
         guard program.rules.contains(where: { $0.kind == .birthdayMonthMultiplier }),
@@ -141,7 +183,7 @@ extension Store {
     }
 
     /// What the member already received from each capped rule on the day and in the month of `instant`.
-    private func usage(
+    func usage(
         of program: LoyaltyProgram, memberID: String, at instant: Timestamp, in database: any SQLDatabase
     ) async throws -> [String: RuleUsage] {
         let day = program.utcOffset.date(of: instant)

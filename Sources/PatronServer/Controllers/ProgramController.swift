@@ -1,0 +1,127 @@
+import Hummingbird
+import PatronCore
+import PatronStore
+
+/// The loyalty program as data: read and replace it whole, manage its earning rules one by one, and
+/// simulate what an order would earn.
+struct ProgramController {
+    let store: Store
+
+    func addRoutes(to group: RouterGroup<PatronRequestContext>) {
+        group.get("program", use: show)
+        group.put("program", use: replace)
+        group.get("rules", use: rules)
+        group.put("rules/{rule_id}", use: putRule)
+        group.delete("rules/{rule_id}", use: deleteRule)
+        group.post("rules/simulate", use: simulate)
+    }
+
+    @Sendable func show(_ request: Request, context: PatronRequestContext) async throws -> Response {
+        try context.require(.admin)
+        let (version, program) = try await store.program()
+        return try JSONBody.response(ProgramResource(version: version, program: program))
+    }
+
+    /// Replaces the whole program; fields left out take the standard program's values.
+    @Sendable func replace(_ request: Request, context: PatronRequestContext) async throws -> Response {
+        try context.require(.admin)
+        let (body, _) = try await JSONBody.read(request, context: context)
+        let program = try CodableBody.decode(LoyaltyProgram.self, from: body)
+        let version = try await store.saveProgram(program, actor: context.apiKey?.name)
+        return try JSONBody.response(ProgramResource(version: version, program: program))
+    }
+
+    @Sendable func rules(_ request: Request, context: PatronRequestContext) async throws -> Response {
+        try context.require(.admin)
+        let (version, program) = try await store.program()
+        return try JSONBody.response(RulesResource(version: version, data: program.rules))
+    }
+
+    /// Creates or replaces one rule; the rule id in the path wins over one in the body.
+    @Sendable func putRule(_ request: Request, context: PatronRequestContext) async throws -> Response {
+        try context.require(.admin)
+        let ruleID = try context.parameters.require("rule_id")
+        var (body, _) = try await JSONBody.read(request, context: context)
+        guard case .object(var object) = body else {
+            throw ValidationFailure(pointer: "/", detail: "must be a JSON object")
+        }
+        object["rule_id"] = .string(ruleID)
+        body = .object(object)
+        let rule = try CodableBody.decode(EarningRule.self, from: body)
+        let problems = rule.problems(at: "")
+        guard problems.isEmpty else { throw ValidationFailure(problems) }
+        var (_, program) = try await store.program()
+        let existed = program.rules.contains { $0.ruleID == ruleID }
+        program.rules.removeAll { $0.ruleID == ruleID }
+        program.rules.append(rule)
+        let version = try await store.saveProgram(program, actor: context.apiKey?.name)
+        return try JSONBody.response(RuleResource(version: version, rule: rule), status: existed ? .ok : .created)
+    }
+
+    @Sendable func deleteRule(_ request: Request, context: PatronRequestContext) async throws -> Response {
+        try context.require(.admin)
+        let ruleID = try context.parameters.require("rule_id")
+        var (_, program) = try await store.program()
+        guard program.rules.contains(where: { $0.ruleID == ruleID }) else {
+            throw Problem.notFound("no rule with id '\(ruleID)'")
+        }
+        program.rules.removeAll { $0.ruleID == ruleID }
+        try await store.saveProgram(program, actor: context.apiKey?.name)
+        return Response(status: .noContent)
+    }
+
+    /// An order in the shape of `POST /v1/orders` (`order_id` optional): what it would earn. Writes nothing.
+    @Sendable func simulate(_ request: Request, context: PatronRequestContext) async throws -> Response {
+        try context.require(.ordersRead)
+        var (body, _) = try await JSONBody.read(request, context: context)
+        if case .object(var object) = body, object["order_id"] == nil {
+            object["order_id"] = .string("simulation")
+            body = .object(object)
+        }
+        let submission = try OrderSubmission.parse(body)
+        let (award, tier) = try await store.simulate(submission, at: Clock.nowMilliseconds())
+        return try JSONBody.response(SimulationResource(award: award, tier: tier, lines: submission.lines))
+    }
+}
+
+struct ProgramResource: Encodable {
+    let version: Int64
+    let program: LoyaltyProgram
+}
+
+struct RulesResource: Encodable {
+    let version: Int64
+    let data: [EarningRule]
+}
+
+struct RuleResource: Encodable {
+    let version: Int64
+    let rule: EarningRule
+}
+
+struct SimulationResource: Encodable {
+    let award: Award
+    let tier: String
+    let lines: [OrderLine]
+
+    private enum CodingKeys: String, CodingKey {
+        case points, tier, awards, lines
+    }
+
+    private enum LineKeys: String, CodingKey {
+        case sku, points
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(award.points, forKey: .points)
+        try container.encode(tier, forKey: .tier)
+        try container.encode(award.components, forKey: .awards)
+        var items = container.nestedUnkeyedContainer(forKey: .lines)
+        for (index, line) in lines.enumerated() {
+            var item = items.nestedContainer(keyedBy: LineKeys.self)
+            try item.encode(line.sku, forKey: .sku)
+            try item.encode(award.components.reduce(0) { $0 + $1.pointsByLine[index] }, forKey: .points)
+        }
+    }
+}
