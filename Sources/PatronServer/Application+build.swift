@@ -18,17 +18,25 @@ public func buildApplication(configuration: PatronConfiguration) async throws ->
     let store = Store(database: database, protector: DataProtector(dataKey: dataKey))
     let metrics = ServerMetrics()
 
+    var services: [any Service] = [database]
+    if let interval = configuration.jobInterval {
+        services.append(LoyaltyJobService(store: store, interval: interval, logger: logger))
+    }
     var application = Application(
         router: buildRouter(store: store, metrics: metrics),
         configuration: .init(
             address: .hostname(configuration.hostname, port: configuration.port), serverName: "patron"),
-        services: [database],
+        services: services,
         logger: logger)
     application.beforeServerStarts {
         let applied = try await Migrations.migrate(database)
         logger.info(
             "database.ready",
             metadata: ["database.url": "\(configuration.databaseURL)", "migrations.applied": "\(applied)"])
+        if let path = configuration.programFile {
+            let version = try await store.saveProgram(try ProgramFile.read(path), actor: "program file \(path)")
+            logger.info("program.loaded", metadata: ["program.file": "\(path)", "program.version": "\(version)"])
+        }
         if configuration.createsFirstAdminKey, try await store.apiKeys().isEmpty {
             let (_, secret) = try await store.createAPIKey(name: "first admin", scopes: [.admin])
             // Written unbuffered: the key must reach a redirected standard output at once.

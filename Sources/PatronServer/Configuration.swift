@@ -12,10 +12,15 @@ public struct PatronConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// Print a one-time admin key when the database has none (the first `patron serve`).
     public var createsFirstAdminKey: Bool
+    /// A loyalty program (JSON) to put in force at start; stored as a new version when it differs.
+    public var programFile: String?
+    /// How often the ledger and tier jobs run; `nil` runs none (tests run them by hand).
+    public var jobInterval: Duration?
 
     public init(
         hostname: String = "127.0.0.1", port: Int = 8080, databaseURL: DatabaseURL = .embeddedDefault,
-        dataKey: String? = nil, logLevel: Logger.Level = .info, createsFirstAdminKey: Bool = false
+        dataKey: String? = nil, logLevel: Logger.Level = .info, createsFirstAdminKey: Bool = false,
+        programFile: String? = nil, jobInterval: Duration? = nil
     ) {
         self.hostname = hostname
         self.port = port
@@ -23,5 +28,7 @@ public struct PatronConfiguration: Sendable {
         self.dataKey = dataKey
         self.logLevel = logLevel
         self.createsFirstAdminKey = createsFirstAdminKey
+        self.programFile = programFile
+        self.jobInterval = jobInterval
     }
 }

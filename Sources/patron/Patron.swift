@@ -5,5 +5,8 @@ struct Patron: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "patron",
         abstract: "Patron, the customer loyalty and relationship engine.",
-        subcommands: [ServeCommand.self, MigrateCommand.self, KeysCommand.self, AnalyticsCommand.self])
+        subcommands: [
+            ServeCommand.self, MigrateCommand.self, KeysCommand.self, PointsCommand.self, TiersCommand.self,
+            ImportCommand.self, AnalyticsCommand.self,
+        ])
 }

@@ -12,6 +12,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The port to listen on.") var port = 8080
     @Option(help: "trace, debug, info, notice, warning, error or critical (default: $PATRON_LOG_LEVEL, else info).")
     var logLevel: String?
+    @Option(help: "A loyalty program JSON file to put in force at start (default: $PATRON_PROGRAM_FILE).")
+    var program: String?
+    @Option(help: "Seconds between runs of the points expiry, pending release and tier evaluation jobs (0: never).")
+    var jobInterval = 60
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
@@ -19,9 +23,16 @@ struct ServeCommand: AsyncParsableCommand {
         guard let level = Logger.Level(rawValue: levelText) else {
             throw CommandFailure("unknown log level '\(levelText)'")
         }
+        let programFile = program ?? Environment.value("PATRON_PROGRAM_FILE")
+        if let programFile {
+            // Refuse a bad program before touching anything.
+            do { _ = try ProgramFile.read(programFile) } catch { throw CommandFailure("\(error)") }
+        }
         let configuration = PatronConfiguration(
             hostname: hostname, port: port, databaseURL: try database.resolvedURL(), dataKey: database.dataKey,
-            logLevel: level, createsFirstAdminKey: true)
+            logLevel: level, createsFirstAdminKey: true,
+            programFile: programFile,
+            jobInterval: jobInterval > 0 ? .seconds(jobInterval) : nil)
         let application = try await buildApplication(configuration: configuration)
         // SIGTERM and SIGINT stop accepting connections, let in-flight requests finish, then exit.
         try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])

@@ -103,3 +103,30 @@ import Testing
         }
     }
 }
+
+@Suite struct PointImportTests {
+    @Test(arguments: TestDatabase.engines)
+    func importsGrantEachRowOnceAndReportTheRowsThatCannotApply(engine: DatabaseEngine) async throws {
+        try await TestDatabase.withStore(engine) { store in
+            let grants = [
+                PointGrant(
+                    line: 2, externalID: "legacy-1", points: 500, reason: "opening balance", grantID: "g1",
+                    expiresAt: nil),
+                PointGrant(
+                    line: 3, externalID: "legacy-1", points: -100, reason: "correction", grantID: "g2", expiresAt: nil),
+                PointGrant(
+                    line: 4, externalID: "legacy-2", points: -5, reason: "too much", grantID: "g3", expiresAt: nil),
+            ]
+            let first = try await store.importGrants(grants, actor: "import")
+            #expect(first == [.granted, .granted, .refused("only 0 points available")])
+            let again = try await store.importGrants(grants, actor: "import")
+            #expect(again == [.duplicate, .duplicate, .refused("only 0 points available")])
+            let member = try #require(try await store.member(externalID: "legacy-1"))
+            let summary = try #require(
+                try await store.pointsSummary(
+                    memberID: member.id, at: .init(millisecondsSinceEpoch: Clock.nowMilliseconds())))
+            #expect(summary.balance.available == 400)
+            #expect(try await store.member(externalID: "legacy-2") != nil, "unknown members are created")
+        }
+    }
+}

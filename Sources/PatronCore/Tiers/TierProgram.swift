@@ -80,6 +80,18 @@ public struct TierProgram: Sendable, Hashable, Codable {
         case levels
     }
 
+    /// Fields left out take the standard program's values.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let standard = TierProgram.standard
+        basis = try container.decodeIfPresent(Basis.self, forKey: .basis) ?? standard.basis
+        windowMonths = try container.decodeIfPresent(Int.self, forKey: .windowMonths) ?? standard.windowMonths
+        evaluation = try container.decodeIfPresent(Evaluation.self, forKey: .evaluation) ?? standard.evaluation
+        graceDays = try container.decodeIfPresent(Int.self, forKey: .graceDays) ?? standard.graceDays
+        downgradeSteps = try container.decodeIfPresent(Int.self, forKey: .downgradeSteps) ?? standard.downgradeSteps
+        levels = try container.decodeIfPresent([Level].self, forKey: .levels) ?? standard.levels
+    }
+
     public static let standard = TierProgram(
         basis: .qualifyingSpend, windowMonths: 12, evaluation: Evaluation(on: .anniversary), graceDays: 0,
         downgradeSteps: 1,

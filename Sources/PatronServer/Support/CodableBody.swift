@@ -24,7 +24,11 @@ enum CodableBody {
         case .valueNotFound(let type, let context):
             return FieldError(pointer: pointer(context.codingPath), detail: "must be \(describe(type)), not null")
         case .dataCorrupted(let context):
-            return FieldError(pointer: pointer(context.codingPath), detail: context.debugDescription)
+            // Swift's message for an unknown enum value names Swift types; say it in the API's terms.
+            let detail =
+                context.debugDescription.hasPrefix("Cannot initialize")
+                ? "is not one of the allowed values (see /openapi.json)" : context.debugDescription
+            return FieldError(pointer: pointer(context.codingPath), detail: detail)
         @unknown default:
             return FieldError(pointer: "/", detail: "is not valid")
         }
