@@ -35,6 +35,8 @@ extension AnalyticsCommand {
         @Option(help: "Write customer_id,expected_purchases,p_alive,expected_spend,clv to this CSV file.")
         var predictions: String?
 
+        @OptionGroup var timing: TimingOptions
+
         func validate() throws {
             guard (transactions == nil) != (summary == nil) else {
                 throw ValidationError("give exactly one of --transactions or --summary")
@@ -48,10 +50,16 @@ extension AnalyticsCommand {
         }
 
         func run() async throws {
+            var timer = PhaseTimer(isEnabled: timing.timings)
             let customers = try loadCustomers()
+            timer.lap("read")
             AnalyticsCommand.progress(
                 "fitting BG/NBD and Gamma-Gamma to \(customers.count) customers", count: customers.count)
-            let fit = try CustomerBaseFit.fit(customers)
+            let purchases = try BGNBDModel.fit(customers)
+            timer.lap("fit_bgnbd")
+            let spend = try GammaGammaModel.fit(customers)
+            timer.lap("fit_gamma_gamma")
+            let fit = CustomerBaseFit(purchases: purchases, spend: spend)
             try TextOutput.printLine(fit.json)
             if let predictions {
                 AnalyticsCommand.progress("writing predictions to \(predictions)", count: customers.count)
@@ -60,7 +68,9 @@ extension AnalyticsCommand {
                 let rows = fit.predictions(for: customers, settings: settings)
                 try AnalyticsCommand.writeCSV(
                     header: CustomerPrediction.csvHeader, rows: rows.lazy.map(\.csvFields), to: predictions)
+                timer.lap("predictions")
             }
+            timer.report()
         }
 
         private func loadCustomers() throws -> [CustomerSummary] {

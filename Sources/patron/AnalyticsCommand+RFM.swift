@@ -20,13 +20,21 @@ extension AnalyticsCommand {
         @Option(help: "Write the CSV here instead of standard output.")
         var output: String?
 
+        @OptionGroup var timing: TimingOptions
+
         func run() async throws {
+            var timer = PhaseTimer(isEnabled: timing.timings)
             let reference = try AnalyticsCommand.parseDate(referenceDate, option: "--reference-date")
             let records = try TransactionFile.read(path: transactions, columns: columns.columns)
+            timer.lap("read")
             let measures = RFMAnalysis.measures(from: records, referenceDate: reference)
+            timer.lap("measures")
             AnalyticsCommand.progress("scoring \(measures.count) customers", count: measures.count)
             let results = RFMAnalysis.analyze(measures)
+            timer.lap("scoring")
             try AnalyticsCommand.writeCSV(header: RFMResult.csvHeader, rows: results.lazy.map(\.csvFields), to: output)
+            timer.lap("write")
+            timer.report()
         }
     }
 }

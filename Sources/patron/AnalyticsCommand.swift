@@ -52,4 +52,51 @@ extension AnalyticsCommand {
     }
 }
 
+extension AnalyticsCommand {
+    /// The `--timings` flag shared by the subcommands.
+    struct TimingOptions: ParsableArguments {
+        @Flag(help: "Print the wall-clock time of each phase on standard error.")
+        var timings = false
+    }
+
+    /// Measures consecutive phases of a command and reports them on one line of standard error.
+    struct PhaseTimer {
+        private let clock = ContinuousClock()
+        private let isEnabled: Bool
+        private let start: ContinuousClock.Instant
+        private var phaseStart: ContinuousClock.Instant
+        private var phases: [(name: String, duration: Duration)] = []
+
+        init(isEnabled: Bool) {
+            self.isEnabled = isEnabled
+            start = clock.now
+            phaseStart = start
+        }
+
+        /// Ends the current phase under `name` and starts the next one.
+        mutating func lap(_ name: String) {
+            guard isEnabled else { return }
+            let now = clock.now
+            phases.append((name, now - phaseStart))
+            phaseStart = now
+        }
+
+        /// Prints `timings: read 0.123 s, fit 0.456 s, total 0.579 s` when enabled.
+        func report() {
+            guard isEnabled else { return }
+            let total = phases.reduce(Duration.zero) { $0 + $1.duration }
+            let fields = (phases + [("total", total)]).map { "\($0.name) \(Self.seconds($0.duration)) s" }
+            TextOutput.printDiagnostic("timings: " + fields.joined(separator: ", "))
+        }
+
+        private static func seconds(_ duration: Duration) -> String {
+            let milliseconds = Int(
+                (Double(duration.components.seconds) * 1e3
+                    + Double(duration.components.attoseconds) / 1e15).rounded())
+            let fraction = String(milliseconds % 1000)
+            return "\(milliseconds / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+        }
+    }
+}
+
 extension TimeUnit: ExpressibleByArgument {}

@@ -39,29 +39,3 @@ extension StringProtocol {
         return self[start..<end]
     }
 }
-
-extension CSVRecord {
-    /// The field at `index`, or a ``InputError/missingField(column:line:)`` error naming `column`.
-    func field(_ index: Int, column: String) throws(InputError) -> String {
-        guard index < fields.count else { throw .missingField(column: column, line: lineNumber) }
-        return fields[index]
-    }
-
-    /// The field at `index` parsed as a finite number.
-    func number(_ index: Int, column: String) throws(InputError) -> Double {
-        let text = try field(index, column: column)
-        guard let value = Double(text.trimmingCharacters()), value.isFinite else {
-            throw .invalidNumber(value: text, column: column, line: lineNumber)
-        }
-        return value
-    }
-
-    /// The field at `index` parsed as a date.
-    func date(_ index: Int, column: String) throws(InputError) -> CalendarDate {
-        let text = try field(index, column: column)
-        guard let date = CalendarDate(parsing: text) else {
-            throw .invalidDate(value: text, column: column, line: lineNumber)
-        }
-        return date
-    }
-}

@@ -34,13 +34,21 @@ public struct CSVReader: ~Copyable {
 
     private let descriptor: Int32
     private let path: String
-    private var buffer: [UInt8]
+    private(set) var buffer: [UInt8]
     private var position = 0
     private var available = 0
     private var reachedEnd = false
     private var line = 1
-    private var field: [UInt8] = []
     private var checkedByteOrderMark = false
+    /// The unquoted bytes of the current record's fields, back to back, when it could not be read in place.
+    private(set) var recordBytes: [UInt8] = []
+    /// Whether the current record's fields are read in place from ``buffer`` rather than from ``recordBytes``.
+    private(set) var recordIsInBuffer = false
+    /// Where each field of the current record starts and ends, in ``buffer`` or ``recordBytes``.
+    private(set) var fieldStarts: [Int] = []
+    private(set) var fieldEnds: [Int] = []
+    /// The 1-based line on which the current record starts.
+    private(set) var recordLine = 0
 
     /// Opens a file for reading.
     public init(path: String) throws(InputError) {
@@ -68,29 +76,111 @@ public struct CSVReader: ~Copyable {
 
     /// Returns the next record, or nil at the end of the input.
     public mutating func nextRecord() throws(InputError) -> CSVRecord? {
-        var fields: [String] = []
-        field.removeAll(keepingCapacity: true)
-        var recordLine = line
-        var inQuotes = false
-        var afterClosingQuote = false
-        var fieldWasQuoted = false
+        guard try advance() else { return nil }
+        return CSVRecord(fields: fieldEnds.indices.map { fieldText($0) }, lineNumber: recordLine)
+    }
+
+    /// Moves to the next record, whose fields are then read with ``fieldText(_:)`` and the other field accessors
+    /// without making a string per field; returns false at the end of the input.
+    mutating func advance() throws(InputError) -> Bool {
         if !checkedByteOrderMark {
             checkedByteOrderMark = true
             try skipByteOrderMark()
         }
+        fieldStarts.removeAll(keepingCapacity: true)
+        fieldEnds.removeAll(keepingCapacity: true)
+        if advanceInPlace() { return true }
+        fieldStarts.removeAll(keepingCapacity: true)
+        fieldEnds.removeAll(keepingCapacity: true)
+        return try advanceCopying()
+    }
+
+    /// Reads the next record where it lies when that is simple: wholly in the buffer, without quotes, not blank,
+    /// and ended by a line break. Returns false, having consumed nothing, otherwise.
+    private mutating func advanceInPlace() -> Bool {
+        let start = position
+        let end = available
+        guard start < end else { return false }
+        let next: Int? = buffer.withUnsafeBufferPointer { bytes in
+            if bytes[start] == Self.lineFeed || bytes[start] == Self.carriageReturn { return nil }
+            var fieldStart = start
+            var index = start
+            while index < end {
+                let byte = bytes[index]
+                if byte > Self.comma {
+                    index += 1
+                    continue
+                }
+                switch byte {
+                case Self.comma:
+                    fieldStarts.append(fieldStart)
+                    fieldEnds.append(index)
+                    fieldStart = index + 1
+                case Self.lineFeed:
+                    fieldStarts.append(fieldStart)
+                    fieldEnds.append(index)
+                    return index + 1
+                case Self.carriageReturn:
+                    guard index + 1 < end else { return nil }
+                    fieldStarts.append(fieldStart)
+                    fieldEnds.append(index)
+                    return bytes[index + 1] == Self.lineFeed ? index + 2 : index + 1
+                case Self.quote:
+                    return nil
+                default:
+                    break
+                }
+                index += 1
+            }
+            return nil
+        }
+        guard let next else { return false }
+        recordIsInBuffer = true
+        recordLine = line
+        line += 1
+        position = next
+        return true
+    }
+
+    /// Reads the next record byte by byte, copying its unquoted fields to ``recordBytes``.
+    private mutating func advanceCopying() throws(InputError) -> Bool {
+        recordIsInBuffer = false
+        recordBytes.removeAll(keepingCapacity: true)
+        recordLine = line
+        var fieldStart = 0
+        var inQuotes = false
+        var afterClosingQuote = false
+        var fieldWasQuoted = false
 
         while true {
-            guard let byte = try nextByte() else {
-                if inQuotes { throw .unterminatedQuote(line: recordLine) }
-                if fields.isEmpty, field.isEmpty, !fieldWasQuoted { return nil }
-                fields.append(String(decoding: field, as: UTF8.self))
-                return CSVRecord(fields: fields, lineNumber: recordLine)
+            if position == available {
+                guard try refill() else {
+                    if inQuotes { throw .unterminatedQuote(line: recordLine) }
+                    if fieldEnds.isEmpty, recordBytes.count == fieldStart, !fieldWasQuoted { return false }
+                    fieldStarts.append(fieldStart)
+                    fieldEnds.append(recordBytes.count)
+                    return true
+                }
             }
+            if !afterClosingQuote {
+                // Copy a run of bytes that need no decision in one go.
+                let runEnd = ordinaryRunEnd(inQuotes: inQuotes)
+                if runEnd > position {
+                    let runStart = position
+                    buffer.withUnsafeBufferPointer {
+                        recordBytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[runStart..<runEnd]))
+                    }
+                    position = runEnd
+                    continue
+                }
+            }
+            let byte = buffer[position]
+            position += 1
             if inQuotes {
                 if byte == Self.quote {
                     if try peekByte() == Self.quote {
                         position += 1
-                        field.append(Self.quote)
+                        recordBytes.append(Self.quote)
                     } else {
                         inQuotes = false
                         afterClosingQuote = true
@@ -101,32 +191,62 @@ public struct CSVReader: ~Copyable {
                     } else if byte == Self.carriageReturn, try peekByte() != Self.lineFeed {
                         line += 1
                     }
-                    field.append(byte)
+                    recordBytes.append(byte)
                 }
                 continue
             }
             switch byte {
             case Self.comma:
-                fields.append(String(decoding: field, as: UTF8.self))
-                field.removeAll(keepingCapacity: true)
+                fieldStarts.append(fieldStart)
+                fieldEnds.append(recordBytes.count)
+                fieldStart = recordBytes.count
                 afterClosingQuote = false
                 fieldWasQuoted = false
             case Self.lineFeed, Self.carriageReturn:
                 if byte == Self.carriageReturn, try peekByte() == Self.lineFeed { position += 1 }
                 line += 1
-                if fields.isEmpty, field.isEmpty, !fieldWasQuoted {
+                if fieldEnds.isEmpty, recordBytes.count == fieldStart, !fieldWasQuoted {
                     recordLine = line
                     continue
                 }
-                fields.append(String(decoding: field, as: UTF8.self))
-                return CSVRecord(fields: fields, lineNumber: recordLine)
-            case Self.quote where field.isEmpty && !fieldWasQuoted:
+                fieldStarts.append(fieldStart)
+                fieldEnds.append(recordBytes.count)
+                return true
+            case Self.quote where recordBytes.count == fieldStart && !fieldWasQuoted:
                 inQuotes = true
                 fieldWasQuoted = true
             default:
                 if afterClosingQuote { throw .unexpectedCharacterAfterQuote(line: line) }
-                field.append(byte)
+                recordBytes.append(byte)
             }
+        }
+    }
+
+    /// The end of the run of buffered bytes from ``position`` that are copied as they are: anything but a comma,
+    /// quote or line end outside quotes, and anything but a quote or line end inside them.
+    private func ordinaryRunEnd(inQuotes: Bool) -> Int {
+        let start = position
+        let end = available
+        return buffer.withUnsafeBufferPointer { bytes in
+            var index = start
+            if inQuotes {
+                while index < end {
+                    let byte = bytes[index]
+                    if byte == Self.quote || byte == Self.lineFeed || byte == Self.carriageReturn { break }
+                    index += 1
+                }
+            } else {
+                while index < end {
+                    let byte = bytes[index]
+                    if byte == Self.comma || byte == Self.quote || byte == Self.lineFeed
+                        || byte == Self.carriageReturn
+                    {
+                        break
+                    }
+                    index += 1
+                }
+            }
+            return index
         }
     }
 
@@ -135,16 +255,6 @@ public struct CSVReader: ~Copyable {
         if available - position >= 3, buffer[position + 1] == 0xBB, buffer[position + 2] == 0xBF {
             position += 3
         }
-    }
-
-    @inline(__always)
-    private mutating func nextByte() throws(InputError) -> UInt8? {
-        if position == available {
-            guard try refill() else { return nil }
-        }
-        let byte = buffer[position]
-        position += 1
-        return byte
     }
 
     @inline(__always)

@@ -80,7 +80,18 @@ extension CalendarDate {
     ///
     /// Leading and trailing spaces are ignored. Returns nil for anything else or for a day that does not exist.
     public init?(parsing text: some StringProtocol) {
-        let bytes = Array(text.utf8).trimmingSpaces()
+        let bytes = Array(text.utf8)
+        var start = 0
+        var end = bytes.count
+        while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+        while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+        guard let date = bytes.withUnsafeBufferPointer({ CalendarDate(trimmedUTF8: .init(rebasing: $0[start..<end])) })
+        else { return nil }
+        self = date
+    }
+
+    /// Parses the UTF-8 bytes of a date without surrounding spaces; see ``init(parsing:)``.
+    init?(trimmedUTF8 bytes: UnsafeBufferPointer<UInt8>) {
         func number(_ range: Range<Int>) -> Int? {
             var value = 0
             for index in range {
@@ -97,23 +108,12 @@ extension CalendarDate {
             (year, month, day) = (number(0..<4), number(4..<6), number(6..<8))
         } else if bytes.count >= 10, bytes[4] == 0x2D, bytes[7] == 0x2D {
             // A timestamp continues with 'T', 't' or a space after the date.
-            if bytes.count > 10, ![0x54, 0x74, 0x20].contains(bytes[10]) { return nil }
+            if bytes.count > 10, bytes[10] != 0x54, bytes[10] != 0x74, bytes[10] != 0x20 { return nil }
             (year, month, day) = (number(0..<4), number(5..<7), number(8..<10))
         } else {
             return nil
         }
         guard let year, let month, let day else { return nil }
         self.init(year: year, month: month, day: day)
-    }
-}
-
-extension Array where Element == UInt8 {
-    /// The bytes without leading and trailing ASCII spaces and tabs.
-    func trimmingSpaces() -> [UInt8] {
-        var start = startIndex
-        var end = endIndex
-        while start < end, self[start] == 0x20 || self[start] == 0x09 { start += 1 }
-        while end > start, self[end - 1] == 0x20 || self[end - 1] == 0x09 { end -= 1 }
-        return Array(self[start..<end])
     }
 }

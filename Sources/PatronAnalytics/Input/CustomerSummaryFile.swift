@@ -32,17 +32,17 @@ public enum CustomerSummaryFile {
         let ageIndex = try header.index(of: "T")
         let monetaryIndex = try header.index(of: "monetary_value", "zbar")
         var summaries: [CustomerSummary] = []
-        while let record = try reader.nextRecord() {
-            let line = record.lineNumber
-            let frequencyValue = try record.number(frequencyIndex, column: "frequency")
+        while try reader.advance() {
+            let line = reader.recordLine
+            let frequencyValue = try reader.number(frequencyIndex, column: "frequency")
             guard frequencyValue >= 0, frequencyValue == frequencyValue.rounded(), frequencyValue < 1e9 else {
                 throw .invalidSummary(
                     reason: "frequency \(frequencyValue) is not a non-negative whole number", line: line)
             }
             let frequency = Int(frequencyValue)
-            let recency = try record.number(recencyIndex, column: "recency")
-            let age = try record.number(ageIndex, column: "T")
-            let monetaryValue = try record.number(monetaryIndex, column: "monetary_value")
+            let recency = try reader.number(recencyIndex, column: "recency")
+            let age = try reader.number(ageIndex, column: "T")
+            let monetaryValue = try reader.number(monetaryIndex, column: "monetary_value")
             guard recency >= 0, age >= recency else {
                 throw .invalidSummary(reason: "recency \(recency) must lie between 0 and T (\(age))", line: line)
             }
@@ -52,11 +52,11 @@ public enum CustomerSummaryFile {
             guard monetaryValue >= 0 else {
                 throw .invalidSummary(reason: "monetary_value \(monetaryValue) is negative", line: line)
             }
-            let customer = try record.field(customerIndex, column: "customer_id")
+            let customer = try reader.trimmedText(customerIndex, column: "customer_id")
             summaries.append(
                 CustomerSummary(
-                    customerID: String(customer.trimmingCharacters()), frequency: frequency, recency: recency,
-                    age: age, monetaryValue: monetaryValue))
+                    customerID: customer, frequency: frequency, recency: recency, age: age,
+                    monetaryValue: monetaryValue))
         }
         return summaries
     }

@@ -64,13 +64,12 @@ public enum TransactionFile {
         let dateIndex = try header.index(of: columns.date)
         let amountIndex = try header.index(of: columns.amount)
         var transactions: [Transaction] = []
-        while let record = try reader.nextRecord() {
-            let customer = try record.field(customerIndex, column: columns.customer)
+        while try reader.advance() {
             transactions.append(
                 Transaction(
-                    customerID: String(customer.trimmingCharacters()),
-                    date: try record.date(dateIndex, column: columns.date),
-                    amount: try record.number(amountIndex, column: columns.amount)))
+                    customerID: try reader.trimmedText(customerIndex, column: columns.customer),
+                    date: try reader.date(dateIndex, column: columns.date),
+                    amount: try reader.number(amountIndex, column: columns.amount)))
         }
         return transactions
     }

@@ -22,7 +22,28 @@ extension BGNBDModel {
                 customerID: "?", frequency: history.frequency, recency: history.recency, age: history.age)
         }
         guard !histories.isEmpty else { throw .noCustomers(model: name) }
-        let objective = BGNBDObjective(HistoryAggregate(histories))
+        return try fit(HistoryAggregate(histories), start: start, minimizer: minimizer)
+    }
+
+    /// Fits the model to customer summaries, reporting inconsistent rows by customer.
+    public static func fit(
+        _ customers: [CustomerSummary], minimizer: QuasiNewtonMinimizer = QuasiNewtonMinimizer()
+    ) throws(ModelFitError) -> ModelFit<BGNBDModel> {
+        for customer in customers where !customer.history.isValid {
+            throw .invalidHistory(
+                customerID: customer.customerID, frequency: customer.history.frequency,
+                recency: customer.history.recency, age: customer.history.age)
+        }
+        guard !customers.isEmpty else { throw .noCustomers(model: name) }
+        return try fit(
+            HistoryAggregate(customers.lazy.map(\.history)), start: BGNBDModel(r: 1, alpha: 1, a: 1, b: 1),
+            minimizer: minimizer)
+    }
+
+    private static func fit(
+        _ aggregate: HistoryAggregate, start: BGNBDModel, minimizer: QuasiNewtonMinimizer
+    ) throws(ModelFitError) -> ModelFit<BGNBDModel> {
+        let objective = BGNBDObjective(aggregate)
         let startPoint = [log(start.r), log(start.alpha), log(start.a), log(start.b)]
         let result: MinimizationResult
         do {
@@ -37,31 +58,35 @@ extension BGNBDModel {
             customerCount: Int(objective.customerCount), distinctRows: objective.aggregate.rows.count,
             iterations: result.iterations)
     }
-
-    /// Fits the model to customer summaries, reporting inconsistent rows by customer.
-    public static func fit(
-        _ customers: [CustomerSummary], minimizer: QuasiNewtonMinimizer = QuasiNewtonMinimizer()
-    ) throws(ModelFitError) -> ModelFit<BGNBDModel> {
-        for customer in customers where !customer.history.isValid {
-            throw .invalidHistory(
-                customerID: customer.customerID, frequency: customer.history.frequency,
-                recency: customer.history.recency, age: customer.history.age)
-        }
-        return try fit(customers.map(\.history), minimizer: minimizer)
-    }
 }
 
 /// The mean negative log-likelihood of the BG/NBD model and its gradient with respect to the log-parameters.
+///
+/// Per customer, with d = log a − log(b + x − 1) + (r + x)·(log(α + T) − log(α + tₓ)) the log-odds of having
+/// dropped out after the last purchase, the likelihood is
+/// ℓ = log Γ(r + x) − log Γ(r) + r log α + log B(a, b + x) − log B(a, b) − (r + x) log(α + T) + log(1 + eᵈ)
+/// for x > 0 (without the last term for x = 0). Everything but the last two terms depends on the frequency alone,
+/// and log(α + T), log(α + tₓ) on one time alone, so each evaluation computes those once per distinct value and
+/// spends one exponential and one logarithm per distinct history with x > 0.
 private struct BGNBDObjective {
     let aggregate: HistoryAggregate
     let customerCount: Double
-    /// Per row: log(α + T) and log(α + tₓ) depend on α, so only the raw times are kept.
     let frequencies: [Double]
+    /// Customers per distinct frequency.
+    let frequencyWeights: [Double]
+    let weights: [Double]
+    let recencyIndex: [Int32]
+    let ageIndex: [Int32]
 
     init(_ aggregate: HistoryAggregate) {
         self.aggregate = aggregate
         self.customerCount = Double(aggregate.customerCount)
         self.frequencies = aggregate.frequencies.map(Double.init)
+        self.weights = aggregate.rows.map(\.count)
+        self.frequencyWeights = aggregate.frequencyRows.map { rows in rows.reduce(0.0) { $0 + aggregate.rows[$1].count }
+        }
+        self.recencyIndex = aggregate.recencyIndex
+        self.ageIndex = aggregate.ageIndex
     }
 
     func evaluate(logParameters: [Double]) -> ObjectiveEvaluation {
@@ -71,26 +96,13 @@ private struct BGNBDObjective {
         let b = exp(logParameters[3])
         let logAlpha = log(alpha)
         let logA = log(a)
-
-        // Terms that depend on the frequency only.
-        let count = frequencies.count
-        var frequencyTerm = [Double](repeating: 0, count: count)
-        var digammaRX = [Double](repeating: 0, count: count)
-        var digammaBX = [Double](repeating: 0, count: count)
-        var digammaABX = [Double](repeating: 0, count: count)
-        var logBXMinusOne = [Double](repeating: 0, count: count)
+        let logAgeTerms = aggregate.ages.map { log(alpha + $0) }
+        let inverseAgeTerms = aggregate.ages.map { 1 / (alpha + $0) }
+        let logRecencyTerms = aggregate.recencies.map { log(alpha + $0) }
+        let inverseRecencyTerms = aggregate.recencies.map { 1 / (alpha + $0) }
         let logGammaR = SpecialFunctions.logGamma(r)
         let logGammaB = SpecialFunctions.logGamma(b)
         let logGammaAB = SpecialFunctions.logGamma(a + b)
-        for (index, x) in frequencies.enumerated() {
-            frequencyTerm[index] =
-                SpecialFunctions.logGamma(r + x) - logGammaR + SpecialFunctions.logGamma(b + x)
-                - SpecialFunctions.logGamma(a + b + x) + logGammaAB - logGammaB
-            digammaRX[index] = SpecialFunctions.digamma(r + x)
-            digammaBX[index] = SpecialFunctions.digamma(b + x)
-            digammaABX[index] = SpecialFunctions.digamma(a + b + x)
-            logBXMinusOne[index] = x > 0 ? log(b + x - 1) : 0
-        }
         let digammaR = SpecialFunctions.digamma(r)
         let digammaB = SpecialFunctions.digamma(b)
         let digammaAB = SpecialFunctions.digamma(a + b)
@@ -100,44 +112,26 @@ private struct BGNBDObjective {
         var gradientAlpha = 0.0
         var gradientA = 0.0
         var gradientB = 0.0
-        for (rowIndex, row) in aggregate.rows.enumerated() {
-            let index = aggregate.frequencyIndex[rowIndex]
-            let x = frequencies[index]
-            let weight = row.count
-            let logAgeTerm = log(alpha + row.history.age)
-            let stillActive = -(r + x) * logAgeTerm
-            var rowValue = frequencyTerm[index] + r * logAlpha
-            // Weights of the "still active" and "dropped out after the last purchase" branches.
-            var activeShare = 1.0
-            var dropoutShare = 0.0
-            var logRecencyTerm = 0.0
+        for (index, x) in frequencies.enumerated() {
+            let rows = aggregate.frequencyRows[index]
+            let sums = rowSums(
+                rows: rows, dropoutBase: x > 0 ? logA - log(b + x - 1) : -.infinity, shape: r + x,
+                logAgeTerms: logAgeTerms, inverseAgeTerms: inverseAgeTerms, logRecencyTerms: logRecencyTerms,
+                inverseRecencyTerms: inverseRecencyTerms)
+            let weight = frequencyWeights[index]
+            let digammaABX = SpecialFunctions.digamma(a + b + x)
+            let frequencyTerm =
+                SpecialFunctions.logGamma(r + x) - logGammaR + SpecialFunctions.logGamma(b + x)
+                - SpecialFunctions.logGamma(a + b + x) + logGammaAB - logGammaB + r * logAlpha
+            logLikelihood += weight * frequencyTerm - (r + x) * sums.logAge + sums.softplus
+            gradientR += weight * (SpecialFunctions.digamma(r + x) - digammaR + logAlpha) - sums.logAge + sums.logOdds
+            gradientAlpha += weight * r / alpha - (r + x) * (sums.inverseAge + sums.inverseOdds)
+            gradientA += weight * (digammaAB - digammaABX)
+            gradientB += weight * (digammaAB + SpecialFunctions.digamma(b + x) - digammaB - digammaABX)
             if x > 0 {
-                logRecencyTerm = log(alpha + row.history.recency)
-                let droppedOut = logA - logBXMinusOne[index] - (r + x) * logRecencyTerm
-                let largest = max(stillActive, droppedOut)
-                let activePart = exp(stillActive - largest)
-                let dropoutPart = exp(droppedOut - largest)
-                let total = activePart + dropoutPart
-                rowValue += largest + log(total)
-                activeShare = activePart / total
-                dropoutShare = dropoutPart / total
-            } else {
-                rowValue += stillActive
+                gradientA += sums.dropout / a
+                gradientB -= sums.dropout / (b + x - 1)
             }
-            logLikelihood += weight * rowValue
-            gradientR +=
-                weight
-                * (digammaRX[index] - digammaR + logAlpha - activeShare * logAgeTerm
-                    - dropoutShare * logRecencyTerm)
-            gradientAlpha +=
-                weight
-                * (r / alpha - (r + x)
-                    * (activeShare / (alpha + row.history.age) + dropoutShare / (alpha + row.history.recency)))
-            gradientA += weight * (digammaAB - digammaABX[index] + dropoutShare / a)
-            gradientB +=
-                weight
-                * (digammaAB + digammaBX[index] - digammaB - digammaABX[index]
-                    - (x > 0 ? dropoutShare / (b + x - 1) : 0))
         }
         // Chain rule to log-parameters, and the mean so the tolerance does not depend on the number of customers.
         let scale = -1 / customerCount
@@ -147,5 +141,56 @@ private struct BGNBDObjective {
                 scale * r * gradientR, scale * alpha * gradientAlpha, scale * a * gradientA, scale * b * gradientB,
             ]
         )
+    }
+
+    /// Weighted sums over the rows of one frequency, with s = P(dropped out | history) = 1/(1 + e⁻ᵈ).
+    struct RowSums {
+        /// Σ w·log(1 + eᵈ).
+        var softplus = 0.0
+        /// Σ w·log(α + T).
+        var logAge = 0.0
+        /// Σ w·s·(log(α + T) − log(α + tₓ)).
+        var logOdds = 0.0
+        /// Σ w/(α + T).
+        var inverseAge = 0.0
+        /// Σ w·s·(1/(α + tₓ) − 1/(α + T)).
+        var inverseOdds = 0.0
+        /// Σ w·s.
+        var dropout = 0.0
+    }
+
+    /// The sums for `rows`; `dropoutBase` is log a − log(b + x − 1), or −∞ when x = 0.
+    private func rowSums(
+        rows: Range<Int>, dropoutBase: Double, shape: Double, logAgeTerms: [Double], inverseAgeTerms: [Double],
+        logRecencyTerms: [Double], inverseRecencyTerms: [Double]
+    ) -> RowSums {
+        var sums = RowSums()
+        if dropoutBase == -.infinity {
+            for row in rows {
+                let age = Int(ageIndex[row])
+                sums.logAge += weights[row] * logAgeTerms[age]
+                sums.inverseAge += weights[row] * inverseAgeTerms[age]
+            }
+            return sums
+        }
+        for row in rows {
+            let weight = weights[row]
+            let age = Int(ageIndex[row])
+            let recency = Int(recencyIndex[row])
+            let logAge = logAgeTerms[age]
+            let logGap = logAge - logRecencyTerms[recency]
+            let logOdds = dropoutBase + shape * logGap
+            // log(1 + eᵈ) and 1/(1 + e⁻ᵈ) from one exponential of −|d|, which cannot overflow.
+            let small = exp(-abs(logOdds))
+            let softplus = max(logOdds, 0) + log1p(small)
+            let dropout = logOdds > 0 ? 1 / (1 + small) : small / (1 + small)
+            sums.softplus += weight * softplus
+            sums.logAge += weight * logAge
+            sums.logOdds += weight * dropout * logGap
+            sums.inverseAge += weight * inverseAgeTerms[age]
+            sums.inverseOdds += weight * dropout * (inverseRecencyTerms[recency] - inverseAgeTerms[age])
+            sums.dropout += weight * dropout
+        }
+        return sums
     }
 }

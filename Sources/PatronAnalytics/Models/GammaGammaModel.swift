@@ -58,23 +58,20 @@ extension GammaGammaModel {
         start: GammaGammaModel? = nil,
         minimizer: QuasiNewtonMinimizer = QuasiNewtonMinimizer()
     ) throws(ModelFitError) -> ModelFit<GammaGammaModel> {
-        var counts: [SpendKey: Int] = [:]
-        var customerCount = 0
+        var counter = KeyCounter()
         for customer in customers where customer.history.frequency > 0 {
             let value = customer.monetaryValue
             guard value.isFinite else {
                 throw .invalidMonetaryValue(customerID: customer.customerID, value: value)
             }
             guard value > 0 else { continue }
-            counts[SpendKey(frequency: customer.history.frequency, monetaryValue: value), default: 0] += 1
-            customerCount += 1
+            counter.add(customer.history.frequency, value, 0)
         }
-        guard customerCount > 0 else { throw .noCustomers(model: name) }
+        let objective = GammaGammaObjective(counter)
+        guard objective.customerCount > 0 else { throw .noCustomers(model: name) }
         // By default start γ at the mean spend so the first steps are sensible whatever the currency unit.
-        let meanSpend = counts.reduce(0.0) { $0 + $1.key.monetaryValue * Double($1.value) } / Double(customerCount)
-        let start = start ?? GammaGammaModel(p: 1, q: 1, gamma: meanSpend)
+        let start = start ?? GammaGammaModel(p: 1, q: 1, gamma: objective.meanSpend)
         let startPoint = [log(start.p), log(start.q), log(start.gamma)]
-        let objective = GammaGammaObjective(counts: counts, customerCount: customerCount)
         let result: MinimizationResult
         do {
             result = try minimizer.minimize(from: startPoint) { objective.evaluate(logParameters: $0) }
@@ -84,41 +81,70 @@ extension GammaGammaModel {
         let parameters = result.point.map { exp($0) }
         return ModelFit(
             model: GammaGammaModel(p: parameters[0], q: parameters[1], gamma: parameters[2]),
-            logLikelihood: -result.evaluation.value * Double(customerCount), customerCount: customerCount,
-            distinctRows: counts.count, iterations: result.iterations)
+            logLikelihood: -result.evaluation.value * objective.customerCount,
+            customerCount: Int(objective.customerCount), distinctRows: objective.weights.count,
+            iterations: result.iterations)
     }
 }
 
-private struct SpendKey: Hashable {
-    var frequency: Int
-    var monetaryValue: Double
-}
-
 /// The mean negative log-likelihood of the Gamma-Gamma model and its gradient with respect to the log-parameters.
+///
+/// A repeat buyer's log-likelihood is log Γ(px + q) − log Γ(px) − log Γ(q) + q log γ + (px − 1) log m + px log x
+/// − (px + q) log(xm + γ). Only the last term depends on both γ and the customer's spend, so each evaluation
+/// computes the rest once per distinct frequency (Σ log m per frequency is fixed) and spends one logarithm per
+/// distinct (x, m) pair.
 private struct GammaGammaObjective {
-    /// Rows sorted by frequency, with log m and log x precomputed.
-    let frequencyIndex: [Int]
+    /// Distinct frequencies, ascending.
     let frequencies: [Double]
-    let monetaryValues: [Double]
-    let logMonetaryValues: [Double]
+    /// For each frequency, its rows (contiguous, sorted by spend).
+    let frequencyRows: [Range<Int>]
+    /// Customers per frequency.
+    let frequencyWeights: [Double]
+    /// Σ w·log m per frequency.
+    let frequencyLogSpend: [Double]
+    /// Per distinct (x, m) row: x·m and the number of customers.
+    let totals: [Double]
     let weights: [Double]
     let customerCount: Double
+    /// The mean of m over the customers.
+    let meanSpend: Double
 
-    init(counts: [SpendKey: Int], customerCount: Int) {
-        let rows = counts.sorted { ($0.key.frequency, $0.key.monetaryValue) < ($1.key.frequency, $1.key.monetaryValue) }
+    init(_ counter: KeyCounter) {
+        let keys = counter.keys().sorted { ($0.whole, $0.first) < ($1.whole, $1.first) }
         var frequencies: [Double] = []
-        var frequencyIndex: [Int] = []
-        for row in rows {
-            let x = Double(row.key.frequency)
-            if frequencies.last != x { frequencies.append(x) }
-            frequencyIndex.append(frequencies.count - 1)
+        var frequencyRows: [Range<Int>] = []
+        var frequencyWeights: [Double] = []
+        var frequencyLogSpend: [Double] = []
+        var totals: [Double] = []
+        var weights: [Double] = []
+        var spendSum = 0.0
+        for (position, key) in keys.enumerated() {
+            let x = Double(key.whole)
+            let spend = key.first
+            let weight = Double(key.count)
+            if frequencies.last != x {
+                if let last = frequencyRows.indices.last {
+                    frequencyRows[last] = frequencyRows[last].lowerBound..<position
+                }
+                frequencies.append(x)
+                frequencyRows.append(position..<keys.count)
+                frequencyWeights.append(0)
+                frequencyLogSpend.append(0)
+            }
+            frequencyWeights[frequencies.count - 1] += weight
+            frequencyLogSpend[frequencies.count - 1] += weight * log(spend)
+            totals.append(x * spend)
+            weights.append(weight)
+            spendSum += weight * spend
         }
         self.frequencies = frequencies
-        self.frequencyIndex = frequencyIndex
-        self.monetaryValues = rows.map(\.key.monetaryValue)
-        self.logMonetaryValues = rows.map { log($0.key.monetaryValue) }
-        self.weights = rows.map { Double($0.value) }
-        self.customerCount = Double(customerCount)
+        self.frequencyRows = frequencyRows
+        self.frequencyWeights = frequencyWeights
+        self.frequencyLogSpend = frequencyLogSpend
+        self.totals = totals
+        self.weights = weights
+        self.customerCount = frequencyWeights.reduce(0, +)
+        self.meanSpend = customerCount > 0 ? spendSum / customerCount : 0
     }
 
     func evaluate(logParameters: [Double]) -> ObjectiveEvaluation {
@@ -129,38 +155,33 @@ private struct GammaGammaObjective {
         let digammaQ = SpecialFunctions.digamma(q)
         let logScale = log(gamma)
 
-        // Terms that depend on the frequency only: log Γ(px + q) − log Γ(px) and the matching digammas.
-        var frequencyTerm: [Double] = []
-        var digammaShapeQ: [Double] = []
-        var digammaShape: [Double] = []
-        var logFrequency: [Double] = []
-        for x in frequencies {
-            let shape = p * x
-            frequencyTerm.append(SpecialFunctions.logGamma(shape + q) - SpecialFunctions.logGamma(shape))
-            digammaShapeQ.append(SpecialFunctions.digamma(shape + q))
-            digammaShape.append(SpecialFunctions.digamma(shape))
-            logFrequency.append(log(x))
-        }
-
         var logLikelihood = 0.0
         var gradientP = 0.0
         var gradientQ = 0.0
         var gradientGamma = 0.0
-        for row in 0..<weights.count {
-            let index = frequencyIndex[row]
-            let x = frequencies[index]
+        for (index, x) in frequencies.enumerated() {
+            // Σ w·log(xm + γ) and Σ w/(xm + γ) over this frequency's rows.
+            var logTotal = 0.0
+            var inverseTotal = 0.0
+            for row in frequencyRows[index] {
+                let total = totals[row] + gamma
+                logTotal += weights[row] * log(total)
+                inverseTotal += weights[row] / total
+            }
             let shape = p * x
-            let weight = weights[row]
-            let logTotal = log(x * monetaryValues[row] + gamma)
+            let weight = frequencyWeights[index]
+            let logSpend = frequencyLogSpend[index]
+            let logFrequency = log(x)
+            let digammaShapeQ = SpecialFunctions.digamma(shape + q)
             logLikelihood +=
                 weight
-                * (frequencyTerm[index] - logGammaQ + q * logScale + (shape - 1) * logMonetaryValues[row]
-                    + shape * logFrequency[index] - (shape + q) * logTotal)
+                * (SpecialFunctions.logGamma(shape + q) - SpecialFunctions.logGamma(shape) - logGammaQ + q * logScale
+                    + shape * logFrequency) + (shape - 1) * logSpend - (shape + q) * logTotal
             gradientP +=
-                weight * x
-                * (digammaShapeQ[index] - digammaShape[index] + logMonetaryValues[row] + logFrequency[index] - logTotal)
-            gradientQ += weight * (digammaShapeQ[index] - digammaQ + logScale - logTotal)
-            gradientGamma += weight * (q / gamma - (shape + q) / (x * monetaryValues[row] + gamma))
+                x
+                * (weight * (digammaShapeQ - SpecialFunctions.digamma(shape) + logFrequency) + logSpend - logTotal)
+            gradientQ += weight * (digammaShapeQ - digammaQ + logScale) - logTotal
+            gradientGamma += weight * q / gamma - (shape + q) * inverseTotal
         }
         let scale = -1 / customerCount
         return ObjectiveEvaluation(

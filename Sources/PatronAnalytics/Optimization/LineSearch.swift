@@ -1,10 +1,18 @@
 /// A line search for step lengths that satisfy the strong Wolfe conditions (Nocedal & Wright, algorithms 3.5–3.6).
+///
+/// Close to a minimum the objective changes by less than its rounding error, and the sufficient-decrease test
+/// turns into noise. A step is then also accepted under Hager & Zhang's approximate Wolfe conditions, which judge it
+/// by its slope (still accurate there) and ask only that the value not rise beyond rounding.
 struct LineSearch {
     /// Sufficient-decrease constant.
     static let decreaseConstant = 1e-4
     /// Curvature constant; 0.9 is the usual choice for quasi-Newton directions.
     static let curvatureConstant = 0.9
     static let maximumEvaluations = 60
+    /// The slope bound of the approximate Wolfe conditions, (2δ − 1)·φ′(0) with Hager & Zhang's δ = 0.1.
+    static let approximateSlopeConstant = -0.8
+    /// The rise of the objective, relative to its value, that counts as rounding.
+    static let relativeValueNoise = 1e-10
 
     struct Trial {
         var step: Double
@@ -49,6 +57,7 @@ struct LineSearch {
             if trial.value > startValue + Self.decreaseConstant * step * startSlope
                 || (!first && trial.value >= previous.value)
             {
+                if meetsApproximateWolfeConditions(trial) { return (trial.point, trial.evaluation) }
                 return zoom(low: previous, high: trial, objective, fallback: bestDecrease)
             }
             if abs(trial.slope) <= -Self.curvatureConstant * startSlope {
@@ -80,6 +89,7 @@ struct LineSearch {
             }
             if trial.value < startValue, trial.value < (best?.value ?? .infinity) { best = trial }
             if trial.value > startValue + Self.decreaseConstant * step * startSlope || trial.value >= low.value {
+                if meetsApproximateWolfeConditions(trial) { return (trial.point, trial.evaluation) }
                 high = trial
             } else {
                 if abs(trial.slope) <= -Self.curvatureConstant * startSlope {
@@ -92,6 +102,14 @@ struct LineSearch {
         }
         // The Wolfe conditions could not be met to rounding precision; a point that lowered the objective will do.
         return best.map { ($0.point, $0.evaluation) }
+    }
+
+    /// Whether `trial` has a slope between 0.9·φ′(0) and −0.8·φ′(0) and a value above the start's by rounding at
+    /// most.
+    private func meetsApproximateWolfeConditions(_ trial: Trial) -> Bool {
+        trial.value <= startValue + Self.relativeValueNoise * abs(startValue)
+            && trial.slope >= Self.curvatureConstant * startSlope
+            && trial.slope <= Self.approximateSlopeConstant * startSlope
     }
 
     /// The minimiser of the cubic through both ends (values and slopes), kept well inside the bracket.

@@ -40,37 +40,30 @@ public enum RFMAnalysis {
     /// Customers appear in order of their first transaction in the input.
     public static func measures(from transactions: [Transaction], referenceDate: CalendarDate) -> [RFMMeasures] {
         let referenceDay = referenceDate.daysSinceEpoch
-        var customerIndex: [String: Int32] = [:]
-        var customerIDs: [String] = []
+        var numbering = CustomerNumbering()
         var purchases: [DatedAmount] = []
         purchases.reserveCapacity(transactions.count)
         for transaction in transactions {
             let day = transaction.date.daysSinceEpoch
             guard day <= referenceDay else { continue }
-            let index: Int32
-            if let known = customerIndex[transaction.customerID] {
-                index = known
-            } else {
-                index = Int32(customerIDs.count)
-                customerIndex[transaction.customerID] = index
-                customerIDs.append(transaction.customerID)
-            }
+            let index = numbering.number(of: transaction.customerID)
             purchases.append(DatedAmount(customer: index, day: Int32(day), amount: transaction.amount))
         }
-        var lastDay = [Int32](repeating: .min, count: customerIDs.count)
-        var purchaseDays = [Int](repeating: 0, count: customerIDs.count)
-        var spend = [Double](repeating: 0, count: customerIDs.count)
-        purchases.sort { ($0.customer, $0.day) < ($1.customer, $1.day) }
-        for purchase in purchases {
-            let customer = Int(purchase.customer)
-            if purchase.day != lastDay[customer] { purchaseDays[customer] += 1 }
-            lastDay[customer] = purchase.day
-            spend[customer] += purchase.amount
-        }
-        return customerIDs.indices.map { customer in
-            RFMMeasures(
-                customerID: customerIDs[customer], recencyDays: referenceDay - Int(lastDay[customer]),
-                frequency: purchaseDays[customer], monetary: spend[customer])
+        let groups = PurchasesByCustomer(purchases, customerCount: numbering.identifiers.count)
+        return numbering.identifiers.indices.map { customer in
+            let range = groups.purchases(of: customer)
+            var purchaseDays = 0
+            var lastDay = Int32.min
+            var spend = 0.0
+            for index in range {
+                if groups.days[index] != lastDay { purchaseDays += 1 }
+                lastDay = groups.days[index]
+                spend += groups.amounts[index]
+            }
+            return RFMMeasures(
+                customerID: numbering.identifiers[customer], recencyDays: referenceDay - Int(lastDay),
+                frequency: purchaseDays,
+                monetary: spend)
         }
     }
 
@@ -91,17 +84,18 @@ public enum RFMAnalysis {
     public static func quintileScores(_ values: [Double], higherIsBetter: Bool) -> [Int] {
         let count = values.count
         guard count > 0 else { return [] }
-        var order = Array(0..<count)
-        order.sort { values[$0] < values[$1] }
+        // Sorting (value, position) pairs keeps the comparisons on contiguous memory.
+        var order = values.enumerated().map { (value: $0.element, position: Int32(truncatingIfNeeded: $0.offset)) }
+        order.sort { $0.value < $1.value }
         var scores = [Int](repeating: 0, count: count)
         var groupStart = 0
         while groupStart < count {
-            let value = values[order[groupStart]]
+            let value = order[groupStart].value
             var groupEnd = groupStart + 1
-            while groupEnd < count, values[order[groupEnd]] == value { groupEnd += 1 }
+            while groupEnd < count, order[groupEnd].value == value { groupEnd += 1 }
             let worse = higherIsBetter ? groupStart : count - groupEnd
             let score = 1 + (5 * worse) / count
-            for position in groupStart..<groupEnd { scores[order[position]] = score }
+            for index in groupStart..<groupEnd { scores[Int(order[index].position)] = score }
             groupStart = groupEnd
         }
         return scores
