@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Order ingestion benchmark: starts a release build of Patron on SQLite, then on a throwaway
-# PostgreSQL, sends the same load to each with bench/load (patron-load), and prints orders/s and
-# latency beside a GET /health baseline measured in the same run.
+# PostgreSQL, each once with no earning rules and once with five rules and tiers
+# (bench/programs/*.json), sends the same load with bench/load (patron-load), and prints orders/s and
+# latency beside a GET /health baseline measured in the same run, and the rules/no-rules ratio.
 # Usage: bench/ingest.sh [ORDERS] [CONCURRENCY]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,22 +28,33 @@ cleanup() {
 trap cleanup EXIT
 
 run_against() {
-  local label=$1 database_url=$2
+  local label=$1 database_url=$2 program=$3
   PATRON_DATA_KEY=$(head -c 32 /dev/urandom | base64) "$bin/patron" serve --port "$port" --log-level warning \
-    --database-url "$database_url" >"$work/serve-$label.log" 2>&1 &
+    --database-url "$database_url" --program "$program" >"$work/serve-$label.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/ready" >/dev/null && break; sleep 0.1; done
   local key
   key=$(grep -E '^\s+ptn_' "$work/serve-$label.log" | tr -d ' ')
-  echo "== $label: $orders orders, concurrency $concurrency"
+  echo "== $label: $orders orders, concurrency $concurrency, program $(basename "$program")"
   "$bin/patron-load" --url "http://127.0.0.1:$port" --key "$key" --orders "$orders" \
-    --concurrency "$concurrency" --baseline
+    --concurrency "$concurrency" --baseline | tee "$work/load-$label.txt"
   echo "   server resident memory: $(ps -o rss= -p "$server_pid" | awk '{printf "%.0f MiB", $1/1024}')"
   kill -TERM "$server_pid"
   wait "$server_pid" || true
   server_pid=
 }
 
-run_against sqlite "sqlite:$work/bench.sqlite"
+# The orders/s figure of a run's POST /v1/orders line.
+rate() { grep 'POST /v1/orders' "$work/load-$1.txt" | grep -oE '= [0-9]+/s' | grep -oE '[0-9]+'; }
+ratio() { echo "   $1: five rules and tiers run at $(awk -v a="$(rate "$1-rules")" -v b="$(rate "$1-plain")" \
+  'BEGIN { printf "%.2f", a / b }')× the orders/s of no rules"; }
+
+run_against sqlite-plain "sqlite:$work/plain.sqlite" bench/programs/no-rules.json
+run_against sqlite-rules "sqlite:$work/rules.sqlite" bench/programs/five-rules.json
 postgres_url=$(scripts/start-test-postgres.sh "$work/postgres" 55434)
-run_against postgres "$postgres_url"
+"$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/psql" "$postgres_url" -qc "CREATE DATABASE plain" -c "CREATE DATABASE rules"
+run_against postgres-plain "${postgres_url%/*}/plain" bench/programs/no-rules.json
+run_against postgres-rules "${postgres_url%/*}/rules" bench/programs/five-rules.json
+echo "== ratios"
+ratio sqlite
+ratio postgres
