@@ -31,22 +31,24 @@ public enum PointEntryKind: String, Sendable, Codable {
 struct PointLedger: Sendable {
     let engine: DatabaseEngine
 
-    func lockBalance(memberID: String, at now: Int64, in database: any SQLDatabase) async throws -> PointBalance {
-        guard try await database.raw("SELECT id FROM members WHERE id = \(bind: memberID)").first() != nil else {
-            throw LedgerError.memberNotFound(memberID: memberID)
+    /// The member's balance, created at zero when missing, locked until the transaction ends.
+    /// `memberIsKnown` skips the existence check when the caller has just resolved the member.
+    func lockBalance(
+        memberID: String, memberIsKnown: Bool = false, at now: Int64, in database: any SQLDatabase
+    ) async throws -> PointBalance {
+        if !memberIsKnown {
+            guard try await database.raw("SELECT id FROM members WHERE id = \(bind: memberID)").first() != nil else {
+                throw LedgerError.memberNotFound(memberID: memberID)
+            }
         }
-        try await database.raw(
-            """
-            INSERT INTO point_balances (member_id, available, pending, lifetime_earned, debt, updated_at)
-            VALUES (\(bind: memberID), 0, 0, 0, 0, \(bind: now)) ON CONFLICT (member_id) DO NOTHING
-            """
-        ).run()
-        let lock: SQLQueryString = engine == .postgres ? "FOR UPDATE" : ""
+        // One statement: the upsert's conflict update takes the row lock on PostgreSQL (like FOR UPDATE).
         guard
             let row = try await database.raw(
                 """
-                SELECT available, pending, lifetime_earned, debt FROM point_balances
-                WHERE member_id = \(bind: memberID) \(lock)
+                INSERT INTO point_balances (member_id, available, pending, lifetime_earned, debt, updated_at)
+                VALUES (\(bind: memberID), 0, 0, 0, 0, \(bind: now))
+                ON CONFLICT (member_id) DO UPDATE SET updated_at = point_balances.updated_at
+                RETURNING available, pending, lifetime_earned, debt
                 """
             ).first()
         else { throw LedgerError.memberNotFound(memberID: memberID) }

@@ -20,15 +20,18 @@ extension Store {
     func applyLoyalty(to order: Order, at now: Int64, in database: any SQLDatabase) async throws {
         let (_, program) = try await programs.current(in: database)
         let memberID = order.memberID
-        var balance = try await ledger.lockBalance(memberID: memberID, at: now, in: database)
+        // Locked first: the member's simultaneous orders then see each other's spend for tier upgrades.
+        var balance = try await ledger.lockBalance(memberID: memberID, memberIsKnown: true, at: now, in: database)
         let today = program.utcOffset.date(of: Timestamp(millisecondsSinceEpoch: now))
         let tierRepository = TierRepository()
         let standing = try await tierRepository.ensureStanding(
             memberID: memberID, on: today, tiers: program.tiers, at: now, in: database)
+        let rules = program.rules.filter { $0.isActive(at: order.occurredAt) }
         let context = EarningContext(
             lines: order.lines, orderDiscountMinor: order.discountMinor, channel: order.channel,
             storeID: order.storeID, occurredAt: order.occurredAt,
-            isFirstOrder: try await isFirstOrder(order, in: database),
+            isFirstOrder: rules.contains { $0.kind == .firstOrderBonus }
+                ? try await isFirstOrder(order, in: database) : false,
             isBirthdayMonth: try await isBirthdayMonth(memberID, at: order.occurredAt, program: program, in: database),
             tier: program.tiers.level(standing.tierID) ?? program.tiers.lowest,
             usage: try await usage(of: program, memberID: memberID, at: order.occurredAt, in: database))
@@ -44,15 +47,19 @@ extension Store {
                 SQLBind(net[index]), SQLBind(points), SQLBind(Int64(0)))
         }
         try await insert.run()
-        try await writeAward(
-            award, memberID: memberID, source: "order", sourceID: order.orderID, earnedAt: order.occurredAt,
-            program: program, balance: &balance, at: now, in: database)
+        if award.points > 0 {
+            try await writeAward(
+                award, memberID: memberID, source: "order", sourceID: order.orderID, earnedAt: order.occurredAt,
+                program: program, balance: &balance, at: now, in: database)
+            try await ledger.saveBalance(balance, memberID: memberID, at: now, in: database)
+        }
         try await tierRepository.addActivity(
             memberID: memberID, occurredAt: order.occurredAt.millisecondsSinceEpoch, spendMinor: net.reduce(0, +),
             points: award.points, source: "order", sourceID: order.orderID, in: database)
-        try await tierRepository.upgradeIfQualified(
-            memberID: memberID, standing: standing, on: today, program: program, at: now, in: database)
-        try await ledger.saveBalance(balance, memberID: memberID, at: now, in: database)
+        if standing.tierID != program.tiers.levels.last?.tierID {
+            try await tierRepository.upgradeIfQualified(
+                memberID: memberID, standing: standing, on: today, program: program, at: now, in: database)
+        }
     }
 
     /// Awards the activity rules matching a `track` event, inside the event's transaction.
