@@ -10,10 +10,14 @@ public struct LoyaltyProgram: Sendable, Hashable, Codable {
     public var expiringSoonDays: Int
     public var rules: [EarningRule]
     public var tiers: TierProgram
+    public var referral: ReferralProgram
+    /// Given once a year in the member's birthday month, when set.
+    public var birthdayReward: GrantedReward?
 
     public init(
         currency: Currency, utcOffset: UTCOffset, expiry: ExpiryPolicy, returnWindowDays: Int,
-        refundPolicy: RefundPolicy, expiringSoonDays: Int, rules: [EarningRule], tiers: TierProgram
+        refundPolicy: RefundPolicy, expiringSoonDays: Int, rules: [EarningRule], tiers: TierProgram,
+        referral: ReferralProgram = .standard, birthdayReward: GrantedReward? = nil
     ) {
         self.currency = currency
         self.utcOffset = utcOffset
@@ -23,6 +27,8 @@ public struct LoyaltyProgram: Sendable, Hashable, Codable {
         self.expiringSoonDays = expiringSoonDays
         self.rules = rules
         self.tiers = tiers
+        self.referral = referral
+        self.birthdayReward = birthdayReward
     }
 
     enum CodingKeys: String, CodingKey {
@@ -32,7 +38,8 @@ public struct LoyaltyProgram: Sendable, Hashable, Codable {
         case returnWindowDays = "return_window_days"
         case refundPolicy = "refund_policy"
         case expiringSoonDays = "expiring_soon_days"
-        case rules, tiers
+        case rules, tiers, referral
+        case birthdayReward = "birthday_reward"
     }
 
     /// 1 point per whole CNY after discounts, the four default tiers, points spendable at once and
@@ -50,7 +57,8 @@ public struct LoyaltyProgram: Sendable, Hashable, Codable {
 
     /// Every problem with the program, or nothing when it can be used.
     public func problems() -> [FieldError] {
-        var problems = expiry.problems(at: "/expiry") + tiers.problems(at: "/tiers")
+        var problems = expiry.problems(at: "/expiry") + tiers.problems(at: "/tiers") + referral.problems(at: "/referral")
+        problems += birthdayReward?.problems(at: "/birthday_reward") ?? []
         if returnWindowDays < 0 || returnWindowDays > 3650 {
             problems.append(FieldError(pointer: "/return_window_days", detail: "must be 0 to 3650"))
         }
@@ -88,6 +96,8 @@ public struct LoyaltyProgram: Sendable, Hashable, Codable {
             try container.decodeIfPresent(Int.self, forKey: .expiringSoonDays) ?? standard.expiringSoonDays
         rules = try container.decodeIfPresent([EarningRule].self, forKey: .rules) ?? standard.rules
         tiers = try container.decodeIfPresent(TierProgram.self, forKey: .tiers) ?? standard.tiers
+        referral = try container.decodeIfPresent(ReferralProgram.self, forKey: .referral) ?? standard.referral
+        birthdayReward = try container.decodeIfPresent(GrantedReward.self, forKey: .birthdayReward)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -100,5 +110,7 @@ public struct LoyaltyProgram: Sendable, Hashable, Codable {
         try container.encode(expiringSoonDays, forKey: .expiringSoonDays)
         try container.encode(rules, forKey: .rules)
         try container.encode(tiers, forKey: .tiers)
+        try container.encode(referral, forKey: .referral)
+        try container.encodeIfPresent(birthdayReward, forKey: .birthdayReward)
     }
 }

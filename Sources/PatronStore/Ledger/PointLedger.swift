@@ -22,6 +22,8 @@ public struct PointBalance: Sendable, Hashable, Codable {
 /// The kinds of journal entries.
 public enum PointEntryKind: String, Sendable, Codable {
     case earn, spend, expire, reverse, adjust, cancel
+    /// Points given back to the lots a cancelled redemption was paid from.
+    case restore
     /// An earning repaying debt: moves no points, records which lot paid.
     case settle
 }

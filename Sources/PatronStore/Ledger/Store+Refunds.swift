@@ -49,6 +49,7 @@ extension Store {
         let fingerprint = orderID + "|" + lines.map { "\($0.sku)×\($0.quantity)" }.joined(separator: ",")
         let ledger = self.ledger
         let programs = self.programs
+        let store = self
         return try await IdempotentRequests.perform(
             key: "refund:\(refundID)", fingerprint: fingerprint, database: database
         ) { database in
@@ -186,6 +187,7 @@ extension Store {
                     """
                 ).run()
             }
+            try await store.noteReferralRefund(orderID: orderID, memberID: memberID, in: database)
             try await ledger.saveBalance(balance, memberID: memberID, at: now, in: database)
             return RefundResult(
                 refundID: refundID, orderID: orderID, memberID: memberID, amountMinor: amount,

@@ -60,6 +60,7 @@ extension Store {
             try await tierRepository.upgradeIfQualified(
                 memberID: memberID, standing: standing, on: today, program: program, at: now, in: database)
         }
+        try await noteReferralOrder(order, program: program, in: database)
     }
 
     /// Awards the activity rules matching a `track` event, inside the event's transaction.

@@ -1,0 +1,77 @@
+/// Why a member cannot redeem a reward now. Codes are stable; the API shows them with a sentence.
+public enum RedemptionRefusal: Sendable, Hashable {
+    case inactive
+    case outOfStock
+    case tierNotEligible(tierID: String)
+    case insufficientPoints(available: Int64, cost: Int64)
+    case memberLimitReached(limit: Int)
+    case periodLimitReached(limit: PeriodLimit)
+
+    public var code: String {
+        switch self {
+        case .inactive: "inactive"
+        case .outOfStock: "out_of_stock"
+        case .tierNotEligible: "tier_not_eligible"
+        case .insufficientPoints: "insufficient_points"
+        case .memberLimitReached: "member_limit_reached"
+        case .periodLimitReached: "period_limit_reached"
+        }
+    }
+
+    public var detail: String {
+        switch self {
+        case .inactive: "the reward is not offered at this time"
+        case .outOfStock: "none are left"
+        case .tierNotEligible(let tierID): "the member's tier '\(tierID)' may not redeem it"
+        case .insufficientPoints(let available, let cost): "it costs \(cost) points and \(available) are available"
+        case .memberLimitReached(let limit): "the member already redeemed it \(limit) times, the most allowed"
+        case .periodLimitReached(let limit):
+            "the member already redeemed it \(limit.count) times this \(limit.period.rawValue), the most allowed"
+        }
+    }
+}
+
+/// What decides whether one member may redeem one reward now.
+public struct RedeemerState: Sendable, Hashable {
+    public var tierID: String
+    public var availablePoints: Int64
+    /// The member's redemptions of this reward that were not cancelled: ever, and in the current period.
+    public var redeemedEver: Int
+    public var redeemedThisPeriod: Int
+    /// Units left; `nil` when the reward has no stock limit.
+    public var stockLeft: Int64?
+
+    public init(tierID: String, availablePoints: Int64, redeemedEver: Int, redeemedThisPeriod: Int, stockLeft: Int64?) {
+        self.tierID = tierID
+        self.availablePoints = availablePoints
+        self.redeemedEver = redeemedEver
+        self.redeemedThisPeriod = redeemedThisPeriod
+        self.stockLeft = stockLeft
+    }
+}
+
+extension Reward {
+    /// Every reason the member cannot redeem this reward at `instant`, in a fixed order; empty when they can.
+    /// `costPoints` is what this redemption charges (a granted reward costs nothing).
+    public func refusals(for state: RedeemerState, at instant: Timestamp, charging cost: Int64? = nil)
+        -> [RedemptionRefusal]
+    {
+        var refusals: [RedemptionRefusal] = []
+        if !isActive(at: instant) { refusals.append(.inactive) }
+        if let left = state.stockLeft, left <= 0 { refusals.append(.outOfStock) }
+        if let tiers = eligibleTiers, !tiers.isEmpty, !tiers.contains(state.tierID) {
+            refusals.append(.tierNotEligible(tierID: state.tierID))
+        }
+        let cost = cost ?? costPoints
+        if state.availablePoints < cost {
+            refusals.append(.insufficientPoints(available: max(0, state.availablePoints), cost: cost))
+        }
+        if let perMemberLimit, state.redeemedEver >= perMemberLimit {
+            refusals.append(.memberLimitReached(limit: perMemberLimit))
+        }
+        if let periodLimit, state.redeemedThisPeriod >= periodLimit.count {
+            refusals.append(.periodLimitReached(limit: periodLimit))
+        }
+        return refusals
+    }
+}

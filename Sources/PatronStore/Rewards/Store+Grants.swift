@@ -1,0 +1,218 @@
+import Foundation
+import PatronCore
+import SQLKit
+
+/// Which members a surprise campaign may pick from. Every condition given must hold.
+public struct SurpriseFilter: Sendable, Hashable, Codable {
+    public var tiers: [String]?
+    public var lastOrderWithinDays: Int?
+    public var birthdayThisMonth: Bool?
+
+    public init(tiers: [String]? = nil, lastOrderWithinDays: Int? = nil, birthdayThisMonth: Bool? = nil) {
+        self.tiers = tiers
+        self.lastOrderWithinDays = lastOrderWithinDays
+        self.birthdayThisMonth = birthdayThisMonth
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case tiers
+        case lastOrderWithinDays = "last_order_within_days"
+        case birthdayThisMonth = "birthday_this_month"
+    }
+}
+
+/// A surprise: `count` members chosen at random (reproducibly, by `seed`) from those matching `filter`,
+/// each given `grant` once.
+public struct SurpriseCampaign: Sendable, Hashable, Codable {
+    public var campaignID: String
+    public var filter: SurpriseFilter
+    public var count: Int
+    public var seed: UInt64
+    public var grant: GrantedReward
+    public var reason: String?
+
+    public init(
+        campaignID: String, filter: SurpriseFilter, count: Int, seed: UInt64, grant: GrantedReward,
+        reason: String? = nil
+    ) {
+        self.campaignID = campaignID
+        self.filter = filter
+        self.count = count
+        self.seed = seed
+        self.grant = grant
+        self.reason = reason
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case campaignID = "campaign_id"
+        case filter, count, seed, grant, reason
+    }
+}
+
+/// Who a surprise campaign picked, and whether they were given anything.
+public struct SurpriseOutcome: Sendable, Hashable, Codable {
+    public var campaignID: String
+    public var eligible: Int
+    public var selected: [String]
+    public var dryRun: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case campaignID = "campaign_id"
+        case eligible, selected
+        case dryRun = "dry_run"
+    }
+}
+
+extension Store {
+    /// Picks the campaign's members and, unless `dryRun`, gives each the grant, all in one transaction.
+    /// Running the same campaign again answers the first outcome; a different request under the same
+    /// campaign id is refused.
+    public func runSurprise(
+        _ campaign: SurpriseCampaign, dryRun: Bool, at instant: Timestamp
+    ) async throws -> (result: SurpriseOutcome, isReplay: Bool) {
+        let store = self
+        let pick = { @Sendable () async throws -> SurpriseOutcome in
+            let candidates = try await store.surpriseCandidates(campaign.filter, at: instant)
+            return SurpriseOutcome(
+                campaignID: campaign.campaignID, eligible: candidates.count,
+                selected: SeededSelection.choose(campaign.count, from: candidates, seed: campaign.seed),
+                dryRun: dryRun)
+        }
+        if dryRun { return (try await pick(), false) }
+        if let rewardID = campaign.grant.rewardID, try await reward(id: rewardID) == nil {
+            throw RewardError.rewardNotFound(rewardID: rewardID)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let fingerprint = String(decoding: try encoder.encode(campaign), as: UTF8.self)
+        let outcome = try await pick()
+        return try await IdempotentRequests.perform(
+            key: "surprise:\(campaign.campaignID)", fingerprint: fingerprint, database: database
+        ) { database in
+            let now = Clock.nowMilliseconds()
+            for memberID in outcome.selected {
+                try await store.grant(
+                    campaign.grant, to: memberID, source: "surprise", campaignID: campaign.campaignID,
+                    reason: campaign.reason ?? "surprise from campaign \(campaign.campaignID)", at: now, in: database)
+            }
+            return outcome
+        }
+    }
+
+    /// Active members matching the filter, by id.
+    func surpriseCandidates(_ filter: SurpriseFilter, at instant: Timestamp) async throws -> [String] {
+        let programs = self.programs
+        let protector = members.protector
+        return try await database.read { database in
+            let (_, program) = try await programs.current(in: database)
+            var conditions: [SQLQueryString] = ["m.status = 'active'"]
+            if let tiers = filter.tiers, !tiers.isEmpty {
+                conditions.append(
+                    """
+                    COALESCE(t.tier_id, \(bind: program.tiers.lowest.tierID)) IN (\(SQLList(tiers.map { SQLBind($0) })))
+                    """)
+            }
+            if let days = filter.lastOrderWithinDays {
+                let since = instant.millisecondsSinceEpoch - Int64(days) * 86_400_000
+                conditions.append(
+                    "EXISTS (SELECT 1 FROM orders o WHERE o.member_id = m.id AND o.occurred_at >= \(bind: since))")
+            }
+            let wantsBirthday = filter.birthdayThisMonth == true
+            if wantsBirthday { conditions.append("m.birthday_ciphertext IS NOT NULL") }
+            let rows = try await database.raw(
+                """
+                SELECT m.id, m.birthday_ciphertext FROM members m LEFT JOIN member_tiers t ON t.member_id = m.id
+                WHERE \(SQLList(conditions, separator: SQLRaw(" AND "))) ORDER BY m.id
+                """
+            ).all()
+            let month = program.utcOffset.date(of: instant).month
+            return try rows.compactMap { row in
+                if wantsBirthday {
+                    let sealed = try row.decode(column: "birthday_ciphertext", as: String.self)
+                    guard let birthday = CalendarDate(iso: try protector.open(sealed)), birthday.month == month else {
+                        return nil
+                    }
+                }
+                return try row.decode(column: "id", as: String.self)
+            }
+        }
+    }
+
+    /// Gives each member whose birthday month it is (in the program's time zone) the program's birthday
+    /// reward, once a year. Returns how many were given one now; running again the same year gives none.
+    public func grantBirthdayRewards(asOf instant: Timestamp) async throws -> Int {
+        let programs = self.programs
+        let (_, program) = try await database.read { try await programs.current(in: $0) }
+        guard let reward = program.birthdayReward else { return 0 }
+        let campaignID = "birthday-\(program.utcOffset.date(of: instant).year)"
+        let already = Set(
+            try await database.read { database in
+                try await database.raw("SELECT member_id FROM campaign_grants WHERE campaign_id = \(bind: campaignID)")
+                    .all().map { try $0.decode(column: "member_id", as: String.self) }
+            })
+        let due = try await surpriseCandidates(SurpriseFilter(birthdayThisMonth: true), at: instant)
+            .filter { !already.contains($0) }
+        let store = self
+        var granted = 0
+        for batch in stride(from: 0, to: due.count, by: 100).map({ due[$0..<min($0 + 100, due.count)] }) {
+            granted += try await database.write { database in
+                let now = Clock.nowMilliseconds()
+                var count = 0
+                for memberID in batch
+                where try await store.grant(
+                    reward, to: memberID, source: "birthday", campaignID: campaignID, reason: "birthday reward",
+                    at: now, in: database)
+                {
+                    count += 1
+                }
+                return count
+            }
+        }
+        return granted
+    }
+
+    /// Gives points and/or a free reward inside the caller's transaction, recorded once per member and
+    /// campaign: returns false, changing nothing, when the member already had this campaign's grant.
+    /// A reward that cannot be issued (out of stock, not offered) is skipped when `rewardIsOptional`.
+    @discardableResult
+    func grant(
+        _ grant: GrantedReward, to memberID: String, source: String, campaignID: String, reason: String,
+        rewardIsOptional: Bool = false, at now: Int64, in database: any SQLDatabase
+    ) async throws -> Bool {
+        let claimed = try await database.raw(
+            """
+            INSERT INTO campaign_grants (campaign_id, member_id, points, granted_at)
+            VALUES (\(bind: campaignID), \(bind: memberID), \(bind: grant.points ?? 0), \(bind: now))
+            ON CONFLICT DO NOTHING RETURNING member_id
+            """
+        ).first()
+        guard claimed != nil else { return false }
+        if let points = grant.points, points > 0 {
+            let (_, program) = try await programs.current(in: database)
+            var balance = try await ledger.lockBalance(memberID: memberID, at: now, in: database)
+            let expiry = program.expiry.expiry(
+                ofPointsEarnedAt: Timestamp(millisecondsSinceEpoch: now), offset: program.utcOffset)
+            _ = try await ledger.addLot(
+                memberID: memberID, points: points, source: source, sourceID: campaignID, kind: .earn, reason: reason,
+                actor: nil, earnedAt: now, availableAt: now, expiresAt: expiry?.millisecondsSinceEpoch,
+                balance: &balance, at: now, in: database)
+            try await ledger.saveBalance(balance, memberID: memberID, at: now, in: database)
+        }
+        if let rewardID = grant.rewardID {
+            do {
+                let issued = try await issueReward(
+                    rewardID, to: memberID, charging: 0, source: source, campaignID: campaignID, actor: nil, at: now,
+                    in: database)
+                try await database.raw(
+                    """
+                    UPDATE campaign_grants SET redemption_id = \(bind: issued.redemption.redemptionID)
+                    WHERE campaign_id = \(bind: campaignID) AND member_id = \(bind: memberID)
+                    """
+                ).run()
+            } catch RewardError.notRedeemable where rewardIsOptional {
+                // Refused before anything was written, so the transaction can go on with the points alone.
+            }
+        }
+        return true
+    }
+}
