@@ -65,5 +65,6 @@ func buildRouter(store: Store, metrics: ServerMetrics) -> Router<PatronRequestCo
     EventsController(store: store, metrics: metrics).addRoutes(to: api)
     PointsController(store: store).addRoutes(to: api)
     ProgramController(store: store).addRoutes(to: api)
+    RewardsController(store: store).addRoutes(to: api)
     return router
 }

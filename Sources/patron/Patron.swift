@@ -7,6 +7,6 @@ struct Patron: AsyncParsableCommand {
         abstract: "Patron, the customer loyalty and relationship engine.",
         subcommands: [
             ServeCommand.self, MigrateCommand.self, KeysCommand.self, PointsCommand.self, TiersCommand.self,
-            ImportCommand.self, AnalyticsCommand.self,
+            RewardsCommand.self, ImportCommand.self, AnalyticsCommand.self,
         ])
 }

@@ -57,7 +57,8 @@ public struct LoyaltyProgram: Sendable, Hashable, Codable {
 
     /// Every problem with the program, or nothing when it can be used.
     public func problems() -> [FieldError] {
-        var problems = expiry.problems(at: "/expiry") + tiers.problems(at: "/tiers") + referral.problems(at: "/referral")
+        var problems =
+            expiry.problems(at: "/expiry") + tiers.problems(at: "/tiers") + referral.problems(at: "/referral")
         problems += birthdayReward?.problems(at: "/birthday_reward") ?? []
         if returnWindowDays < 0 || returnWindowDays > 3650 {
             problems.append(FieldError(pointer: "/return_window_days", detail: "must be 0 to 3650"))

@@ -47,11 +47,17 @@ public struct ReferralProgram: Sendable, Hashable, Codable {
             try container.decodeIfPresent(Int.self, forKey: .maxReferralsPerMember) ?? standard.maxReferralsPerMember
     }
 
-    func problems(at pointer: String) -> [FieldError] {
+    public func problems(at pointer: String) -> [FieldError] {
         var problems: [FieldError] = []
-        if referrerPoints < 0 { problems.append(FieldError(pointer: "\(pointer)/referrer_points", detail: "must not be negative")) }
-        if refereePoints < 0 { problems.append(FieldError(pointer: "\(pointer)/referee_points", detail: "must not be negative")) }
-        if minOrderMinor < 0 { problems.append(FieldError(pointer: "\(pointer)/min_order_minor", detail: "must not be negative")) }
+        if referrerPoints < 0 {
+            problems.append(FieldError(pointer: "\(pointer)/referrer_points", detail: "must not be negative"))
+        }
+        if refereePoints < 0 {
+            problems.append(FieldError(pointer: "\(pointer)/referee_points", detail: "must not be negative"))
+        }
+        if minOrderMinor < 0 {
+            problems.append(FieldError(pointer: "\(pointer)/min_order_minor", detail: "must not be negative"))
+        }
         if maxReferralsPerMember < 1 {
             problems.append(FieldError(pointer: "\(pointer)/max_referrals_per_member", detail: "must be at least 1"))
         }
@@ -98,8 +104,10 @@ public struct GrantedReward: Sendable, Hashable, Codable {
         case rewardID = "reward_id"
     }
 
-    func problems(at pointer: String) -> [FieldError] {
-        if let points, points <= 0 { return [FieldError(pointer: "\(pointer)/points", detail: "must be greater than zero")] }
+    public func problems(at pointer: String) -> [FieldError] {
+        if let points, points <= 0 {
+            return [FieldError(pointer: "\(pointer)/points", detail: "must be greater than zero")]
+        }
         if points == nil && (rewardID ?? "").isEmpty {
             return [FieldError(pointer: pointer, detail: "needs points or a reward_id")]
         }

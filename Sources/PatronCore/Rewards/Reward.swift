@@ -134,7 +134,9 @@ public struct Reward: Sendable, Hashable, Codable {
     /// Every problem with the definition, or nothing when it can be saved.
     public func problems() -> [FieldError] {
         var problems: [FieldError] = []
-        func fail(_ field: String, _ detail: String) { problems.append(FieldError(pointer: "/\(field)", detail: detail)) }
+        func fail(_ field: String, _ detail: String) {
+            problems.append(FieldError(pointer: "/\(field)", detail: detail))
+        }
         if rewardID.isEmpty || rewardID.count > 64 || rewardID.contains(where: { $0 == "/" || $0.isWhitespace }) {
             fail("reward_id", "must be 1 to 64 characters without spaces or slashes")
         }

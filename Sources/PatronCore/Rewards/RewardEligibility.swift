@@ -53,7 +53,9 @@ public struct RedeemerState: Sendable, Hashable {
 extension Reward {
     /// Every reason the member cannot redeem this reward at `instant`, in a fixed order; empty when they can.
     /// `costPoints` is what this redemption charges (a granted reward costs nothing).
-    public func refusals(for state: RedeemerState, at instant: Timestamp, charging cost: Int64? = nil)
+    public func refusals(
+        for state: RedeemerState, at instant: Timestamp, charging cost: Int64? = nil
+    )
         -> [RedemptionRefusal]
     {
         var refusals: [RedemptionRefusal] = []

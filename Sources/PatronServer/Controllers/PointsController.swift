@@ -35,7 +35,7 @@ struct PointsController {
     @Sendable func spend(_ request: Request, context: PatronRequestContext) async throws -> Response {
         try context.require(.pointsWrite)
         let memberID = try context.parameters.require("member_id")
-        let key = try idempotencyKey(request)
+        let key = try request.idempotencyKey()
         let (body, _) = try await JSONBody.read(request, context: context)
         var reader = FieldReader(body)
         let points = reader.integer("points", required: true)
@@ -52,7 +52,7 @@ struct PointsController {
     @Sendable func adjust(_ request: Request, context: PatronRequestContext) async throws -> Response {
         try context.require(.admin)
         let memberID = try context.parameters.require("member_id")
-        let key = try idempotencyKey(request)
+        let key = try request.idempotencyKey()
         let (body, _) = try await JSONBody.read(request, context: context)
         var reader = FieldReader(body)
         let points = reader.integer("points", required: true)
@@ -117,16 +117,6 @@ struct PointsController {
     @Sendable func liability(_ request: Request, context: PatronRequestContext) async throws -> Response {
         try context.require(.reportsRead)
         return try JSONBody.response(LiabilityResource(liability: try await store.pointsLiability()))
-    }
-
-    private func idempotencyKey(_ request: Request) throws -> String {
-        let key = request.headers.first { $0.name.canonicalName == "idempotency-key" }?.value
-        guard let key, !key.isEmpty, key.count <= 255 else {
-            throw Problem(
-                status: .badRequest, title: "Idempotency Key Required",
-                detail: "send an 'Idempotency-Key' header (1 to 255 characters) so a retry cannot spend twice")
-        }
-        return key
     }
 }
 

@@ -4,7 +4,8 @@ import PatronCore
 import PatronStore
 import ServiceLifecycle
 
-/// Releases pending points, expires due lots and evaluates due tiers, every `interval`, inside `patron serve`.
+/// Releases pending points, expires due lots, evaluates due tiers and rewards settled referrals, every
+/// `interval`, inside `patron serve`; gives birthday rewards once a day.
 ///
 /// Each job finds its work through indexed due times (`available_at`, `expires_at`, `next_evaluation_day`),
 /// so a run with nothing due costs three index look-ups.
@@ -15,10 +16,17 @@ struct LoyaltyJobService: Service {
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
+            var birthdaysGivenOn: Int64?
             while !Task.isCancelled {
                 // Waiting first lets the migrations of `beforeServerStarts` finish.
                 do { try await Task.sleep(for: interval) } catch { return }
-                await runOnce(asOf: Timestamp(millisecondsSinceEpoch: Clock.nowMilliseconds()))
+                let now = Clock.nowMilliseconds()
+                await runOnce(asOf: Timestamp(millisecondsSinceEpoch: now))
+                // Birthdays read every member's encrypted birthday, so they run once a (UTC) day.
+                let day = now / 86_400_000
+                if birthdaysGivenOn != day, await giveBirthdayRewards(asOf: Timestamp(millisecondsSinceEpoch: now)) {
+                    birthdaysGivenOn = day
+                }
             }
         }
     }
@@ -28,16 +36,30 @@ struct LoyaltyJobService: Service {
             let released = try await store.releasePendingPoints(asOf: instant)
             let expired = try await store.expirePoints(asOf: instant)
             let tiers = try await store.evaluateTiers(asOf: instant)
-            if released.lots + expired.lots + tiers.changed > 0 {
+            let referrals = try await store.settleReferrals(asOf: instant)
+            if released.lots + expired.lots + tiers.changed + referrals > 0 {
                 logger.info(
                     "loyalty.jobs.ran",
                     metadata: [
                         "points.released": "\(released.points)", "points.expired": "\(expired.points)",
                         "tiers.evaluated": "\(tiers.evaluated)", "tiers.changed": "\(tiers.changed)",
+                        "referrals.rewarded": "\(referrals)",
                     ])
             }
         } catch {
             logger.error("loyalty.jobs.failed", metadata: ["error": "\(String(reflecting: error))"])
+        }
+    }
+
+    /// Whether the run finished; a failed one is tried again at the next interval.
+    func giveBirthdayRewards(asOf instant: Timestamp) async -> Bool {
+        do {
+            let granted = try await store.grantBirthdayRewards(asOf: instant)
+            if granted > 0 { logger.info("loyalty.birthdays.given", metadata: ["members": "\(granted)"]) }
+            return true
+        } catch {
+            logger.error("loyalty.birthdays.failed", metadata: ["error": "\(String(reflecting: error))"])
+            return false
         }
     }
 }

@@ -158,6 +158,7 @@ extension OpenAPIDocument {
             "return_window_days": integer,
             "refund_policy": .object(["enum": .array(RefundPolicy.allCases.map { .string($0.rawValue) })]),
             "expiring_soon_days": integer, "rules": ["type": "array", "items": ref("Rule")],
+            "referral": ref("ReferralProgram"), "birthday_reward": ref("Grant"),
             "tiers": object([
                 "basis": ["enum": ["qualifying_spend", "points_earned"]], "window_months": integer,
                 "evaluation": object([

@@ -10,6 +10,13 @@ public struct Problem: Error, HTTPResponseError, Encodable, Sendable {
     public var detail: String?
     /// Per-field errors, for 422.
     public var errors: [FieldError]?
+    /// Every business reason a request was refused, each with a stable code (an extension member).
+    public var reasons: [Reason]?
+
+    public struct Reason: Encodable, Sendable {
+        public var code: String
+        public var detail: String
+    }
 
     public init(
         status: HTTPResponse.Status, title: String, detail: String? = nil, errors: [FieldError]? = nil,
@@ -23,7 +30,7 @@ public struct Problem: Error, HTTPResponseError, Encodable, Sendable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case type, title, status, detail, errors
+        case type, title, status, detail, errors, reasons
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -33,6 +40,7 @@ public struct Problem: Error, HTTPResponseError, Encodable, Sendable {
         try container.encode(status.code, forKey: .status)
         try container.encodeIfPresent(detail, forKey: .detail)
         try container.encodeIfPresent(errors, forKey: .errors)
+        try container.encodeIfPresent(reasons, forKey: .reasons)
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {

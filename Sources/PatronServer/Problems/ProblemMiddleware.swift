@@ -38,6 +38,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 detail: "order '\(orderID)' was already recorded with different content; order ids cannot be reused")
         case let error as LedgerError:
             return problem(for: error)
+        case let error as RewardError:
+            return problem(for: error)
         case let error as HTTPError where error.status == .contentTooLarge:
             return Problem(
                 status: .contentTooLarge, title: "Content Too Large",
@@ -80,6 +82,47 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 detail: "'\(key)' was already used for a different request; use a new key or id")
         case .lotNotPending(let lotID):
             Problem(status: .conflict, title: "Conflict", detail: "lot '\(lotID)' is not pending")
+        }
+    }
+
+    static func problem(for error: RewardError) -> Problem {
+        switch error {
+        case .rewardNotFound(let rewardID):
+            return .notFound("no reward with id '\(rewardID)'")
+        case .notRedeemable(let rewardID, let refusals):
+            var problem = Problem(
+                status: .conflict, title: "Not Redeemable",
+                detail: "'\(rewardID)' cannot be redeemed: " + refusals.map(\.detail).joined(separator: "; "))
+            problem.reasons = refusals.map { Problem.Reason(code: $0.code, detail: $0.detail) }
+            return problem
+        case .redemptionNotFound(let redemptionID):
+            return .notFound("no redemption with id '\(redemptionID)' for this member")
+        case .notCancellable(_, let state):
+            return Problem(
+                status: .conflict, title: "Not Cancellable",
+                detail: "the coupon is \(state.rawValue); only an issued, unused coupon can be cancelled")
+        case .couponNotFound(let code):
+            return .notFound("no coupon with code '\(code)'")
+        case .couponNotUsable(let code, let state):
+            return Problem(
+                status: .conflict, title: "Coupon Not Usable", detail: "coupon \(code) is \(state.rawValue)")
+        case .couponUsedOnAnotherOrder(let code, let orderID):
+            return Problem(
+                status: .conflict, title: "Coupon Already Used",
+                detail: "coupon \(code) was already used on order '\(orderID)'")
+        case .belowMinimumSpend(_, let minimumMinor):
+            return .invalid(
+                ValidationFailure(
+                    pointer: "/order_total_minor",
+                    detail:
+                        "the coupon needs an order of at least \(minimumMinor) (send order_total_minor or record the order first)"
+                ))
+        case .referralCodeNotFound(let code):
+            return .invalid(ValidationFailure(pointer: "/referral_code", detail: "no member has the code '\(code)'"))
+        case .referralRefused(let refusal):
+            var problem = Problem(status: .unprocessableContent, title: "Referral Refused", detail: refusal.detail)
+            problem.reasons = [Problem.Reason(code: refusal.rawValue, detail: refusal.detail)]
+            return problem
         }
     }
 }

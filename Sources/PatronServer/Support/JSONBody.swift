@@ -5,9 +5,10 @@ import PatronCore
 
 /// Reading request bodies as JSON values and writing JSON answers, the same way for every route.
 enum JSONBody {
-    /// The request body parsed as JSON, or a 400/413 problem.
+    /// The request body parsed as JSON, or a 400/413 problem. With `allowEmpty`, an empty body reads as
+    /// an empty object, for routes whose fields are all optional.
     static func read(
-        _ request: Request, context: some RequestContext, limit: Int? = nil
+        _ request: Request, context: some RequestContext, limit: Int? = nil, allowEmpty: Bool = false
     ) async throws -> (
         value: JSONValue, byteCount: Int
     ) {
@@ -21,6 +22,7 @@ enum JSONBody {
                 detail: "the request body is larger than \(maximum) bytes")
         }
         guard buffer.readableBytes > 0 else {
+            if allowEmpty { return (.object([:]), 0) }
             throw Problem(
                 status: .badRequest, title: "Malformed Request", detail: "the request body is empty; send a JSON object"
             )

@@ -40,6 +40,25 @@ public struct Redemption: Sendable, Hashable, Codable {
         case usedAt = "used_at"
         case cancelledAt = "cancelled_at"
     }
+
+    /// Absent values are written as `null`, so every redemption has the same fields.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(redemptionID, forKey: .redemptionID)
+        try container.encode(memberID, forKey: .memberID)
+        try container.encode(rewardID, forKey: .rewardID)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(points, forKey: .points)
+        try container.encode(couponCode, forKey: .couponCode)
+        try container.encode(status, forKey: .status)
+        try container.encode(source, forKey: .source)
+        try container.encode(campaignID, forKey: .campaignID)
+        try container.encode(issuedAt, forKey: .issuedAt)
+        try container.encode(expiresAt, forKey: .expiresAt)
+        try container.encode(usedOrderID, forKey: .usedOrderID)
+        try container.encode(usedAt, forKey: .usedAt)
+        try container.encode(cancelledAt, forKey: .cancelledAt)
+    }
 }
 
 /// A redemption and the member's balance right after it.
@@ -340,7 +359,8 @@ enum RedemptionRows {
             source: try row.decode(column: "source", as: String.self),
             campaignID: try row.decode(column: "campaign_id", as: String?.self),
             issuedAt: Timestamp(millisecondsSinceEpoch: try row.decode(column: "issued_at", as: Int64.self)),
-            expiresAt: try instant("expires_at"), usedOrderID: try row.decode(column: "used_order_id", as: String?.self),
+            expiresAt: try instant("expires_at"),
+            usedOrderID: try row.decode(column: "used_order_id", as: String?.self),
             usedAt: try instant("used_at"), cancelledAt: try instant("cancelled_at"))
     }
 }

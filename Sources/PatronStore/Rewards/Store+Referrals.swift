@@ -67,7 +67,9 @@ extension Store {
                 ).run()
                 if try await database.raw("SELECT code FROM referral_codes WHERE member_id = \(bind: memberID)")
                     .first() != nil
-                { break }
+                {
+                    break
+                }
             }
             if let deviceID {
                 try await Self.rememberDevice(deviceID, of: memberID, protector: protector, at: now, in: database)
@@ -95,7 +97,8 @@ extension Store {
                 SELECT status, COUNT(*) AS count FROM referrals WHERE referrer_id = \(bind: memberID) GROUP BY status
                 """
             ).all() {
-                counts[try row.decode(column: "status", as: String.self)] = try row.decode(column: "count", as: Int.self)
+                counts[try row.decode(column: "status", as: String.self)] = try row.decode(
+                    column: "count", as: Int.self)
             }
             return ReferralSummary(
                 memberID: memberID, code: code, referredBy: referredBy, joined: counts["joined"] ?? 0,
@@ -125,6 +128,7 @@ extension Store {
             guard let referee = try await store.members.find(id: memberID, in: database) else {
                 throw LedgerError.memberNotFound(memberID: memberID)
             }
+            if referrerID == memberID { throw RewardError.referralRefused(.selfReferral) }
             if let existing = try await Self.referralLink(refereeID: memberID, in: database) {
                 guard existing.referrerID == referrerID else {
                     throw RewardError.referralRefused(.alreadyReferred)
@@ -164,7 +168,8 @@ extension Store {
         program: LoyaltyProgram, in database: any SQLDatabase
     ) async throws -> ReferralRefusal? {
         if referee.id == referrer.id { return .selfReferral }
-        let refereeMailboxes = Set([email?.mailbox, referee.email.flatMap(EmailAddress.init)?.mailbox].compactMap { $0 })
+        let refereeMailboxes = Set(
+            [email?.mailbox, referee.email.flatMap(EmailAddress.init)?.mailbox].compactMap { $0 })
         if let mailbox = referrer.email.flatMap(EmailAddress.init)?.mailbox, refereeMailboxes.contains(mailbox) {
             return .selfReferral
         }
@@ -176,7 +181,9 @@ extension Store {
                 SELECT member_id FROM member_devices
                 WHERE member_id = \(bind: referrer.id) AND device_index = \(bind: index)
                 """
-            ).first() != nil { return .selfReferral }
+            ).first() != nil {
+                return .selfReferral
+            }
         }
         if try await database.raw("SELECT order_id FROM orders WHERE member_id = \(bind: referee.id) LIMIT 1").first()
             != nil

@@ -52,8 +52,10 @@ extension Store {
                 GROUP BY reward_id ORDER BY count DESC, reward_id LIMIT 10
                 """
             ).all().map {
-                (rewardID: try $0.decode(column: "reward_id", as: String.self),
-                 count: try $0.decode(column: "count", as: Int64.self))
+                (
+                    rewardID: try $0.decode(column: "reward_id", as: String.self),
+                    count: try $0.decode(column: "count", as: Int64.self)
+                )
             }
             return RewardsReport(
                 pointsEarned: try totals?.decode(column: "earned", as: Int64.self) ?? 0,

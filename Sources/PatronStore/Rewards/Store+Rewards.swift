@@ -74,7 +74,9 @@ enum RewardRows {
         return String(decoding: try encoder.encode(reward), as: UTF8.self)
     }
 
-    static func find(_ rewardID: String, in database: any SQLDatabase) async throws
+    static func find(
+        _ rewardID: String, in database: any SQLDatabase
+    ) async throws
         -> StoredReward?
     {
         try await database.raw(
