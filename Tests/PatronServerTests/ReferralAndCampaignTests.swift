@@ -94,6 +94,8 @@ private func days(_ count: Int64) -> Timestamp {
         async throws
     {
         try await TestApplication.run(engine) { app in
+            try await app.request(.post, "/v1/rewards", json: coffeeCoupon.setting("stock", 1))
+            try await app.request(.put, "/v1/program", json: ["referral": ["referee_reward_id": "COFFEE-5"]])
             let alice = try await app.memberWithPoints("alice")
             let code = try await app.referralCode(alice)
             let bob = try await app.newMember("bob")
@@ -118,6 +120,9 @@ private func days(_ count: Int64) -> Timestamp {
             #expect(try await app.available(alice) == 64 + 200)
             #expect(try await app.available(bob) == 30 + 64 + 200)
             #expect(try await app.available(erin) == 0, "a refunded order does not qualify")
+            let gift = try await app.request(.get, "/v1/members/\(bob)/redemptions")
+            #expect(gift.json["redemptions"]?.array.map { $0["source"]?.string } == ["referral"])
+            #expect(gift.json["redemptions"]?.array.first?["points"]?.integer == 0)
             let summary = try await app.request(.get, "/v1/members/\(alice)/referral")
             #expect(summary.json["referrals"]?["rewarded"]?.integer == 1)
             #expect(summary.json["referrals"]?["joined"]?.integer == 1)

@@ -69,7 +69,13 @@ extension TestApplication {
             ] {
                 #expect(try await app.request(.post, "/v1/rewards", json: reward).status == .created)
             }
+            let daily = gift.setting("reward_id", "DAILY").setting("eligible_tiers", nil).setting("cost_points", 1)
+                .setting("period_limit", ["count": 1, "period": "day"])
+            #expect(try await app.request(.post, "/v1/rewards", json: daily).status == .created)
             let memberID = try await app.memberWithPoints("u-1")
+            let once = try await app.request(
+                .post, "/v1/members/\(memberID)/redemptions", json: ["reward_id": "DAILY"], idempotencyKey: "d")
+            #expect(once.status == .created)
             let offers = try await app.request(.get, "/v1/rewards?member_id=\(memberID)")
             #expect(offers.status == .ok)
             var reasons: [String: [String]] = [:]
@@ -80,7 +86,7 @@ extension TestApplication {
             #expect(
                 reasons == [
                     "COFFEE-5": [], "GOLD-MUG": ["tier_not_eligible"], "SOLD-OUT": ["out_of_stock"],
-                    "LATER": ["inactive"], "DREAM": ["insufficient_points"],
+                    "LATER": ["inactive"], "DREAM": ["insufficient_points"], "DAILY": ["period_limit_reached"],
                 ])
             #expect(try await app.request(.get, "/v1/rewards?member_id=mem_missing").status == .notFound)
             #expect(try await app.request(.get, "/v1/rewards/COFFEE-5").json["name"]?["zh"]?.string == "5元咖啡券")
