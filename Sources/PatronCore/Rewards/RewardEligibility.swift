@@ -52,7 +52,7 @@ public struct RedeemerState: Sendable, Hashable {
 
 extension Reward {
     /// Every reason the member cannot redeem this reward at `instant`, in a fixed order; empty when they can.
-    /// `costPoints` is what this redemption charges (a granted reward costs nothing).
+    /// `cost` is what this redemption charges, the reward's price when nil (a granted reward costs nothing).
     public func refusals(
         for state: RedeemerState, at instant: Timestamp, charging cost: Int64? = nil
     )

@@ -90,6 +90,7 @@ extension Store {
             key: "surprise:\(campaign.campaignID)", fingerprint: fingerprint, database: database
         ) { database in
             let now = Clock.nowMilliseconds()
+            try await store.lockBalances(of: outcome.selected, at: now, in: database)
             for memberID in outcome.selected {
                 try await store.grant(
                     campaign.grant, to: memberID, source: "surprise", campaignID: campaign.campaignID,
@@ -157,6 +158,7 @@ extension Store {
         for batch in stride(from: 0, to: due.count, by: 100).map({ due[$0..<min($0 + 100, due.count)] }) {
             granted += try await database.write { database in
                 let now = Clock.nowMilliseconds()
+                try await store.lockBalances(of: Array(batch), at: now, in: database)
                 var count = 0
                 for memberID in batch
                 where try await store.grant(
@@ -169,6 +171,14 @@ extension Store {
             }
         }
         return granted
+    }
+
+    /// Locks several members' balances in id order before a transaction touches a reward's row: every
+    /// transaction then takes balances before rewards, and balances in one order, so none can deadlock.
+    func lockBalances(of memberIDs: [String], at now: Int64, in database: any SQLDatabase) async throws {
+        for memberID in Set(memberIDs).sorted() {
+            _ = try await ledger.lockBalance(memberID: memberID, at: now, in: database)
+        }
     }
 
     /// Gives points and/or a free reward inside the caller's transaction, recorded once per member and

@@ -289,15 +289,22 @@ extension Store {
         return try await database.write { database in
             let now = Clock.nowMilliseconds()
             let (_, program) = try await store.programs.current(in: database)
-            let claimed = try await database.raw(
-                """
-                UPDATE referrals SET status = 'rewarded', rewarded_at = \(bind: now)
-                WHERE referee_id = \(bind: refereeID) AND status = 'qualifying'
-                  AND due_at <= \(bind: instant.millisecondsSinceEpoch)
-                RETURNING referrer_id
-                """
-            ).first()
-            guard let referrerID = try claimed?.decode(column: "referrer_id", as: String.self) else { return false }
+            guard let link = try await Self.referralLink(refereeID: refereeID, in: database),
+                link.status == "qualifying"
+            else { return false }
+            // Balances before the referral row, as an order or a refund of the referee takes them.
+            try await store.lockBalances(of: [link.referrerID, refereeID], at: now, in: database)
+            guard
+                try await database.raw(
+                    """
+                    UPDATE referrals SET status = 'rewarded', rewarded_at = \(bind: now)
+                    WHERE referee_id = \(bind: refereeID) AND status = 'qualifying'
+                      AND due_at <= \(bind: instant.millisecondsSinceEpoch)
+                    RETURNING referrer_id
+                    """
+                ).first() != nil
+            else { return false }
+            let referrerID = link.referrerID
             let referral = program.referral
             for (memberID, points, rewardID, role) in [
                 (referrerID, referral.referrerPoints, referral.referrerRewardID, "referring \(refereeID)"),
