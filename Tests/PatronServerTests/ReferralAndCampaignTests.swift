@@ -226,4 +226,32 @@ private func days(_ count: Int64) -> Timestamp {
             #expect(report.json["most_redeemed"]?.array.first?["count"]?.integer == 2)
         }
     }
+
+    @Test(arguments: TestDatabase.engines)
+    func grantsAndRedemptionsOfOneRewardRunTogether(engine: DatabaseEngine) async throws {
+        try await TestApplication.run(engine) { app in
+            try await app.request(
+                .post, "/v1/rewards", json: coffeeCoupon.setting("stock", nil).setting("cost_points", 20))
+            var members: [String] = []
+            for index in 0..<10 { members.append(try await app.memberWithPoints("u-\(index)")) }
+            let campaign: JSONValue = [
+                "campaign_id": "all", "count": 10, "seed": 1, "filter": [:], "grant": ["reward_id": "COFFEE-5"],
+            ]
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                group.addTask { try await app.request(.post, "/v1/campaigns/surprise", json: campaign).status }
+                for memberID in members {
+                    group.addTask {
+                        try await app.request(
+                            .post, "/v1/members/\(memberID)/redemptions", json: ["reward_id": "COFFEE-5"],
+                            idempotencyKey: "k"
+                        ).status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.allSatisfy { $0 == .created }, "\(statuses)")
+            #expect(try await app.rowCount("redemptions") == 20)
+            for memberID in members { #expect(try await app.available(memberID) == 44) }
+        }
+    }
 }
