@@ -1,0 +1,102 @@
+import PatronAnalytics
+import PatronCore
+
+/// One member's standing at a reference date: RFM scores and segment, lifecycle stage, and P(alive) when a model
+/// has been fitted.
+public struct MemberStanding: Sendable, Hashable {
+    public var totals: MemberPurchaseTotals
+    public var recencyDays: Int
+    public var score: RFMScore
+    public var segment: RFMSegment
+    public var stage: LifecycleStage
+    public var probabilityAlive: Double?
+
+    public var memberID: String { totals.memberID }
+}
+
+/// Every customer's standing at a reference date: RFM quintiles are relative to the whole base, so they are
+/// always computed together.
+public struct CustomerBase: Sendable {
+    public var referenceDate: PatronCore.CalendarDate
+    public var currency: Currency
+    /// Every member with an order by the reference date, in no particular order.
+    public var members: [MemberStanding]
+    /// The fit whose P(alive) entered the lifecycle stages, if any.
+    public var fit: StoredModelFit?
+
+    /// Scores and classifies every member; P(alive) from `fit` refines the lifecycle stages when given.
+    public init(
+        totals: [MemberPurchaseTotals], referenceDate: PatronCore.CalendarDate, currency: Currency,
+        fit: StoredModelFit?, thresholds: LifecycleThresholds = LifecycleThresholds()
+    ) {
+        let referenceDay = referenceDate.daysSinceEpoch
+        let results = RFMAnalysis.analyze(totals.map { $0.rfmMeasures(referenceDay: referenceDay) })
+        // Many members share a history, and P(alive) depends on nothing else.
+        var aliveByHistory: [PurchaseHistory: Double] = [:]
+        var members: [MemberStanding] = []
+        members.reserveCapacity(totals.count)
+        for (memberTotals, result) in zip(totals, results) {
+            var probabilityAlive: Double?
+            if let fit {
+                let history = memberTotals.summary(referenceDay: referenceDay, unit: fit.unit).history
+                if let known = aliveByHistory[history] {
+                    probabilityAlive = known
+                } else {
+                    let value = fit.purchases.probabilityAlive(given: history)
+                    aliveByHistory[history] = value
+                    probabilityAlive = value
+                }
+            }
+            let stage = LifecycleStage.classify(
+                daysSinceFirstOrder: referenceDay - memberTotals.firstDay,
+                daysSinceLastOrder: result.measures.recencyDays, probabilityAlive: probabilityAlive,
+                thresholds: thresholds)
+            members.append(
+                MemberStanding(
+                    totals: memberTotals, recencyDays: result.measures.recencyDays, score: result.score,
+                    segment: result.segment, stage: stage, probabilityAlive: probabilityAlive))
+        }
+        self.referenceDate = referenceDate
+        self.currency = currency
+        self.members = members
+        self.fit = fit
+    }
+
+    /// Members per segment; every segment is present, with 0 when empty.
+    public var segmentCounts: [RFMSegment: Int] {
+        var counts = Dictionary(uniqueKeysWithValues: RFMSegment.allCases.map { ($0, 0) })
+        for member in members { counts[member.segment, default: 0] += 1 }
+        return counts
+    }
+
+    /// Members per lifecycle stage; every stage is present, with 0 when empty.
+    public var stageCounts: [LifecycleStage: Int] {
+        var counts = Dictionary(uniqueKeysWithValues: LifecycleStage.allCases.map { ($0, 0) })
+        for member in members { counts[member.stage, default: 0] += 1 }
+        return counts
+    }
+
+    /// A page of members by id, after `cursor` (exclusive), optionally of one segment.
+    ///
+    /// Picks the `limit` smallest ids without sorting the whole base: a million members cost one pass.
+    public func page(segment: RFMSegment?, after cursor: String?, limit: Int) -> Page<MemberStanding> {
+        var best: [MemberStanding] = []
+        best.reserveCapacity(limit + 1)
+        for member in members {
+            if let segment, member.segment != segment { continue }
+            if let cursor, member.memberID <= cursor { continue }
+            if best.count > limit, let last = best.last, member.memberID >= last.memberID { continue }
+            var low = 0
+            var high = best.count
+            while low < high {
+                let middle = (low + high) / 2
+                if best[middle].memberID < member.memberID { low = middle + 1 } else { high = middle }
+            }
+            best.insert(member, at: low)
+            if best.count > limit + 1 { best.removeLast() }
+        }
+        let hasMore = best.count > limit
+        let items = Array(best.prefix(limit))
+        return Page(items: items, nextCursor: hasMore ? items.last?.memberID : nil)
+    }
+}
