@@ -15,10 +15,12 @@ enum OpenAPIDocument {
         ],
         "servers": [["url": "/"]],
         "security": [["bearer": []]],
-        "paths": .object(paths.merging(loyaltyPaths) { first, _ in first }),
+        "paths": .object(
+            paths.merging(loyaltyPaths) { first, _ in first }.merging(analyticsPaths) { first, _ in first }),
         "components": [
             "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]],
-            "schemas": .object(schemas.merging(loyaltySchemas) { first, _ in first }),
+            "schemas": .object(
+                schemas.merging(loyaltySchemas) { first, _ in first }.merging(analyticsSchemas) { first, _ in first }),
             "responses": [
                 "Problem": [
                     "description":

@@ -38,6 +38,14 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 detail: "order '\(orderID)' was already recorded with different content; order ids cannot be reused")
         case let error as LedgerError:
             return problem(for: error)
+        case AnalyticsError.noModelFitted:
+            return Problem(
+                status: .conflict, title: "No Model Fitted",
+                detail:
+                    "no lifetime-value model has been fitted yet; run 'patron analytics refit' or wait for the periodic refit"
+            )
+        case AnalyticsError.notEnoughData(let reason):
+            return Problem(status: .conflict, title: "Not Enough Data", detail: reason)
         case let error as HTTPError where error.status == .contentTooLarge:
             return Problem(
                 status: .contentTooLarge, title: "Content Too Large",
