@@ -92,7 +92,8 @@ let package = Package(
         .testTarget(
             name: "PatronAnalyticsTests", dependencies: ["PatronAnalytics"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "PatronStoreTests", dependencies: ["PatronStore", "PatronCore", "PatronTestSupport"],
+            name: "PatronStoreTests",
+            dependencies: ["PatronStore", "PatronCore", "PatronAnalytics", "PatronTestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "PatronServerTests",

@@ -74,10 +74,12 @@ extension AnalyticsCommand {
             let base = try await database.withStore { store in
                 let referenceDate = try await Refit.orToday(day, store: store)
                 var timer = PhaseTimer(isEnabled: timings)
-                let (totals, currency) = try await store.memberPurchaseTotals(through: referenceDate)
+                let (totals, currency) = try await store.memberPurchaseTotals(
+                    through: referenceDate, firstDaySpend: false)
                 timer.lap("aggregate in SQL")
                 let fit = try await store.latestModelFit()
-                let base = CustomerBase(totals: totals, referenceDate: referenceDate, currency: currency, fit: fit)
+                let base = await CustomerBase(
+                    totals: totals, referenceDate: referenceDate, currency: currency, fit: fit)
                 timer.lap("RFM and lifecycle")
                 timer.report()
                 return base

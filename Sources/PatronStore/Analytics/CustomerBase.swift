@@ -25,17 +25,27 @@ public struct CustomerBase: Sendable {
     public var fit: StoredModelFit?
 
     /// Scores and classifies every member; P(alive) from `fit` refines the lifecycle stages when given.
+    ///
+    /// The scores are ``RFMAnalysis``'s quintiles of the same measures, with the three sorts run side by side.
     public init(
         totals: [MemberPurchaseTotals], referenceDate: PatronCore.CalendarDate, currency: Currency,
         fit: StoredModelFit?, thresholds: LifecycleThresholds = LifecycleThresholds()
-    ) {
+    ) async {
         let referenceDay = referenceDate.daysSinceEpoch
-        let results = RFMAnalysis.analyze(totals.map { $0.rfmMeasures(referenceDay: referenceDay) })
+        async let recencyScores = RFMAnalysis.quintileScores(
+            totals.map { Double(referenceDay - $0.lastDay) }, higherIsBetter: false)
+        async let frequencyScores = RFMAnalysis.quintileScores(
+            totals.map { Double($0.purchaseDays) }, higherIsBetter: true)
+        let monetaryScores = RFMAnalysis.quintileScores(totals.map { Double($0.revenueMinor) }, higherIsBetter: true)
+        let (recency, frequency) = await (recencyScores, frequencyScores)
         // Many members share a history, and P(alive) depends on nothing else.
         var aliveByHistory: [PurchaseHistory: Double] = [:]
         var members: [MemberStanding] = []
         members.reserveCapacity(totals.count)
-        for (memberTotals, result) in zip(totals, results) {
+        for (index, memberTotals) in totals.enumerated() {
+            let score = RFMScore(
+                recency: recency[index], frequency: frequency[index], monetary: monetaryScores[index])
+            let recencyDays = referenceDay - memberTotals.lastDay
             var probabilityAlive: Double?
             if let fit {
                 let history = memberTotals.summary(referenceDay: referenceDay, unit: fit.unit).history
@@ -48,13 +58,14 @@ public struct CustomerBase: Sendable {
                 }
             }
             let stage = LifecycleStage.classify(
-                daysSinceFirstOrder: referenceDay - memberTotals.firstDay,
-                daysSinceLastOrder: result.measures.recencyDays, probabilityAlive: probabilityAlive,
-                thresholds: thresholds)
+                daysSinceFirstOrder: referenceDay - memberTotals.firstDay, daysSinceLastOrder: recencyDays,
+                probabilityAlive: probabilityAlive, thresholds: thresholds)
             members.append(
                 MemberStanding(
-                    totals: memberTotals, recencyDays: result.measures.recencyDays, score: result.score,
-                    segment: result.segment, stage: stage, probabilityAlive: probabilityAlive))
+                    totals: memberTotals, recencyDays: recencyDays, score: score,
+                    // Scores are always 1…5 and the table covers that whole range.
+                    segment: RFMSegmentTable.segment(for: score) ?? .lost, stage: stage,
+                    probabilityAlive: probabilityAlive))
         }
         self.referenceDate = referenceDate
         self.currency = currency

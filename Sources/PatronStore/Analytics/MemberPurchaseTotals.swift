@@ -16,12 +16,13 @@ public struct MemberPurchaseTotals: Sendable, Hashable, Decodable {
     public var orderCount: Int
     /// Total spend, in minor units.
     public var revenueMinor: Int64
-    /// Spend on the first order day, which the spend model leaves out (it models repeat purchases only).
-    public var firstDayRevenueMinor: Int64
+    /// Spend on the first order day, which the spend model leaves out (it models repeat purchases only); nil when
+    /// not asked for, since finding it costs a sort of every order by day.
+    public var firstDayRevenueMinor: Int64?
 
     public init(
         memberID: String, firstDay: Int, lastDay: Int, purchaseDays: Int, orderCount: Int, revenueMinor: Int64,
-        firstDayRevenueMinor: Int64
+        firstDayRevenueMinor: Int64?
     ) {
         self.memberID = memberID
         self.firstDay = firstDay
@@ -44,22 +45,18 @@ public struct MemberPurchaseTotals: Sendable, Hashable, Decodable {
 }
 
 extension MemberPurchaseTotals {
-    /// RFM measures at `referenceDay`: recency in days, frequency in order days, spend in minor units.
-    public func rfmMeasures(referenceDay: Int) -> RFMMeasures {
-        RFMMeasures(
-            customerID: memberID, recencyDays: referenceDay - lastDay, frequency: purchaseDays,
-            monetary: Double(revenueMinor))
-    }
-
     /// The calibration summary at the end of `referenceDay`, in `unit`s: repeat order days, the time from the first
     /// to the last order day, the time from the first order day to the reference day, and the mean spend of the
-    /// repeat order days in minor units.
+    /// repeat order days in minor units (0 when ``firstDayRevenueMinor`` is nil).
     public func summary(referenceDay: Int, unit: TimeUnit) -> CustomerSummary {
         let repeatDays = purchaseDays - 1
+        var monetaryValue = 0.0
+        if repeatDays > 0, let firstDayRevenueMinor {
+            monetaryValue = Double(revenueMinor - firstDayRevenueMinor) / Double(repeatDays)
+        }
         return CustomerSummary(
             customerID: memberID, frequency: repeatDays, recency: Double(lastDay - firstDay) / unit.days,
-            age: Double(referenceDay - firstDay) / unit.days,
-            monetaryValue: repeatDays > 0 ? Double(revenueMinor - firstDayRevenueMinor) / Double(repeatDays) : 0)
+            age: Double(referenceDay - firstDay) / unit.days, monetaryValue: monetaryValue)
     }
 }
 
@@ -74,37 +71,59 @@ enum AnalyticsQueries {
     }
 
     /// Per-member totals of the orders placed before the end of local day `throughDay`, in no particular order
-    /// (sorting a million rows is left to whoever needs it); `memberID` restricts them to one member.
+    /// (sorting a million rows is left to whoever needs it); `memberID` restricts them to one member, and
+    /// `members` to the member ids from its lower bound (included) to its upper bound (excluded).
+    ///
+    /// Without `firstDaySpend` this is one pass over the covering index `orders_for_analytics` in member order
+    /// (distinct days are counted per member); with it, orders are first reduced to (member, day), which needs a
+    /// sort, and a window finds each member's first day so that the same pass adds up that day's spend.
     static func memberTotals(
-        throughDay: Int, program: LoyaltyProgram, memberID: String? = nil, in database: any SQLDatabase
+        throughDay: Int, program: LoyaltyProgram, memberID: String? = nil,
+        members: (from: String?, before: String?) = (nil, nil), firstDaySpend: Bool, in database: any SQLDatabase
     ) async throws -> [MemberPurchaseTotals] {
         let offset = program.utcOffset
         let cutoff = offset.startOf(PatronCore.CalendarDate(daysSinceEpoch: throughDay + 1)).millisecondsSinceEpoch
-        let memberFilter: SQLQueryString = memberID.map { "AND member_id = \(bind: $0)" } ?? ""
-        // Orders are first reduced to (member, day) so that orders on one day count as one purchase; a window
-        // finds each member's first day so that the same pass can add up the first day's spend.
-        let rows = try await database.raw(
-            """
-            SELECT member_id,
-                   CAST(MIN(day) AS BIGINT) AS first_day,
-                   CAST(MAX(day) AS BIGINT) AS last_day,
-                   CAST(COUNT(*) AS BIGINT) AS purchase_days,
-                   CAST(SUM(orders) AS BIGINT) AS order_count,
-                   CAST(SUM(revenue) AS BIGINT) AS revenue_minor,
-                   CAST(SUM(CASE WHEN day = first_day THEN revenue ELSE 0 END) AS BIGINT) AS first_day_revenue_minor
-            FROM (
-                SELECT member_id, day, orders, revenue, MIN(day) OVER (PARTITION BY member_id) AS first_day
+        var memberFilter: SQLQueryString = memberID.map { "AND member_id = \(bind: $0)" } ?? ""
+        if let from = members.from { memberFilter = memberFilter + " AND member_id >= \(bind: from)" }
+        if let before = members.before { memberFilter = memberFilter + " AND member_id < \(bind: before)" }
+        let filter: SQLQueryString =
+            "occurred_at < \(bind: cutoff) AND currency = \(bind: program.currency.code) \(memberFilter)"
+        let query: SQLQueryString
+        if firstDaySpend {
+            query = """
+                SELECT member_id,
+                       CAST(MIN(day) AS BIGINT) AS first_day,
+                       CAST(MAX(day) AS BIGINT) AS last_day,
+                       CAST(COUNT(*) AS BIGINT) AS purchase_days,
+                       CAST(SUM(orders) AS BIGINT) AS order_count,
+                       CAST(SUM(revenue) AS BIGINT) AS revenue_minor,
+                       CAST(SUM(CASE WHEN day = first_day THEN revenue ELSE 0 END) AS BIGINT) AS first_day_revenue_minor
                 FROM (
-                    SELECT member_id, \(localDay(offset: offset)) AS day, COUNT(*) AS orders,
-                           SUM(total_minor) AS revenue
-                    FROM orders
-                    WHERE occurred_at < \(bind: cutoff) AND currency = \(bind: program.currency.code) \(memberFilter)
-                    GROUP BY member_id, day
-                ) AS member_days
-            ) AS member_days_with_first
-            GROUP BY member_id
-            """
-        ).all()
+                    SELECT member_id, day, orders, revenue, MIN(day) OVER (PARTITION BY member_id) AS first_day
+                    FROM (
+                        SELECT member_id, \(localDay(offset: offset)) AS day, COUNT(*) AS orders,
+                               SUM(total_minor) AS revenue
+                        FROM orders WHERE \(filter)
+                        GROUP BY member_id, day
+                    ) AS member_days
+                ) AS member_days_with_first
+                GROUP BY member_id
+                """
+        } else {
+            query = """
+                SELECT member_id,
+                       CAST(MIN(day) AS BIGINT) AS first_day,
+                       CAST(MAX(day) AS BIGINT) AS last_day,
+                       CAST(COUNT(DISTINCT day) AS BIGINT) AS purchase_days,
+                       CAST(COUNT(*) AS BIGINT) AS order_count,
+                       CAST(SUM(total_minor) AS BIGINT) AS revenue_minor
+                FROM (
+                    SELECT member_id, \(localDay(offset: offset)) AS day, total_minor FROM orders WHERE \(filter)
+                ) AS dated_orders
+                GROUP BY member_id
+                """
+        }
+        let rows = try await database.raw(query).all()
         var totals: [MemberPurchaseTotals] = []
         totals.reserveCapacity(rows.count)
         for row in rows {
@@ -116,7 +135,8 @@ enum AnalyticsQueries {
                     purchaseDays: Int(try row.decode(column: "purchase_days", as: Int64.self)),
                     orderCount: Int(try row.decode(column: "order_count", as: Int64.self)),
                     revenueMinor: try row.decode(column: "revenue_minor", as: Int64.self),
-                    firstDayRevenueMinor: try row.decode(column: "first_day_revenue_minor", as: Int64.self)))
+                    firstDayRevenueMinor: firstDaySpend
+                        ? try row.decode(column: "first_day_revenue_minor", as: Int64.self) : nil))
         }
         return totals
     }

@@ -8,24 +8,60 @@ extension Store {
     public func customerBase(
         referenceDate: PatronCore.CalendarDate, thresholds: LifecycleThresholds = LifecycleThresholds()
     ) async throws -> CustomerBase {
-        let (totals, currency) = try await memberPurchaseTotals(through: referenceDate)
-        return CustomerBase(
+        let (totals, currency) = try await memberPurchaseTotals(through: referenceDate, firstDaySpend: false)
+        return await CustomerBase(
             totals: totals, referenceDate: referenceDate, currency: currency, fit: try await latestModelFit(),
             thresholds: thresholds)
     }
 
     /// Every member's totals of the orders through local day `date` in the program's currency, which is returned
-    /// too; in no particular order.
+    /// too; in no particular order. The first day's spend (for the spend model) only when `firstDaySpend` is set.
+    ///
+    /// On SQLite, which runs a query on one core, a large base is read as two halves of the member ids at once,
+    /// each on its own reader connection.
     public func memberPurchaseTotals(
-        through date: PatronCore.CalendarDate
+        through date: PatronCore.CalendarDate, firstDaySpend: Bool
+    ) async throws -> (totals: [MemberPurchaseTotals], currency: Currency) {
+        try await memberPurchaseTotals(through: date, firstDaySpend: firstDaySpend, splittingFrom: 100_000)
+    }
+
+    /// ``memberPurchaseTotals(through:firstDaySpend:)``, split in two on SQLite from `minimumMembers` members.
+    func memberPurchaseTotals(
+        through date: PatronCore.CalendarDate, firstDaySpend: Bool, splittingFrom minimumMembers: Int
     ) async throws -> (totals: [MemberPurchaseTotals], currency: Currency) {
         let programs = self.programs
-        return try await database.read { database in
+        let day = date.daysSinceEpoch
+        let (program, middle) = try await database.read { database in
             let (_, program) = try await programs.current(in: database)
-            let totals = try await AnalyticsQueries.memberTotals(
-                throughDay: date.daysSinceEpoch, program: program, in: database)
+            return (program, try await Self.middleMemberID(minimumMembers: minimumMembers, in: database))
+        }
+        guard database.engine == .sqlite, let middle else {
+            let totals = try await database.read {
+                try await AnalyticsQueries.memberTotals(
+                    throughDay: day, program: program, firstDaySpend: firstDaySpend, in: $0)
+            }
             return (totals, program.currency)
         }
+        async let lower = database.read {
+            try await AnalyticsQueries.memberTotals(
+                throughDay: day, program: program, members: (nil, middle), firstDaySpend: firstDaySpend, in: $0)
+        }
+        let upper = try await database.read {
+            try await AnalyticsQueries.memberTotals(
+                throughDay: day, program: program, members: (middle, nil), firstDaySpend: firstDaySpend, in: $0)
+        }
+        return (try await lower + upper, program.currency)
+    }
+
+    /// The member id in the middle of the id order, or nil below `minimumMembers` members.
+    private static func middleMemberID(minimumMembers: Int, in database: any SQLDatabase) async throws -> String? {
+        let count =
+            try await database.raw("SELECT CAST(COUNT(*) AS BIGINT) AS members FROM members").first()?.decode(
+                column: "members", as: Int64.self) ?? 0
+        guard count >= minimumMembers else { return nil }
+        return try await database.raw(
+            "SELECT id FROM members ORDER BY id LIMIT 1 OFFSET \(unsafeRaw: String(count / 2))"
+        ).first()?.decode(column: "id", as: String.self)
     }
 
     /// Cohorts by month of first order for the months of `from` through `to`, with each later month's active
@@ -72,8 +108,16 @@ extension Store {
         // The RFM quintiles place the member among everyone, so the whole base is scored.
         let base = try await customerBase(referenceDate: asOf)
         guard let standing = base.members.first(where: { $0.memberID == memberID }) else { return (nil, nil, fit) }
+        // The spend model needs the first day's spend, which the base leaves out; one member's is cheap.
+        let programs = self.programs
+        let totals = try await database.read { database in
+            let (_, program) = try await programs.current(in: database)
+            return try await AnalyticsQueries.memberTotals(
+                throughDay: asOf.daysSinceEpoch, program: program, memberID: memberID, firstDaySpend: true,
+                in: database)
+        }
         let prediction = MemberPrediction(
-            totals: standing.totals, referenceDay: asOf.daysSinceEpoch, fit: fit, settings: settings)
+            totals: totals.first ?? standing.totals, referenceDay: asOf.daysSinceEpoch, fit: fit, settings: settings)
         return (standing, prediction, fit)
     }
 
@@ -86,7 +130,7 @@ extension Store {
         let (totals, latest) = try await database.read { database in
             let (_, program) = try await programs.current(in: database)
             let totals = try await AnalyticsQueries.memberTotals(
-                throughDay: asOf.daysSinceEpoch, program: program, in: database)
+                throughDay: asOf.daysSinceEpoch, program: program, firstDaySpend: true, in: database)
             return (totals, try await Self.latestModelFit(in: database))
         }
         guard let fit = latest else { throw AnalyticsError.noModelFitted }

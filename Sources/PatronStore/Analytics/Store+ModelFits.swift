@@ -48,7 +48,8 @@ extension Store {
         }
         let referenceDay = asOf.daysSinceEpoch
         let totals = try await database.read {
-            try await AnalyticsQueries.memberTotals(throughDay: referenceDay, program: program, in: $0)
+            try await AnalyticsQueries.memberTotals(
+                throughDay: referenceDay, program: program, firstDaySpend: true, in: $0)
         }
         let unit = TimeUnit.week
         let summaries = totals.map { $0.summary(referenceDay: referenceDay, unit: unit) }
