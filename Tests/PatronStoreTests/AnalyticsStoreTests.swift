@@ -8,7 +8,7 @@ import Testing
 
 @Suite struct AnalyticsStoreTests {
     /// Per-member totals merge orders of one local day, leave out other currencies and later orders, and come out
-    /// the same whether SQLite reads the members in one query or in two halves at once.
+    /// the same whether the members are read in one query or in two halves at once.
     @Test(arguments: TestDatabase.engines)
     func memberTotalsAreTheSameReadWholeOrInHalves(engine: DatabaseEngine) async throws {
         try await TestDatabase.withStore(engine) { store in

@@ -38,25 +38,20 @@ public struct CustomerBase: Sendable {
             totals.map { Double($0.purchaseDays) }, higherIsBetter: true)
         let monetaryScores = RFMAnalysis.quintileScores(totals.map { Double($0.revenueMinor) }, higherIsBetter: true)
         let (recency, frequency) = await (recencyScores, frequencyScores)
-        // Many members share a history, and P(alive) depends on nothing else.
-        var aliveByHistory: [PurchaseHistory: Double] = [:]
+        var alive: [Double]?
+        if let fit {
+            let middle = totals.count / 2
+            async let lower = Self.probabilitiesAlive(totals[..<middle], referenceDay: referenceDay, fit: fit)
+            let upper = Self.probabilitiesAlive(totals[middle...], referenceDay: referenceDay, fit: fit)
+            alive = await lower + upper
+        }
         var members: [MemberStanding] = []
         members.reserveCapacity(totals.count)
         for (index, memberTotals) in totals.enumerated() {
             let score = RFMScore(
                 recency: recency[index], frequency: frequency[index], monetary: monetaryScores[index])
             let recencyDays = referenceDay - memberTotals.lastDay
-            var probabilityAlive: Double?
-            if let fit {
-                let history = memberTotals.summary(referenceDay: referenceDay, unit: fit.unit).history
-                if let known = aliveByHistory[history] {
-                    probabilityAlive = known
-                } else {
-                    let value = fit.purchases.probabilityAlive(given: history)
-                    aliveByHistory[history] = value
-                    probabilityAlive = value
-                }
-            }
+            let probabilityAlive = alive?[index]
             let stage = LifecycleStage.classify(
                 daysSinceFirstOrder: referenceDay - memberTotals.firstDay, daysSinceLastOrder: recencyDays,
                 probabilityAlive: probabilityAlive, thresholds: thresholds)
@@ -71,6 +66,29 @@ public struct CustomerBase: Sendable {
         self.currency = currency
         self.members = members
         self.fit = fit
+    }
+
+    /// P(alive) of each member, computed once per distinct history: (order days, first-to-last days, age in days)
+    /// packed in one integer makes a cheap dictionary key for the hundreds of thousands of histories of a large base.
+    private static func probabilitiesAlive(
+        _ totals: ArraySlice<MemberPurchaseTotals>, referenceDay: Int, fit: StoredModelFit
+    ) -> [Double] {
+        var cache: [UInt64: Double] = [:]
+        return totals.map { member in
+            let span = member.lastDay - member.firstDay
+            let age = referenceDay - member.firstDay
+            let history = PurchaseHistory(
+                frequency: member.purchaseDays - 1, recency: Double(span) / fit.unit.days,
+                age: Double(age) / fit.unit.days)
+            let limit = 1 << 21
+            guard (0..<limit).contains(member.purchaseDays), (0..<limit).contains(span), (0..<limit).contains(age)
+            else { return fit.purchases.probabilityAlive(given: history) }
+            let key = UInt64(member.purchaseDays) << 42 | UInt64(span) << 21 | UInt64(age)
+            if let known = cache[key] { return known }
+            let value = fit.purchases.probabilityAlive(given: history)
+            cache[key] = value
+            return value
+        }
     }
 
     /// Members per segment; every segment is present, with 0 when empty.
