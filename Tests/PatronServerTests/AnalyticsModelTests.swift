@@ -7,6 +7,8 @@ import PatronStore
 import PatronTestSupport
 import Testing
 
+@testable import PatronServer
+
 /// A small customer base with varied, deterministic histories: some customers buy once, some often, some twice on
 /// one day (which the models count as one purchase of the day's total).
 private struct SyntheticBase {
@@ -221,6 +223,25 @@ private func relativeDifference(_ left: Double?, _ right: Double) -> Double {
             #expect(refittedAfterOrder)
             #expect(refreshed.fitID > fit.fitID)
             #expect(try await app.rowCount("analytics_model_fits") == 2)
+        }
+    }
+
+    /// The periodic refit stores a fit on the orders through today, and a run with nothing new writes nothing.
+    @Test(arguments: TestDatabase.engines)
+    func theRefitServiceFitsOnceUntilOrdersChange(engine: DatabaseEngine) async throws {
+        try await TestApplication.run(engine) { app in
+            for order in SyntheticBase().orders {
+                #expect(try await app.request(.post, "/v1/orders", json: order).status == .created)
+            }
+            let service = ModelRefitService(store: app.store, interval: .seconds(3600), logger: TestDatabase.logger)
+            await service.runOnce()
+            let model = try await app.request(.get, "/v1/analytics/model")
+            #expect(model.status == .ok, "\(model.text)")
+            let today = try await app.store.program().program.utcOffset.date(
+                of: Timestamp(millisecondsSinceEpoch: Clock.nowMilliseconds()))
+            #expect(model.json["calibration_end"]?.string == today.isoString)
+            await service.runOnce()
+            #expect(try await app.rowCount("analytics_model_fits") == 1)
         }
     }
 
