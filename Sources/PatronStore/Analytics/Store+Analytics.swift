@@ -35,22 +35,23 @@ extension Store {
             let (_, program) = try await programs.current(in: database)
             return (program, try await Self.middleMemberID(minimumMembers: minimumMembers, in: database))
         }
-        // The halves are ranges in the database's own order of ids, so each member falls in exactly one.
-        guard let middle else {
-            let totals = try await database.read {
-                try await AnalyticsQueries.memberTotals(
-                    throughDay: day, program: program, firstDaySpend: firstDaySpend, in: $0)
+        let database = self.database
+        let read = { @Sendable (members: (from: String?, before: String?)) async throws -> [MemberPurchaseTotals] in
+            if !firstDaySpend, let postgres = database as? PostgresBackend {
+                let cutoff = program.utcOffset.startOf(PatronCore.CalendarDate(daysSinceEpoch: day + 1))
+                return try await postgres.memberTotals(
+                    cutoff: cutoff.millisecondsSinceEpoch, currency: program.currency.code,
+                    offsetMilliseconds: Int64(program.utcOffset.minutes) * 60_000, members: members)
             }
-            return (totals, program.currency)
+            return try await database.read {
+                try await AnalyticsQueries.memberTotals(
+                    throughDay: day, program: program, members: members, firstDaySpend: firstDaySpend, in: $0)
+            }
         }
-        async let lower = database.read {
-            try await AnalyticsQueries.memberTotals(
-                throughDay: day, program: program, members: (nil, middle), firstDaySpend: firstDaySpend, in: $0)
-        }
-        let upper = try await database.read {
-            try await AnalyticsQueries.memberTotals(
-                throughDay: day, program: program, members: (middle, nil), firstDaySpend: firstDaySpend, in: $0)
-        }
+        // The halves are ranges in the database's own order of ids, so each member falls in exactly one.
+        guard let middle else { return (try await read((nil, nil)), program.currency) }
+        async let lower = read((nil, middle))
+        let upper = try await read((middle, nil))
         return (try await lower + upper, program.currency)
     }
 
