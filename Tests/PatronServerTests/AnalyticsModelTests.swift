@@ -209,6 +209,19 @@ private func relativeDifference(_ left: Double?, _ right: Double) -> Double {
             let rfm = try await app.request(.get, "/v1/analytics/rfm?reference_date=2026-06-30&limit=3").json
             #expect(rfm["model_fitted_at"]?.string != nil)
             #expect(rfm["data"]?.array.allSatisfy { $0["probability_alive"]?.number != nil } == true)
+            // Each member's insights score them by counts in SQL; the list scores the whole base: they agree.
+            let everyone = try await app.request(.get, "/v1/analytics/rfm?reference_date=2026-06-30&limit=500").json
+            let listed = everyone["data"]?.array ?? []
+            #expect(listed.count == memberIDs.count)
+            for row in listed {
+                let id = try #require(row["member_id"]?.string)
+                let own = try await app.request(.get, "/v1/members/\(id)/insights?as_of=2026-06-30").json
+                for field in [
+                    "r", "f", "m", "segment", "lifecycle_stage", "recency_days", "frequency", "monetary_minor",
+                ] {
+                    #expect(own["rfm"]?[field] == row[field], "\(id) \(field)")
+                }
+            }
 
             // A new order makes the next refit real.
             let newOrder = try await app.request(

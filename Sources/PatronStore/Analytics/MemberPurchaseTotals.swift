@@ -140,4 +140,40 @@ enum AnalyticsQueries {
         }
         return totals
     }
+
+    /// One member's RFM scores among every customer through `throughDay`, from three counts of customers with a
+    /// worse value, taken in the database: nothing per customer leaves it, so one member's insights cost one scan
+    /// and no memory. The scores equal those ``CustomerBase`` gives the whole base.
+    static func score(
+        of member: MemberPurchaseTotals, throughDay: Int, program: LoyaltyProgram, in database: any SQLDatabase
+    ) async throws -> RFMScore {
+        let offset = program.utcOffset
+        let cutoff = offset.startOf(PatronCore.CalendarDate(daysSinceEpoch: throughDay + 1)).millisecondsSinceEpoch
+        let row = try await database.raw(
+            """
+            SELECT CAST(COUNT(*) AS BIGINT) AS customers,
+                   CAST(SUM(CASE WHEN last_day < \(bind: Int64(member.lastDay)) THEN 1 ELSE 0 END) AS BIGINT)
+                       AS worse_recency,
+                   CAST(SUM(CASE WHEN purchase_days < \(bind: Int64(member.purchaseDays)) THEN 1 ELSE 0 END) AS BIGINT)
+                       AS worse_frequency,
+                   CAST(SUM(CASE WHEN revenue_minor < \(bind: member.revenueMinor) THEN 1 ELSE 0 END) AS BIGINT)
+                       AS worse_monetary
+            FROM (
+                SELECT member_id, MAX(day) AS last_day, COUNT(DISTINCT day) AS purchase_days,
+                       SUM(total_minor) AS revenue_minor
+                FROM (
+                    SELECT member_id, \(localDay(offset: offset)) AS day, total_minor FROM orders
+                    WHERE occurred_at < \(bind: cutoff) AND currency = \(bind: program.currency.code)
+                ) AS dated_orders
+                GROUP BY member_id
+            ) AS totals
+            """
+        ).first()
+        func count(_ column: String) throws -> Int { Int(try row?.decode(column: column, as: Int64.self) ?? 0) }
+        let customers = max(try count("customers"), 1)
+        return RFMScore(
+            recency: RFMAnalysis.quintileScore(worse: try count("worse_recency"), count: customers),
+            frequency: RFMAnalysis.quintileScore(worse: try count("worse_frequency"), count: customers),
+            monetary: RFMAnalysis.quintileScore(worse: try count("worse_monetary"), count: customers))
+    }
 }

@@ -107,19 +107,30 @@ extension Store {
         }
         guard exists else { throw MemberError.notFound(memberID: memberID) }
         guard let fit = try await latestModelFit() else { throw AnalyticsError.noModelFitted }
-        // The RFM quintiles place the member among everyone, so the whole base is scored.
-        let base = try await customerBase(referenceDate: asOf)
-        guard let standing = base.members.first(where: { $0.memberID == memberID }) else { return (nil, nil, fit) }
-        // The spend model needs the first day's spend, which the base leaves out; one member's is cheap.
         let programs = self.programs
-        let totals = try await database.read { database in
+        let referenceDay = asOf.daysSinceEpoch
+        let found = try await database.read { database -> (MemberPurchaseTotals, RFMScore)? in
             let (_, program) = try await programs.current(in: database)
-            return try await AnalyticsQueries.memberTotals(
-                throughDay: asOf.daysSinceEpoch, program: program, memberID: memberID, firstDaySpend: true,
-                in: database)
+            guard
+                let totals = try await AnalyticsQueries.memberTotals(
+                    throughDay: referenceDay, program: program, memberID: memberID, firstDaySpend: true, in: database
+                ).first
+            else { return nil }
+            return (
+                totals,
+                try await AnalyticsQueries.score(of: totals, throughDay: referenceDay, program: program, in: database)
+            )
         }
-        let prediction = MemberPrediction(
-            totals: totals.first ?? standing.totals, referenceDay: asOf.daysSinceEpoch, fit: fit, settings: settings)
+        guard let (totals, score) = found else { return (nil, nil, fit) }
+        let prediction = MemberPrediction(totals: totals, referenceDay: referenceDay, fit: fit, settings: settings)
+        let stage = LifecycleStage.classify(
+            daysSinceFirstOrder: referenceDay - totals.firstDay, daysSinceLastOrder: referenceDay - totals.lastDay,
+            probabilityAlive: prediction.probabilityAlive)
+        let standing = MemberStanding(
+            totals: totals, recencyDays: referenceDay - totals.lastDay, score: score,
+            // Scores are always 1…5 and the table covers that whole range.
+            segment: RFMSegmentTable.segment(for: score) ?? .lost, stage: stage,
+            probabilityAlive: prediction.probabilityAlive)
         return (standing, prediction, fit)
     }
 
