@@ -36,6 +36,7 @@ let package = Package(
             name: "PatronStore",
             dependencies: [
                 "PatronCore",
+                "PatronAnalytics",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -51,6 +52,7 @@ let package = Package(
             name: "PatronServer",
             dependencies: [
                 "PatronCore",
+                "PatronAnalytics",
                 "PatronStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -90,12 +92,14 @@ let package = Package(
         .testTarget(
             name: "PatronAnalyticsTests", dependencies: ["PatronAnalytics"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "PatronStoreTests", dependencies: ["PatronStore", "PatronCore", "PatronTestSupport"],
+            name: "PatronStoreTests",
+            dependencies: ["PatronStore", "PatronCore", "PatronAnalytics", "PatronTestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "PatronServerTests",
             dependencies: [
                 "PatronServer",
+                "PatronAnalytics",
                 "PatronStore",
                 "PatronCore",
                 "PatronTestSupport",

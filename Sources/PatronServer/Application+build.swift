@@ -22,6 +22,9 @@ public func buildApplication(configuration: PatronConfiguration) async throws ->
     if let interval = configuration.jobInterval {
         services.append(LoyaltyJobService(store: store, interval: interval, logger: logger))
     }
+    if let interval = configuration.modelRefitInterval {
+        services.append(ModelRefitService(store: store, interval: interval, logger: logger))
+    }
     var application = Application(
         router: buildRouter(store: store, metrics: metrics),
         configuration: .init(
@@ -66,5 +69,6 @@ func buildRouter(store: Store, metrics: ServerMetrics) -> Router<PatronRequestCo
     PointsController(store: store).addRoutes(to: api)
     ProgramController(store: store).addRoutes(to: api)
     RewardsController(store: store).addRoutes(to: api)
+    AnalyticsController(store: store).addRoutes(to: api)
     return router
 }

@@ -16,11 +16,13 @@ public struct PatronConfiguration: Sendable {
     public var programFile: String?
     /// How often the ledger and tier jobs run; `nil` runs none (tests run them by hand).
     public var jobInterval: Duration?
+    /// How often the lifetime-value models are refitted; `nil` never (tests and `patron analytics refit` do it).
+    public var modelRefitInterval: Duration?
 
     public init(
         hostname: String = "127.0.0.1", port: Int = 8080, databaseURL: DatabaseURL = .embeddedDefault,
         dataKey: String? = nil, logLevel: Logger.Level = .info, createsFirstAdminKey: Bool = false,
-        programFile: String? = nil, jobInterval: Duration? = nil
+        programFile: String? = nil, jobInterval: Duration? = nil, modelRefitInterval: Duration? = nil
     ) {
         self.hostname = hostname
         self.port = port
@@ -30,5 +32,6 @@ public struct PatronConfiguration: Sendable {
         self.createsFirstAdminKey = createsFirstAdminKey
         self.programFile = programFile
         self.jobInterval = jobInterval
+        self.modelRefitInterval = modelRefitInterval
     }
 }

@@ -3,12 +3,14 @@ import PatronAnalytics
 
 /// `patron analytics`: customer-base analytics over exported order files.
 ///
-/// The subcommands only parse options, call `PatronAnalytics` and write the results.
+/// The subcommands only parse options, call `PatronAnalytics` (or the store, for `refit` and `segments`) and write
+/// the results.
 struct AnalyticsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analytics",
-        abstract: "Customer-base analytics: calibration summaries, BG/NBD + Gamma-Gamma lifetime value, RFM.",
-        subcommands: [Summary.self, LifetimeValue.self, RFM.self]
+        abstract:
+            "Customer-base analytics: calibration summaries, BG/NBD + Gamma-Gamma lifetime value, RFM; refit and segments on the stored orders.",
+        subcommands: [Summary.self, LifetimeValue.self, RFM.self, Refit.self, Segments.self]
     )
 
     /// Inputs of this size get progress messages on standard error.

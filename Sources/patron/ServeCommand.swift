@@ -16,6 +16,9 @@ struct ServeCommand: AsyncParsableCommand {
     var program: String?
     @Option(help: "Seconds between runs of the points expiry, pending release and tier evaluation jobs (0: never).")
     var jobInterval = 60
+    @Option(
+        help: "Seconds between refits of the lifetime-value models; a refit with no new orders is skipped (0: never).")
+    var refitInterval = 3600
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
@@ -32,7 +35,8 @@ struct ServeCommand: AsyncParsableCommand {
             hostname: hostname, port: port, databaseURL: try database.resolvedURL(), dataKey: database.dataKey,
             logLevel: level, createsFirstAdminKey: true,
             programFile: programFile,
-            jobInterval: jobInterval > 0 ? .seconds(jobInterval) : nil)
+            jobInterval: jobInterval > 0 ? .seconds(jobInterval) : nil,
+            modelRefitInterval: refitInterval > 0 ? .seconds(refitInterval) : nil)
         let application = try await buildApplication(configuration: configuration)
         // SIGTERM and SIGINT stop accepting connections, let in-flight requests finish, then exit.
         try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])

@@ -80,6 +80,13 @@ public enum RFMAnalysis {
         }
     }
 
+    /// The score of a value that `worse` of `count` customers' values are strictly worse than: 1 + ⌊5 · worse / count⌋.
+    ///
+    /// One customer's score needs only these two counts, not the whole sorted base.
+    public static func quintileScore(worse: Int, count: Int) -> Int {
+        1 + (5 * worse) / count
+    }
+
     /// Quintile scores 1…5 by rank, with equal values scored equally (see ``RFMAnalysis``).
     public static func quintileScores(_ values: [Double], higherIsBetter: Bool) -> [Int] {
         let count = values.count
@@ -94,7 +101,7 @@ public enum RFMAnalysis {
             var groupEnd = groupStart + 1
             while groupEnd < count, order[groupEnd].value == value { groupEnd += 1 }
             let worse = higherIsBetter ? groupStart : count - groupEnd
-            let score = 1 + (5 * worse) / count
+            let score = quintileScore(worse: worse, count: count)
             for index in groupStart..<groupEnd { scores[Int(order[index].position)] = score }
             groupStart = groupEnd
         }

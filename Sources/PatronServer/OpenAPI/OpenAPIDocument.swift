@@ -11,15 +11,20 @@ enum OpenAPIDocument {
         "info": [
             "title": "Patron API", "version": "1.0.0",
             "description":
-                "Customer loyalty and relationship engine: members, orders, events, points, tiers, earning rules, rewards and referrals.",
+                "Customer loyalty and relationship engine: members, orders, events, points, tiers, earning rules, rewards, referrals and customer analytics.",
         ],
         "servers": [["url": "/"]],
         "security": [["bearer": []]],
-        "paths": .object(paths.merging(loyaltyPaths) { first, _ in first }.merging(rewardsPaths) { first, _ in first }),
+        "paths": .object(
+            [paths, loyaltyPaths, rewardsPaths, analyticsPaths].reduce(into: [:]) { all, part in
+                all.merge(part) { first, _ in first }
+            }),
         "components": [
             "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]],
             "schemas": .object(
-                schemas.merging(loyaltySchemas) { first, _ in first }.merging(rewardsSchemas) { first, _ in first }),
+                [schemas, loyaltySchemas, rewardsSchemas, analyticsSchemas].reduce(into: [:]) { all, part in
+                    all.merge(part) { first, _ in first }
+                }),
             "responses": [
                 "Problem": [
                     "description":

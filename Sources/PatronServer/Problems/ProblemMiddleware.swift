@@ -40,6 +40,14 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return problem(for: error)
         case let error as RewardError:
             return problem(for: error)
+        case AnalyticsError.noModelFitted:
+            return Problem(
+                status: .conflict, title: "No Model Fitted",
+                detail:
+                    "no lifetime-value model has been fitted yet; run 'patron analytics refit' or wait for the periodic refit"
+            )
+        case AnalyticsError.notEnoughData(let reason):
+            return Problem(status: .conflict, title: "Not Enough Data", detail: reason)
         case let error as HTTPError where error.status == .contentTooLarge:
             return Problem(
                 status: .contentTooLarge, title: "Content Too Large",

@@ -10,8 +10,8 @@ import ServiceLifecycle
 public final class PostgresBackend: Database {
     public var engine: DatabaseEngine { .postgres }
 
-    private let client: PostgresClient
-    private let logger: Logger
+    let client: PostgresClient
+    let logger: Logger
 
     public init(url: String, maximumConnections: Int = 20, logger: Logger) throws {
         let connection = try SQLPostgresConfiguration(url: url).coreConfiguration

@@ -8,6 +8,7 @@ public enum Migrations {
         .createEvents,  // track/identify events, deduplicated by message id
         .createAPIKeys,  // hashed API keys with scopes
         .createLoyalty,  // points ledger, awards, refunds, tiers, program versions, idempotent requests
+        .createAnalytics,  // fitted BG/NBD + Gamma-Gamma parameters, so predictions need no refit per request
         .createRewards,  // rewards catalog, redemptions and coupons, referrals, campaign grants
     ]
 

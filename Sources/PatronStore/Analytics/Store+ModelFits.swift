@@ -1,0 +1,83 @@
+import PatronAnalytics
+import PatronCore
+import SQLKit
+
+extension Store {
+    /// The newest stored fit, or nil before the first.
+    public func latestModelFit() async throws -> StoredModelFit? {
+        try await database.read { try await Self.latestModelFit(in: $0) }
+    }
+
+    static func latestModelFit(in database: any SQLDatabase) async throws -> StoredModelFit? {
+        guard
+            let row = try await database.raw(
+                "SELECT * FROM analytics_model_fits ORDER BY fit_id DESC LIMIT 1"
+            ).first()
+        else { return nil }
+        return try StoredModelFit(try row.decode(model: StoredModelFit.Row.self))
+    }
+
+    /// Fits BG/NBD and Gamma-Gamma to every customer's orders through local day `asOf` (times in weeks, spend in
+    /// minor units) and stores the parameters, unless the newest fit already covers the same orders, day, time
+    /// zone and currency: then it is returned unchanged and `refitted` is false. Checking costs one count.
+    ///
+    /// - Throws: ``AnalyticsError/notEnoughData(reason:)`` when the orders cannot be fitted (for instance when no
+    ///   customer has bought twice).
+    public func refitModels(asOf: PatronCore.CalendarDate) async throws -> (fit: StoredModelFit, refitted: Bool) {
+        let programs = self.programs
+        let (program, fingerprint, latest) = try await database.read { database in
+            let (_, program) = try await programs.current(in: database)
+            let row = try await database.raw(
+                """
+                SELECT CAST(COUNT(*) AS BIGINT) AS order_count,
+                       CAST(COALESCE(MAX(created_at), 0) AS BIGINT) AS newest
+                FROM orders
+                """
+            ).first()
+            let fingerprint = (
+                count: try row?.decode(column: "order_count", as: Int64.self) ?? 0,
+                newest: try row?.decode(column: "newest", as: Int64.self) ?? 0
+            )
+            return (program, fingerprint, try await Self.latestModelFit(in: database))
+        }
+        if let latest, latest.orderCount == fingerprint.count, latest.newestOrderCreatedAt == fingerprint.newest,
+            latest.calibrationEnd == asOf, latest.utcOffset == program.utcOffset,
+            latest.currency == program.currency.code
+        {
+            return (latest, false)
+        }
+        let referenceDay = asOf.daysSinceEpoch
+        let totals = try await database.read {
+            try await AnalyticsQueries.memberTotals(
+                throughDay: referenceDay, program: program, firstDaySpend: true, in: $0)
+        }
+        let unit = TimeUnit.week
+        let summaries = totals.map { $0.summary(referenceDay: referenceDay, unit: unit) }
+        let fit: CustomerBaseFit
+        do {
+            fit = try CustomerBaseFit.fit(summaries)
+        } catch {
+            throw AnalyticsError.notEnoughData(reason: error.description)
+        }
+        let parameters = [
+            fit.purchases.model.r, fit.purchases.model.alpha, fit.purchases.model.a, fit.purchases.model.b,
+            fit.spend.model.p, fit.spend.model.q, fit.spend.model.gamma,
+        ]
+        guard parameters.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+            throw AnalyticsError.notEnoughData(reason: "the fitted parameters are not finite")
+        }
+        var stored = StoredModelFit(
+            fitID: 0, fittedAt: Timestamp(millisecondsSinceEpoch: Clock.nowMilliseconds()), calibrationEnd: asOf,
+            utcOffset: program.utcOffset, currency: program.currency.code, unit: unit,
+            orderCount: fingerprint.count, newestOrderCreatedAt: fingerprint.newest,
+            customers: fit.purchases.customerCount, repeatCustomers: fit.spend.customerCount,
+            purchases: fit.purchases.model, purchasesLogLikelihood: fit.purchases.logLikelihood,
+            spend: fit.spend.model, spendLogLikelihood: fit.spend.logLikelihood)
+        let row = stored.row
+        stored.fitID = try await database.write { database in
+            try await database.insert(into: "analytics_model_fits").model(row).run()
+            return try await Self.latestModelFit(in: database)?.fitID ?? 0
+        }
+        return (stored, true)
+    }
+}

@@ -1,0 +1,280 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import PatronAnalytics
+import PatronCore
+import PatronStore
+import PatronTestSupport
+import Testing
+
+@testable import PatronServer
+
+/// A small customer base with varied, deterministic histories: some customers buy once, some often, some twice on
+/// one day (which the models count as one purchase of the day's total).
+private struct SyntheticBase {
+    struct Purchase {
+        var orderID: String
+        var customer: String
+        var day: PatronCore.CalendarDate
+        var totalMinor: Int
+    }
+
+    let purchases: [Purchase]
+
+    /// Customers drawn from the BG/NBD story with a fixed-seed generator: each buys at their own rate and may
+    /// drop out after each purchase.
+    init(customers: Int = 80, seed: UInt64 = 20_260_101) {
+        var state = seed
+        func uniform() -> Double {
+            // A 64-bit linear congruential generator (Knuth's MMIX constants): deterministic on every platform.
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return (Double(state >> 11) + 0.5) / Double(1 << 53)
+        }
+        var purchases: [Purchase] = []
+        let start = PatronCore.CalendarDate(year: 2026, month: 1, day: 1)
+        let end = PatronCore.CalendarDate(year: 2026, month: 6, day: 30)
+        for customer in 0..<customers {
+            let meanGap = 5 + 60 * uniform()
+            let meanSpend = 1500 + 4000 * uniform()
+            var orderDay = start.addingDays(Int(120 * uniform()))
+            var index = 0
+            while orderDay <= end {
+                let total = Int(meanSpend * (0.5 + uniform()))
+                purchases.append(
+                    Purchase(
+                        orderID: "s\(customer)-\(index)", customer: "s\(customer)", day: orderDay, totalMinor: total))
+                if customer % 9 == 0, index == 1 {
+                    // A second order on the same day: one purchase of the day's total for the models.
+                    purchases.append(
+                        Purchase(
+                            orderID: "s\(customer)-\(index)b", customer: "s\(customer)", day: orderDay, totalMinor: 800)
+                    )
+                }
+                index += 1
+                if uniform() < 0.25 { break }
+                orderDay = orderDay.addingDays(1 + Int(-meanGap * log(uniform())))
+            }
+        }
+        self.purchases = purchases
+    }
+
+    var orders: [JSONValue] {
+        purchases.map { purchase in
+            [
+                "order_id": .string(purchase.orderID), "member": ["external_id": .string(purchase.customer)],
+                "occurred_at": .string("\(purchase.day.isoString)T04:00:00Z"), "currency": "CNY",
+                "lines": [["sku": "ITEM", "quantity": 1, "unit_price_minor": .number(Double(purchase.totalMinor))]],
+                "total_minor": .number(Double(purchase.totalMinor)),
+            ]
+        }
+    }
+
+    /// The same purchases as PatronAnalytics reads them from a file, for an independent summary and fit.
+    func summaries(through end: PatronCore.CalendarDate) -> [CustomerSummary] {
+        let transactions = purchases.map {
+            Transaction(
+                customerID: $0.customer,
+                date: PatronAnalytics.CalendarDate(daysSinceEpoch: $0.day.daysSinceEpoch),
+                amount: Double($0.totalMinor))
+        }
+        return CustomerSummary.summaries(
+            from: transactions, calibrationEnd: PatronAnalytics.CalendarDate(daysSinceEpoch: end.daysSinceEpoch),
+            unit: .week)
+    }
+}
+
+private func relativeDifference(_ left: Double?, _ right: Double) -> Double {
+    guard let left else { return .infinity }
+    return abs(left - right) / max(abs(right), 1e-12)
+}
+
+@Suite struct AnalyticsModelTests {
+    @Test(arguments: TestDatabase.engines)
+    func insightsAndChurnRiskComeFromTheStoredFit(engine: DatabaseEngine) async throws {
+        try await TestApplication.run(engine) { app in
+            let base = SyntheticBase()
+            var memberIDs: [String: String] = [:]
+            for order in base.orders {
+                let answer = try await app.request(.post, "/v1/orders", json: order)
+                #expect(answer.status == .created, "\(answer.text)")
+                memberIDs[order["member"]?["external_id"]?.string ?? ""] = answer.json["member_id"]?.string
+            }
+            let memberID = try #require(memberIDs["s5"])
+            let asOf = PatronCore.CalendarDate(year: 2026, month: 6, day: 30)
+
+            // Before any fit: a clear 409, not a guess.
+            for path in [
+                "/v1/members/\(memberID)/insights?as_of=2026-06-30", "/v1/analytics/churn-risk?as_of=2026-06-30",
+                "/v1/analytics/model",
+            ] {
+                let answer = try await app.request(.get, path)
+                #expect(answer.status == .conflict, "\(path)")
+                #expect(answer.isProblem)
+                #expect(answer.json["title"]?.string == "No Model Fitted")
+            }
+
+            let (fit, refitted) = try await app.store.refitModels(asOf: asOf)
+            #expect(refitted)
+            // The SQL aggregation gives the models what PatronAnalytics derives from the raw purchases.
+            let summaries = base.summaries(through: asOf)
+            let reference = try CustomerBaseFit.fit(summaries)
+            #expect(fit.customers == summaries.count)
+            #expect(fit.repeatCustomers == summaries.count { $0.history.frequency > 0 })
+            #expect(relativeDifference(fit.purchases.r, reference.purchases.model.r) < 1e-9)
+            #expect(relativeDifference(fit.purchases.alpha, reference.purchases.model.alpha) < 1e-9)
+            #expect(relativeDifference(fit.purchases.a, reference.purchases.model.a) < 1e-9)
+            #expect(relativeDifference(fit.purchases.b, reference.purchases.model.b) < 1e-9)
+            #expect(relativeDifference(fit.spend.p, reference.spend.model.p) < 1e-9)
+            #expect(relativeDifference(fit.spend.q, reference.spend.model.q) < 1e-9)
+            #expect(relativeDifference(fit.spend.gamma, reference.spend.model.gamma) < 1e-9)
+
+            // Refitting the same orders for the same day changes nothing.
+            let (again, refittedAgain) = try await app.store.refitModels(asOf: asOf)
+            #expect(!refittedAgain)
+            #expect(again == fit)
+            #expect(try await app.rowCount("analytics_model_fits") == 1)
+            let model = try await app.request(.get, "/v1/analytics/model")
+            #expect(model.status == .ok)
+            #expect(model.json["fit_id"]?.string == String(fit.fitID))
+            #expect(model.json["calibration_end"]?.string == "2026-06-30")
+            #expect(model.json["bgnbd"]?["r"]?.number == fit.purchases.r)
+            #expect(model.json["gamma_gamma"]?["q"]?.number == fit.spend.q)
+
+            let insights = try await app.request(.get, "/v1/members/\(memberID)/insights?as_of=2026-06-30")
+            #expect(insights.status == .ok, "\(insights.text)")
+            let summary = try #require(summaries.first { $0.customerID == "s5" })
+            let alive = reference.purchases.model.probabilityAlive(given: summary.history)
+            #expect(relativeDifference(insights.json["probability_alive"]?.number, alive) < 1e-9)
+            #expect(relativeDifference(insights.json["churn_risk"]?.number, 1 - alive) < 1e-9)
+            let expected = reference.purchases.model.expectedPurchases(in: 90.0 / 7, given: summary.history)
+            #expect(relativeDifference(insights.json["expected_purchases"]?.number, expected) < 1e-9)
+            let spend = reference.spend.model.expectedAverageSpend(
+                frequency: summary.history.frequency, monetaryValue: summary.monetaryValue)
+            #expect(insights.json["expected_average_spend_minor"]?.integer == Int(spend.rounded()))
+            let clv = CustomerLifetimeValue.value(
+                of: summary, purchaseModel: reference.purchases.model, spendModel: reference.spend.model,
+                settings: LifetimeValueSettings(horizon: 90.0 / 7, months: 12, monthlyDiscountRate: 0.01, unit: .week))
+            #expect(insights.json["clv_minor"]?.integer == Int(clv.rounded()))
+            #expect(insights.json["rfm"]?["member_id"]?.string == memberID)
+            #expect(insights.json["lifecycle_stage"]?.string != nil)
+            #expect(insights.json["model"]?["fit_id"]?.string == String(fit.fitID))
+            // The next purchase is expected after the reference day, on the first day E[purchases] reaches 1.
+            if let next = insights.json["expected_next_purchase"]?.string.flatMap(PatronCore.CalendarDate.init(iso:)) {
+                let days = next.daysSinceEpoch - asOf.daysSinceEpoch
+                #expect(days >= 1)
+                let model = reference.purchases.model
+                #expect(model.expectedPurchases(in: Double(days) / 7, given: summary.history) >= 1)
+                #expect(model.expectedPurchases(in: Double(days - 1) / 7, given: summary.history) < 1)
+            }
+
+            // A member without orders has no standing or prediction.
+            let quiet = try await app.request(.post, "/v1/members", json: ["external_id": "quiet"])
+            let quietID = try #require(quiet.json["member_id"]?.string)
+            let quietInsights = try await app.request(.get, "/v1/members/\(quietID)/insights?as_of=2026-06-30")
+            #expect(quietInsights.status == .ok)
+            #expect(quietInsights.json["rfm"] == .null)
+            #expect(quietInsights.json["probability_alive"] == .null)
+
+            // The churn-risk list ranks by CLV × (1 − P(alive)).
+            let risk = try await app.request(.get, "/v1/analytics/churn-risk?as_of=2026-06-30&limit=5")
+            #expect(risk.status == .ok, "\(risk.text)")
+            let entries = risk.json["data"]?.array ?? []
+            #expect(entries.count == 5)
+            let values = entries.compactMap { $0["value_at_risk_minor"]?.integer }
+            #expect(values == values.sorted(by: >))
+            for entry in entries {
+                let alive = entry["probability_alive"]?.number ?? -1
+                #expect(abs((entry["churn_risk"]?.number ?? -1) - (1 - alive)) < 1e-12)
+            }
+            let top = try #require(entries.first?["member_id"]?.string)
+            let topCustomer = try #require(memberIDs.first { $0.value == top }?.key)
+            let topSummary = try #require(summaries.first { $0.customerID == topCustomer })
+            let topValue =
+                CustomerLifetimeValue.value(
+                    of: topSummary, purchaseModel: reference.purchases.model, spendModel: reference.spend.model,
+                    settings: LifetimeValueSettings(
+                        horizon: 90.0 / 7, months: 12, monthlyDiscountRate: 0.01, unit: .week))
+                * (1 - reference.purchases.model.probabilityAlive(given: topSummary.history))
+            let best =
+                summaries.map { summary in
+                    CustomerLifetimeValue.value(
+                        of: summary, purchaseModel: reference.purchases.model, spendModel: reference.spend.model,
+                        settings: LifetimeValueSettings(
+                            horizon: 90.0 / 7, months: 12, monthlyDiscountRate: 0.01, unit: .week))
+                        * (1 - reference.purchases.model.probabilityAlive(given: summary.history))
+                }.max() ?? 0
+            #expect(relativeDifference(topValue, best) < 1e-9)
+
+            // With a fit stored, the RFM list carries P(alive).
+            let rfm = try await app.request(.get, "/v1/analytics/rfm?reference_date=2026-06-30&limit=3").json
+            #expect(rfm["model_fitted_at"]?.string != nil)
+            #expect(rfm["data"]?.array.allSatisfy { $0["probability_alive"]?.number != nil } == true)
+            // Each member's insights score them by counts in SQL; the list scores the whole base: they agree.
+            let everyone = try await app.request(.get, "/v1/analytics/rfm?reference_date=2026-06-30&limit=500").json
+            let listed = everyone["data"]?.array ?? []
+            #expect(listed.count == memberIDs.count)
+            for row in listed {
+                let id = try #require(row["member_id"]?.string)
+                let own = try await app.request(.get, "/v1/members/\(id)/insights?as_of=2026-06-30").json
+                for field in [
+                    "r", "f", "m", "segment", "lifecycle_stage", "recency_days", "frequency", "monetary_minor",
+                ] {
+                    #expect(own["rfm"]?[field] == row[field], "\(id) \(field)")
+                }
+            }
+
+            // A new order makes the next refit real.
+            let newOrder = try await app.request(
+                .post, "/v1/orders",
+                json: [
+                    "order_id": "fresh", "member": ["external_id": "s5"], "occurred_at": "2026-06-29T04:00:00Z",
+                    "currency": "CNY", "lines": [["sku": "ITEM", "quantity": 1, "unit_price_minor": 2000]],
+                    "total_minor": 2000,
+                ])
+            #expect(newOrder.status == .created)
+            let (refreshed, refittedAfterOrder) = try await app.store.refitModels(asOf: asOf)
+            #expect(refittedAfterOrder)
+            #expect(refreshed.fitID > fit.fitID)
+            #expect(try await app.rowCount("analytics_model_fits") == 2)
+        }
+    }
+
+    /// The periodic refit stores a fit on the orders through today, and a run with nothing new writes nothing.
+    @Test(arguments: TestDatabase.engines)
+    func theRefitServiceFitsOnceUntilOrdersChange(engine: DatabaseEngine) async throws {
+        try await TestApplication.run(engine) { app in
+            for order in SyntheticBase().orders {
+                #expect(try await app.request(.post, "/v1/orders", json: order).status == .created)
+            }
+            let service = ModelRefitService(store: app.store, interval: .seconds(3600), logger: TestDatabase.logger)
+            await service.runOnce()
+            let model = try await app.request(.get, "/v1/analytics/model")
+            #expect(model.status == .ok, "\(model.text)")
+            let today = try await app.store.program().program.utcOffset.date(
+                of: Timestamp(millisecondsSinceEpoch: Clock.nowMilliseconds()))
+            #expect(model.json["calibration_end"]?.string == today.isoString)
+            await service.runOnce()
+            #expect(try await app.rowCount("analytics_model_fits") == 1)
+        }
+    }
+
+    @Test(arguments: TestDatabase.engines)
+    func tooLittleDataIsRefusedClearly(engine: DatabaseEngine) async throws {
+        try await TestApplication.run(engine) { app in
+            let asOf = PatronCore.CalendarDate(year: 2026, month: 11, day: 30)
+            await #expect(throws: AnalyticsError.self) { try await app.store.refitModels(asOf: asOf) }
+            // One customer with a single purchase: nobody has bought twice, so spend cannot be modelled.
+            #expect(try await app.request(.post, "/v1/orders", json: exampleOrder).status == .created)
+            do {
+                _ = try await app.store.refitModels(asOf: asOf)
+                Issue.record("a single order was fitted")
+            } catch let error as AnalyticsError {
+                guard case .notEnoughData = error else {
+                    Issue.record("unexpected \(error)")
+                    return
+                }
+            }
+            #expect(try await app.rowCount("analytics_model_fits") == 0)
+        }
+    }
+}
