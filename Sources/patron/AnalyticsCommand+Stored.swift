@@ -74,13 +74,8 @@ extension AnalyticsCommand {
             let base = try await database.withStore { store in
                 let referenceDate = try await Refit.orToday(day, store: store)
                 var timer = PhaseTimer(isEnabled: timings)
-                let (totals, currency) = try await store.memberPurchaseTotals(
-                    through: referenceDate, firstDaySpend: false)
-                timer.lap("aggregate in SQL")
-                let fit = try await store.latestModelFit()
-                let base = await CustomerBase(
-                    totals: totals, referenceDate: referenceDate, currency: currency, fit: fit)
-                timer.lap("RFM and lifecycle")
+                let base = try await store.customerBase(referenceDate: referenceDate)
+                timer.lap("aggregate in SQL, RFM and lifecycle")
                 timer.report()
                 return base
             }
@@ -91,7 +86,7 @@ extension AnalyticsCommand {
                 "\"\(stage == .atRisk ? "at_risk" : stage.rawValue)\": \(stages[stage] ?? 0)"
             }
             print(
-                "{\"reference_date\": \"\(base.referenceDate.isoString)\", \"customers\": \(base.members.count), "
+                "{\"reference_date\": \"\(base.referenceDate.isoString)\", \"customers\": \(base.customers), "
                     + "\"model_fitted\": \(base.fit != nil), "
                     + "\"segments\": {\(segmentFields.joined(separator: ", "))}, "
                     + "\"lifecycle_stages\": {\(stageFields.joined(separator: ", "))}}")

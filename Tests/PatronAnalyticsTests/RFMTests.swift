@@ -77,6 +77,28 @@ struct RFMTests {
         #expect(Set(scores[80..<100]) == [5])
     }
 
+    @Test("property: a quintile scale scores every value as the whole base's scores do, with the measure reversed")
+    func quintileScaleMatchesTheBase() {
+        var generator = SeededGenerator(seed: 7)
+        for size in [1, 2, 5, 99, 1000] {
+            let values = (0..<size).map { _ in Int64(generator.nextInt(upperBound: 40)) - 20 }
+            let scale = QuintileScale(values)
+            #expect(scale.count == size)
+            #expect(
+                values.map(scale.score(of:))
+                    == RFMAnalysis.quintileScores(values.map(Double.init), higherIsBetter: true))
+            // Recency: fewer days is better, which is the same as a later last day.
+            let days = values.map { 100 - $0 }
+            #expect(
+                values.map(scale.score(of:))
+                    == RFMAnalysis.quintileScores(days.map(Double.init), higherIsBetter: false))
+        }
+        #expect(QuintileScale([]).score(of: 3) == 1)
+        // A value beyond the whole base scores as its best does.
+        #expect(QuintileScale([1, 2, 3, 4, 5]).score(of: 100) == 5)
+        #expect(QuintileScale([1, 2, 3, 4, 5]).score(of: -100) == 1)
+    }
+
     @Test("measures from transactions at a reference date")
     func measures() throws {
         let transactions = try TransactionFile.read(

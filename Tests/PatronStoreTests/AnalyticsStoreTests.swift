@@ -75,4 +75,90 @@ import Testing
             }
         }
     }
+
+    /// Pages of standings, read in growing chunks of member ids, score every member exactly as scoring the whole
+    /// base at once does; a segment's pages hold that segment's members only, and every one of them.
+    @Test(arguments: TestDatabase.engines)
+    func pagesOfStandingsScoreMembersAsTheWholeBaseDoes(engine: DatabaseEngine) async throws {
+        try await TestDatabase.withStore(engine) { store in
+            let members = 450
+            // Four digits, so that the ids sort alike in Swift and in either database.
+            @Sendable func paddedID(_ number: Int) -> String {
+                let digits = String(number)
+                return "mem_" + String(repeating: "0", count: 4 - digits.count) + digits
+            }
+            var generator = SeededRandom(seed: 11)
+            var rows: [(member: Int, day: Int, total: Int64)] = []
+            for member in 0..<members {
+                for _ in 0...generator.next(below: 6) {
+                    rows.append((member, generator.next(below: 300), Int64(100 * generator.next(below: 50))))
+                }
+            }
+            let orders = rows
+            try await store.database.write { database in
+                for member in 0..<members {
+                    try await database.raw(
+                        """
+                        INSERT INTO members (id, status, attributes, joined_at, created_at, updated_at)
+                        VALUES (\(bind: paddedID(member)), 'active', '{}', 0, 0, 0)
+                        """
+                    ).run()
+                }
+                for (index, order) in orders.enumerated() {
+                    // Noon UTC is 20:00 at +08:00: the same local day.
+                    let at =
+                        Int64(PatronCore.CalendarDate(year: 2026, month: 1, day: 1).daysSinceEpoch + order.day)
+                        * 86_400_000 + 43_200_000
+                    try await database.raw(
+                        """
+                        INSERT INTO orders (order_id, member_id, occurred_at, currency, channel, subtotal_minor,
+                            discount_minor, shipping_minor, total_minor, request_fingerprint, created_at)
+                        VALUES (\(bind: "o\(index)"), \(bind: paddedID(order.member)), \(bind: at),
+                            'CNY', 'store', \(bind: order.total), 0, 0, \(bind: order.total), 'x', 0)
+                        """
+                    ).run()
+                }
+            }
+            let reference = PatronCore.CalendarDate(year: 2026, month: 12, day: 31)
+            let (totals, _) = try await store.memberPurchaseTotals(through: reference, firstDaySpend: false)
+            let expected = Dictionary(
+                uniqueKeysWithValues: RFMAnalysis.analyze(
+                    totals.map {
+                        RFMMeasures(
+                            customerID: $0.memberID, recencyDays: reference.daysSinceEpoch - $0.lastDay,
+                            frequency: $0.purchaseDays, monetary: Double($0.revenueMinor))
+                    }
+                ).map { ($0.measures.customerID, $0) })
+
+            let base = try await store.customerBase(referenceDate: reference)
+            #expect(base.customers == members)
+            #expect(base.segmentCounts.values.reduce(0, +) == members)
+            #expect(base.stageCounts.values.reduce(0, +) == members)
+            var seen: [String] = []
+            var cursor: String?
+            repeat {
+                let page = try await store.standings(in: base, segment: nil, after: cursor, limit: 37)
+                for standing in page.items {
+                    #expect(standing.score == expected[standing.memberID]?.score)
+                    #expect(standing.segment == expected[standing.memberID]?.segment)
+                }
+                seen += page.items.map(\.memberID)
+                cursor = page.nextCursor
+            } while cursor != nil
+            #expect(seen == expected.keys.sorted())
+
+            for segment in RFMSegment.allCases {
+                var inSegment: [String] = []
+                cursor = nil
+                repeat {
+                    let page = try await store.standings(in: base, segment: segment, after: cursor, limit: 9)
+                    inSegment += page.items.map(\.memberID)
+                    cursor = page.nextCursor
+                } while cursor != nil
+                let want = expected.values.filter { $0.segment == segment }.map(\.measures.customerID).sorted()
+                #expect(inSegment == want, "\(segment)")
+                #expect(base.segmentCounts[segment] == want.count, "\(segment)")
+            }
+        }
+    }
 }

@@ -64,7 +64,8 @@ struct AnalyticsController {
         }
         try query.finish()
         let base = try await store.customerBase(referenceDate: try await orToday(referenceDate))
-        let page = base.page(segment: segment, after: pagination.cursor, limit: pagination.limit)
+        let page = try await store.standings(
+            in: base, segment: segment, after: pagination.cursor, limit: pagination.limit)
         return try JSONBody.response(
             RFMPageResource(base: base, page: page.items, nextCursor: Pagination.encode(page.nextCursor)))
     }

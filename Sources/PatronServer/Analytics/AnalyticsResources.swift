@@ -125,7 +125,7 @@ struct RFMPageResource: Encodable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(base.referenceDate, forKey: .referenceDate)
         try container.encode(base.currency.code, forKey: .currency)
-        try container.encode(base.members.count, forKey: .customers)
+        try container.encode(base.customers, forKey: .customers)
         let segments = base.segmentCounts
         try container.encode(
             RFMSegment.allCases.map { SegmentCount(segment: $0.code, name: $0.rawValue, customers: segments[$0] ?? 0) },

@@ -14,118 +14,132 @@ public struct MemberStanding: Sendable, Hashable {
     public var memberID: String { totals.memberID }
 }
 
-/// Every customer's standing at a reference date: RFM quintiles are relative to the whole base, so they are
-/// always computed together.
+/// The whole customer base at a reference date, reduced to what scoring any one member needs: the RFM quintile
+/// scales of the three measures, and the members per segment and lifecycle stage. RFM quintiles are relative to the
+/// whole base, so the scales are made from every customer; no member's record is kept, so a million members cost
+/// the scales' 24 MB.
 public struct CustomerBase: Sendable {
-    public var referenceDate: PatronCore.CalendarDate
+    public var referenceDate: PatronCore.CalendarDate { scorer.referenceDate }
     public var currency: Currency
-    /// Every member with an order by the reference date, in no particular order.
-    public var members: [MemberStanding]
-    /// The fit whose P(alive) entered the lifecycle stages, if any.
-    public var fit: StoredModelFit?
+    /// Members with an order by the reference date.
+    public var customers: Int
+    /// The fit whose P(alive) enters the lifecycle stages, if any.
+    public var fit: StoredModelFit? { scorer.fit }
+    /// Members per segment; every segment is present, with 0 when empty.
+    public private(set) var segmentCounts: [RFMSegment: Int]
+    /// Members per lifecycle stage; every stage is present, with 0 when empty.
+    public private(set) var stageCounts: [LifecycleStage: Int]
+    private let scorer: StandingScorer
 
-    /// Scores and classifies every member; P(alive) from `fit` refines the lifecycle stages when given.
-    ///
-    /// The scores are ``RFMAnalysis``'s quintiles of the same measures, with the three sorts run side by side.
-    public init(
-        totals: [MemberPurchaseTotals], referenceDate: PatronCore.CalendarDate, currency: Currency,
-        fit: StoredModelFit?, thresholds: LifecycleThresholds = LifecycleThresholds()
+    /// Makes the scales of every member's totals, then scores and classifies them all to count them, in two halves
+    /// at once; P(alive) from `fit` refines the lifecycle stages when given.
+    init(
+        columns: MemberTotalsColumns, referenceDate: PatronCore.CalendarDate, currency: Currency,
+        fit: StoredModelFit?, thresholds: LifecycleThresholds
     ) async {
-        let referenceDay = referenceDate.daysSinceEpoch
-        async let recencyScores = RFMAnalysis.quintileScores(
-            totals.map { Double(referenceDay - $0.lastDay) }, higherIsBetter: false)
-        async let frequencyScores = RFMAnalysis.quintileScores(
-            totals.map { Double($0.purchaseDays) }, higherIsBetter: true)
-        let monetaryScores = RFMAnalysis.quintileScores(totals.map { Double($0.revenueMinor) }, higherIsBetter: true)
-        let (recency, frequency) = await (recencyScores, frequencyScores)
-        var alive: [Double]?
-        if let fit {
-            let middle = totals.count / 2
-            async let lower = Self.probabilitiesAlive(totals[..<middle], referenceDay: referenceDay, fit: fit)
-            let upper = Self.probabilitiesAlive(totals[middle...], referenceDay: referenceDay, fit: fit)
-            alive = await lower + upper
+        async let recency = QuintileScale(columns.lastDay.map(Int64.init))
+        async let frequency = QuintileScale(columns.purchaseDays.map(Int64.init))
+        let monetary = QuintileScale(columns.revenueMinor)
+        let scorer = StandingScorer(
+            referenceDate: referenceDate, fit: fit, thresholds: thresholds, recency: await recency,
+            frequency: await frequency, monetary: monetary)
+        let middle = columns.count / 2
+        async let lower = scorer.counts(of: columns, in: 0..<middle)
+        let upper = scorer.counts(of: columns, in: middle..<columns.count)
+        var segments = Dictionary(uniqueKeysWithValues: RFMSegment.allCases.map { ($0, 0) })
+        var stages = Dictionary(uniqueKeysWithValues: LifecycleStage.allCases.map { ($0, 0) })
+        for half in [await lower, upper] {
+            segments.merge(half.segments, uniquingKeysWith: +)
+            stages.merge(half.stages, uniquingKeysWith: +)
         }
-        var members: [MemberStanding] = []
-        members.reserveCapacity(totals.count)
-        for (index, memberTotals) in totals.enumerated() {
-            let score = RFMScore(
-                recency: recency[index], frequency: frequency[index], monetary: monetaryScores[index])
-            let recencyDays = referenceDay - memberTotals.lastDay
-            let probabilityAlive = alive?[index]
-            let stage = LifecycleStage.classify(
-                daysSinceFirstOrder: referenceDay - memberTotals.firstDay, daysSinceLastOrder: recencyDays,
-                probabilityAlive: probabilityAlive, thresholds: thresholds)
-            members.append(
-                MemberStanding(
-                    totals: memberTotals, recencyDays: recencyDays, score: score,
-                    // Scores are always 1…5 and the table covers that whole range.
-                    segment: RFMSegmentTable.segment(for: score) ?? .lost, stage: stage,
-                    probabilityAlive: probabilityAlive))
-        }
-        self.referenceDate = referenceDate
+        self.scorer = scorer
         self.currency = currency
-        self.members = members
+        self.customers = columns.count
+        self.segmentCounts = segments
+        self.stageCounts = stages
+    }
+
+    /// One member's scores, segment and stage among this base.
+    public func standing(of totals: MemberPurchaseTotals) -> MemberStanding {
+        var alive = AliveProbabilities(referenceDay: referenceDate.daysSinceEpoch, fit: fit)
+        return scorer.standing(of: totals, alive: &alive)
+    }
+}
+
+/// Scores and classifies members among a base: the quintile scales of the last order day (a later day is a better
+/// recency), the order days and the spend, and the lifecycle thresholds.
+private struct StandingScorer: Sendable {
+    let referenceDate: PatronCore.CalendarDate
+    let fit: StoredModelFit?
+    let thresholds: LifecycleThresholds
+    let recency, frequency, monetary: QuintileScale
+
+    func standing(of totals: MemberPurchaseTotals, alive: inout AliveProbabilities) -> MemberStanding {
+        let referenceDay = referenceDate.daysSinceEpoch
+        let score = RFMScore(
+            recency: recency.score(of: Int64(totals.lastDay)),
+            frequency: frequency.score(of: Int64(totals.purchaseDays)),
+            monetary: monetary.score(of: totals.revenueMinor))
+        let recencyDays = referenceDay - totals.lastDay
+        let probabilityAlive = alive.probability(of: totals)
+        return MemberStanding(
+            totals: totals, recencyDays: recencyDays, score: score,
+            // Scores are always 1…5 and the table covers that whole range.
+            segment: RFMSegmentTable.segment(for: score) ?? .lost,
+            stage: LifecycleStage.classify(
+                daysSinceFirstOrder: referenceDay - totals.firstDay, daysSinceLastOrder: recencyDays,
+                probabilityAlive: probabilityAlive, thresholds: thresholds),
+            probabilityAlive: probabilityAlive)
+    }
+
+    /// Members per segment and per stage among those at `range` of `columns`.
+    func counts(
+        of columns: MemberTotalsColumns, in range: Range<Int>
+    ) -> (segments: [RFMSegment: Int], stages: [LifecycleStage: Int]) {
+        var alive = AliveProbabilities(referenceDay: referenceDate.daysSinceEpoch, fit: fit)
+        var segments: [RFMSegment: Int] = [:]
+        var stages: [LifecycleStage: Int] = [:]
+        for index in range {
+            let totals = MemberPurchaseTotals(
+                memberID: "", firstDay: Int(columns.firstDay[index]), lastDay: Int(columns.lastDay[index]),
+                purchaseDays: Int(columns.purchaseDays[index]), orderCount: 0,
+                revenueMinor: columns.revenueMinor[index], firstDayRevenueMinor: nil)
+            let standing = standing(of: totals, alive: &alive)
+            segments[standing.segment, default: 0] += 1
+            stages[standing.stage, default: 0] += 1
+        }
+        return (segments, stages)
+    }
+}
+
+/// P(alive) of members under a fit, computed once per distinct history: (order days, first-to-last days, age in
+/// days) packed in one integer makes a cheap dictionary key for the hundreds of thousands of histories of a large
+/// base.
+private struct AliveProbabilities {
+    let referenceDay: Int
+    let fit: StoredModelFit?
+    private var cache: [UInt64: Double] = [:]
+
+    init(referenceDay: Int, fit: StoredModelFit?) {
+        self.referenceDay = referenceDay
         self.fit = fit
     }
 
-    /// P(alive) of each member, computed once per distinct history: (order days, first-to-last days, age in days)
-    /// packed in one integer makes a cheap dictionary key for the hundreds of thousands of histories of a large base.
-    private static func probabilitiesAlive(
-        _ totals: ArraySlice<MemberPurchaseTotals>, referenceDay: Int, fit: StoredModelFit
-    ) -> [Double] {
-        var cache: [UInt64: Double] = [:]
-        return totals.map { member in
-            let span = member.lastDay - member.firstDay
-            let age = referenceDay - member.firstDay
-            let history = PurchaseHistory(
-                frequency: member.purchaseDays - 1, recency: Double(span) / fit.unit.days,
-                age: Double(age) / fit.unit.days)
-            let limit = 1 << 21
-            guard (0..<limit).contains(member.purchaseDays), (0..<limit).contains(span), (0..<limit).contains(age)
-            else { return fit.purchases.probabilityAlive(given: history) }
-            let key = UInt64(member.purchaseDays) << 42 | UInt64(span) << 21 | UInt64(age)
-            if let known = cache[key] { return known }
-            let value = fit.purchases.probabilityAlive(given: history)
-            cache[key] = value
-            return value
-        }
-    }
-
-    /// Members per segment; every segment is present, with 0 when empty.
-    public var segmentCounts: [RFMSegment: Int] {
-        var counts = Dictionary(uniqueKeysWithValues: RFMSegment.allCases.map { ($0, 0) })
-        for member in members { counts[member.segment, default: 0] += 1 }
-        return counts
-    }
-
-    /// Members per lifecycle stage; every stage is present, with 0 when empty.
-    public var stageCounts: [LifecycleStage: Int] {
-        var counts = Dictionary(uniqueKeysWithValues: LifecycleStage.allCases.map { ($0, 0) })
-        for member in members { counts[member.stage, default: 0] += 1 }
-        return counts
-    }
-
-    /// A page of members by id, after `cursor` (exclusive), optionally of one segment.
-    ///
-    /// Picks the `limit` smallest ids without sorting the whole base: a million members cost one pass.
-    public func page(segment: RFMSegment?, after cursor: String?, limit: Int) -> Page<MemberStanding> {
-        var best: [MemberStanding] = []
-        best.reserveCapacity(limit + 1)
-        for member in members {
-            if let segment, member.segment != segment { continue }
-            if let cursor, member.memberID <= cursor { continue }
-            if best.count > limit, let last = best.last, member.memberID >= last.memberID { continue }
-            var low = 0
-            var high = best.count
-            while low < high {
-                let middle = (low + high) / 2
-                if best[middle].memberID < member.memberID { low = middle + 1 } else { high = middle }
-            }
-            best.insert(member, at: low)
-            if best.count > limit + 1 { best.removeLast() }
-        }
-        let hasMore = best.count > limit
-        let items = Array(best.prefix(limit))
-        return Page(items: items, nextCursor: hasMore ? items.last?.memberID : nil)
+    /// nil without a fit.
+    mutating func probability(of member: MemberPurchaseTotals) -> Double? {
+        guard let fit else { return nil }
+        let span = member.lastDay - member.firstDay
+        let age = referenceDay - member.firstDay
+        let history = PurchaseHistory(
+            frequency: member.purchaseDays - 1, recency: Double(span) / fit.unit.days,
+            age: Double(age) / fit.unit.days)
+        let limit = 1 << 21
+        guard (0..<limit).contains(member.purchaseDays), (0..<limit).contains(span), (0..<limit).contains(age)
+        else { return fit.purchases.probabilityAlive(given: history) }
+        let key = UInt64(member.purchaseDays) << 42 | UInt64(span) << 21 | UInt64(age)
+        if let known = cache[key] { return known }
+        let value = fit.purchases.probabilityAlive(given: history)
+        cache[key] = value
+        return value
     }
 }

@@ -60,6 +60,26 @@ extension MemberPurchaseTotals {
     }
 }
 
+/// Which members' totals of the orders through a local day to read, and which columns.
+struct MemberTotalsScope: Sendable {
+    /// The last local day whose orders count.
+    var throughDay: Int
+    /// Only this member.
+    var memberID: String?
+    /// Members from this id, included.
+    var from: String?
+    /// Members after this id, excluded (a page's cursor).
+    var after: String?
+    /// Members before this id, excluded.
+    var before: String?
+    /// At most this many members, the first in id order.
+    var limit: Int?
+    /// Whether to read the member ids; a whole base is read faster and kept smaller without them.
+    var withIDs = true
+    /// Whether to read the first day's spend, which costs a sort of every order by day.
+    var firstDaySpend = false
+}
+
 /// The SQL behind the analytics reads. Only orders in the program's currency count: amounts in different
 /// currencies cannot be added up.
 enum AnalyticsQueries {
@@ -70,32 +90,30 @@ enum AnalyticsQueries {
         "(occurred_at + \(unsafeRaw: String(Int64(offset.minutes) * 60_000))) / \(unsafeRaw: String(millisecondsPerDay))"
     }
 
-    /// Per-member totals of the orders placed before the end of local day `throughDay`, in no particular order
-    /// (sorting a million rows is left to whoever needs it); `memberID` restricts them to one member, and
-    /// `members` to the member ids from its lower bound (included) to its upper bound (excluded).
+    /// The SQL of the per-member totals in `scope`, in this column order (which the PostgreSQL reader relies on):
+    /// member_id (when ``MemberTotalsScope/withIDs``), first_day, last_day, purchase_days, order_count,
+    /// revenue_minor, and first_day_revenue_minor (when ``MemberTotalsScope/firstDaySpend``).
     ///
-    /// Without `firstDaySpend` this is one pass over the covering index `orders_for_analytics` in member order
-    /// (distinct days are counted per member); with it, orders are first reduced to (member, day), which needs a
-    /// sort, and a window finds each member's first day so that the same pass adds up that day's spend.
-    static func memberTotals(
-        throughDay: Int, program: LoyaltyProgram, memberID: String? = nil,
-        members: (from: String?, before: String?) = (nil, nil), firstDaySpend: Bool, in database: any SQLDatabase
-    ) async throws -> [MemberPurchaseTotals] {
+    /// Without the first day's spend this is one pass over the covering index `orders_for_analytics` in member
+    /// order (distinct days are counted per member); with it, orders are first reduced to (member, day), which needs
+    /// a sort, and a window finds each member's first day so that the same pass adds up that day's spend. With a
+    /// limit, the members come in id order and the pass stops after the last of them.
+    static func memberTotalsQuery(_ scope: MemberTotalsScope, program: LoyaltyProgram) -> SQLQueryString {
         let offset = program.utcOffset
-        let cutoff = offset.startOf(PatronCore.CalendarDate(daysSinceEpoch: throughDay + 1)).millisecondsSinceEpoch
-        var memberFilter: SQLQueryString = memberID.map { "AND member_id = \(bind: $0)" } ?? ""
-        if let from = members.from { memberFilter = memberFilter + " AND member_id >= \(bind: from)" }
-        if let before = members.before { memberFilter = memberFilter + " AND member_id < \(bind: before)" }
-        let filter: SQLQueryString =
-            "occurred_at < \(bind: cutoff) AND currency = \(bind: program.currency.code) \(memberFilter)"
-        let query: SQLQueryString
-        if firstDaySpend {
-            query = """
-                SELECT member_id,
-                       CAST(MIN(day) AS BIGINT) AS first_day,
-                       CAST(MAX(day) AS BIGINT) AS last_day,
-                       CAST(COUNT(*) AS BIGINT) AS purchase_days,
-                       CAST(SUM(orders) AS BIGINT) AS order_count,
+        let cutoff = offset.startOf(PatronCore.CalendarDate(daysSinceEpoch: scope.throughDay + 1))
+            .millisecondsSinceEpoch
+        var filter: SQLQueryString =
+            "occurred_at < \(bind: cutoff) AND currency = \(bind: program.currency.code)"
+        if let memberID = scope.memberID { filter = filter + " AND member_id = \(bind: memberID)" }
+        if let from = scope.from { filter = filter + " AND member_id >= \(bind: from)" }
+        if let after = scope.after { filter = filter + " AND member_id > \(bind: after)" }
+        if let before = scope.before { filter = filter + " AND member_id < \(bind: before)" }
+        let id: SQLQueryString = scope.withIDs ? "member_id, " : ""
+        let page: SQLQueryString = scope.limit.map { " ORDER BY member_id LIMIT \(unsafeRaw: String($0))" } ?? ""
+        if scope.firstDaySpend {
+            return """
+                SELECT \(id)CAST(MIN(day) AS BIGINT) AS first_day, CAST(MAX(day) AS BIGINT) AS last_day,
+                       CAST(COUNT(*) AS BIGINT) AS purchase_days, CAST(SUM(orders) AS BIGINT) AS order_count,
                        CAST(SUM(revenue) AS BIGINT) AS revenue_minor,
                        CAST(SUM(CASE WHEN day = first_day THEN revenue ELSE 0 END) AS BIGINT) AS first_day_revenue_minor
                 FROM (
@@ -107,38 +125,38 @@ enum AnalyticsQueries {
                         GROUP BY member_id, day
                     ) AS member_days
                 ) AS member_days_with_first
-                GROUP BY member_id
-                """
-        } else {
-            query = """
-                SELECT member_id,
-                       CAST(MIN(day) AS BIGINT) AS first_day,
-                       CAST(MAX(day) AS BIGINT) AS last_day,
-                       CAST(COUNT(DISTINCT day) AS BIGINT) AS purchase_days,
-                       CAST(COUNT(*) AS BIGINT) AS order_count,
-                       CAST(SUM(total_minor) AS BIGINT) AS revenue_minor
-                FROM (
-                    SELECT member_id, \(localDay(offset: offset)) AS day, total_minor FROM orders WHERE \(filter)
-                ) AS dated_orders
-                GROUP BY member_id
+                GROUP BY member_id\(page)
                 """
         }
-        let rows = try await database.raw(query).all()
-        var totals: [MemberPurchaseTotals] = []
-        totals.reserveCapacity(rows.count)
-        for row in rows {
-            totals.append(
-                MemberPurchaseTotals(
-                    memberID: try row.decode(column: "member_id", as: String.self),
-                    firstDay: Int(try row.decode(column: "first_day", as: Int64.self)),
-                    lastDay: Int(try row.decode(column: "last_day", as: Int64.self)),
-                    purchaseDays: Int(try row.decode(column: "purchase_days", as: Int64.self)),
-                    orderCount: Int(try row.decode(column: "order_count", as: Int64.self)),
-                    revenueMinor: try row.decode(column: "revenue_minor", as: Int64.self),
-                    firstDayRevenueMinor: firstDaySpend
-                        ? try row.decode(column: "first_day_revenue_minor", as: Int64.self) : nil))
+        return """
+            SELECT \(id)CAST(MIN(day) AS BIGINT) AS first_day, CAST(MAX(day) AS BIGINT) AS last_day,
+                   CAST(COUNT(DISTINCT day) AS BIGINT) AS purchase_days, CAST(COUNT(*) AS BIGINT) AS order_count,
+                   CAST(SUM(total_minor) AS BIGINT) AS revenue_minor
+            FROM (
+                SELECT member_id, \(localDay(offset: offset)) AS day, total_minor FROM orders WHERE \(filter)
+            ) AS dated_orders
+            GROUP BY member_id\(page)
+            """
+    }
+
+    /// The totals of one row of ``memberTotalsQuery(_:program:)``.
+    static func decode(_ row: any SQLRow, scope: MemberTotalsScope) throws -> MemberPurchaseTotals {
+        func integer(_ column: String) throws -> Int64 { try row.decode(column: column, as: Int64.self) }
+        return MemberPurchaseTotals(
+            memberID: scope.withIDs ? try row.decode(column: "member_id", as: String.self) : "",
+            firstDay: Int(try integer("first_day")), lastDay: Int(try integer("last_day")),
+            purchaseDays: Int(try integer("purchase_days")), orderCount: Int(try integer("order_count")),
+            revenueMinor: try integer("revenue_minor"),
+            firstDayRevenueMinor: scope.firstDaySpend ? try integer("first_day_revenue_minor") : nil)
+    }
+
+    /// The per-member totals in `scope`, all at once: for one member or a page of them.
+    static func memberTotals(
+        _ scope: MemberTotalsScope, program: LoyaltyProgram, in database: any SQLDatabase
+    ) async throws -> [MemberPurchaseTotals] {
+        try await database.raw(memberTotalsQuery(scope, program: program)).all().map {
+            try decode($0, scope: scope)
         }
-        return totals
     }
 
     /// One member's RFM scores among every customer through `throughDay`, from three counts of customers with a

@@ -3,56 +3,122 @@ import PatronCore
 import SQLKit
 
 extension Store {
-    /// Every customer's RFM scores, segment and lifecycle stage at the end of local day `referenceDate`, with
-    /// P(alive) from the newest fit when there is one.
+    /// The whole base's RFM scales, segment counts and lifecycle-stage counts at the end of local day
+    /// `referenceDate`, with P(alive) from the newest fit when there is one. Members are scored from it a page at a
+    /// time by ``standings(in:segment:after:limit:)``.
     public func customerBase(
         referenceDate: PatronCore.CalendarDate, thresholds: LifecycleThresholds = LifecycleThresholds()
     ) async throws -> CustomerBase {
-        let (totals, currency) = try await memberPurchaseTotals(through: referenceDate, firstDaySpend: false)
+        let day = referenceDate.daysSinceEpoch
+        let (halves, program) = try await readMemberTotals(splittingFrom: 100_000) { members in
+            MemberTotalsScope(throughDay: day, from: members.from, before: members.before, withIDs: false)
+        } into: { scope, program in
+            let gathering = RowGathering(MemberTotalsColumns())
+            try await self.eachMemberTotals(scope, program: program) { totals in gathering.add { $0.append(totals) } }
+            return try gathering.result()
+        }
+        var columns = halves[0]
+        for half in halves.dropFirst() { columns.append(contentsOf: half) }
         return await CustomerBase(
-            totals: totals, referenceDate: referenceDate, currency: currency, fit: try await latestModelFit(),
-            thresholds: thresholds)
+            columns: columns, referenceDate: referenceDate, currency: program.currency,
+            fit: try await latestModelFit(), thresholds: thresholds)
+    }
+
+    /// A page of the standings of `base`'s members, by id after `cursor` (exclusive), optionally of one segment.
+    ///
+    /// The members are read in id order in growing chunks until the page is full, so a page costs a short read of
+    /// the covering index, and only a rare segment costs a longer one.
+    public func standings(
+        in base: CustomerBase, segment: RFMSegment?, after cursor: String?, limit: Int
+    ) async throws -> Page<MemberStanding> {
+        if let segment, base.segmentCounts[segment, default: 0] == 0 { return Page(items: [], nextCursor: nil) }
+        let programs = self.programs
+        let day = base.referenceDate.daysSinceEpoch
+        var found: [MemberStanding] = []
+        var after = cursor
+        var chunk = max(100, 2 * (limit + 1))
+        while found.count <= limit {
+            let scope = MemberTotalsScope(throughDay: day, after: after, limit: chunk)
+            let totals = try await database.read { database in
+                let (_, program) = try await programs.current(in: database)
+                return try await AnalyticsQueries.memberTotals(scope, program: program, in: database)
+            }
+            for member in totals {
+                let standing = base.standing(of: member)
+                if segment == nil || standing.segment == segment { found.append(standing) }
+            }
+            guard totals.count == chunk, let last = totals.last else { break }
+            after = last.memberID
+            chunk = min(chunk * 4, 50_000)
+        }
+        let hasMore = found.count > limit
+        let items = Array(found.prefix(limit))
+        return Page(items: items, nextCursor: hasMore ? items.last?.memberID : nil)
     }
 
     /// Every member's totals of the orders through local day `date` in the program's currency, which is returned
     /// too; in no particular order. The first day's spend (for the spend model) only when `firstDaySpend` is set.
-    ///
-    /// A large base is read as two halves of the member ids at once, each on its own connection: neither engine
-    /// spreads this aggregate over several cores by itself, and decoding a million rows is half the work.
     public func memberPurchaseTotals(
         through date: PatronCore.CalendarDate, firstDaySpend: Bool
     ) async throws -> (totals: [MemberPurchaseTotals], currency: Currency) {
         try await memberPurchaseTotals(through: date, firstDaySpend: firstDaySpend, splittingFrom: 100_000)
     }
 
-    /// ``memberPurchaseTotals(through:firstDaySpend:)``, split in two from `minimumMembers` members.
+    /// ``memberPurchaseTotals(through:firstDaySpend:)``, split in two from `minimumMembers` members; without
+    /// `withIDs` every member id is empty, which saves reading and keeping a million strings.
     func memberPurchaseTotals(
-        through date: PatronCore.CalendarDate, firstDaySpend: Bool, splittingFrom minimumMembers: Int
+        through date: PatronCore.CalendarDate, firstDaySpend: Bool, withIDs: Bool = true,
+        splittingFrom minimumMembers: Int
     ) async throws -> (totals: [MemberPurchaseTotals], currency: Currency) {
-        let programs = self.programs
         let day = date.daysSinceEpoch
+        let (halves, program) = try await readMemberTotals(splittingFrom: minimumMembers) { members in
+            MemberTotalsScope(
+                throughDay: day, from: members.from, before: members.before, withIDs: withIDs,
+                firstDaySpend: firstDaySpend)
+        } into: { scope, program in
+            let gathering = RowGathering([MemberPurchaseTotals]())
+            try await self.eachMemberTotals(scope, program: program) { totals in gathering.add { $0.append(totals) } }
+            return try gathering.result()
+        }
+        return (halves.flatMap { $0 }, program.currency)
+    }
+
+    /// Reads the members' totals into one `Part` per range of member ids: the whole base below `minimumMembers`
+    /// members, else two halves at once, each on its own connection, since neither engine spreads this aggregate
+    /// over several cores by itself and decoding a million rows is half the work. The halves are ranges in the
+    /// database's own order of ids, so each member falls in exactly one.
+    private func readMemberTotals<Part: Sendable>(
+        splittingFrom minimumMembers: Int,
+        scope: @escaping @Sendable ((from: String?, before: String?)) -> MemberTotalsScope,
+        into read: @escaping @Sendable (MemberTotalsScope, LoyaltyProgram) async throws -> Part
+    ) async throws -> (parts: [Part], program: LoyaltyProgram) {
+        let programs = self.programs
         let (program, middle) = try await database.read { database in
             let (_, program) = try await programs.current(in: database)
             return (program, try await Self.middleMemberID(minimumMembers: minimumMembers, in: database))
         }
-        let database = self.database
-        let read = { @Sendable (members: (from: String?, before: String?)) async throws -> [MemberPurchaseTotals] in
-            if !firstDaySpend, let postgres = database as? PostgresBackend {
-                let cutoff = program.utcOffset.startOf(PatronCore.CalendarDate(daysSinceEpoch: day + 1))
-                return try await postgres.memberTotals(
-                    cutoff: cutoff.millisecondsSinceEpoch, currency: program.currency.code,
-                    offsetMilliseconds: Int64(program.utcOffset.minutes) * 60_000, members: members)
-            }
-            return try await database.read {
-                try await AnalyticsQueries.memberTotals(
-                    throughDay: day, program: program, members: members, firstDaySpend: firstDaySpend, in: $0)
+        guard let middle else { return ([try await read(scope((nil, nil)), program)], program) }
+        async let lower = read(scope((nil, middle)), program)
+        let upper = try await read(scope((middle, nil)), program)
+        return ([try await lower, upper], program)
+    }
+
+    /// Streams the totals in `scope` to `body`, one member at a time, holding none of them.
+    private func eachMemberTotals(
+        _ scope: MemberTotalsScope, program: LoyaltyProgram,
+        _ body: @escaping @Sendable (MemberPurchaseTotals) -> Void
+    ) async throws {
+        let query = AnalyticsQueries.memberTotalsQuery(scope, program: program)
+        if let postgres = database as? PostgresBackend {
+            return try await postgres.forEachMemberTotals(query, scope: scope, body)
+        }
+        let gathering = RowGathering(())
+        try await database.read { database in
+            try await database.raw(query).run { row in
+                gathering.add { _ in body(try AnalyticsQueries.decode(row, scope: scope)) }
             }
         }
-        // The halves are ranges in the database's own order of ids, so each member falls in exactly one.
-        guard let middle else { return (try await read((nil, nil)), program.currency) }
-        async let lower = read((nil, middle))
-        let upper = try await read((middle, nil))
-        return (try await lower + upper, program.currency)
+        try gathering.result()
     }
 
     /// The member id in the middle of the id order, or nil below `minimumMembers` members.
@@ -113,7 +179,8 @@ extension Store {
             let (_, program) = try await programs.current(in: database)
             guard
                 let totals = try await AnalyticsQueries.memberTotals(
-                    throughDay: referenceDay, program: program, memberID: memberID, firstDaySpend: true, in: database
+                    MemberTotalsScope(throughDay: referenceDay, memberID: memberID, firstDaySpend: true),
+                    program: program, in: database
                 ).first
             else { return nil }
             return (
@@ -136,29 +203,69 @@ extension Store {
 
     /// The `limit` members with the most lifetime value at risk (CLV × (1 − P(alive))) at the end of `asOf`,
     /// highest first.
+    ///
+    /// Members are scored in chunks as they stream in, keeping only the best `limit` so far: memory stays the size
+    /// of a page, however large the base.
     public func churnRisk(
         asOf: PatronCore.CalendarDate, limit: Int, settings: PredictionSettings
     ) async throws -> (entries: [ChurnRiskEntry], fit: StoredModelFit) {
-        let programs = self.programs
-        let (totals, latest) = try await database.read { database in
-            let (_, program) = try await programs.current(in: database)
-            let totals = try await AnalyticsQueries.memberTotals(
-                throughDay: asOf.daysSinceEpoch, program: program, firstDaySpend: true, in: database)
-            return (totals, try await Self.latestModelFit(in: database))
-        }
-        guard let fit = latest else { throw AnalyticsError.noModelFitted }
+        guard let fit = try await latestModelFit() else { throw AnalyticsError.noModelFitted }
         let referenceDay = asOf.daysSinceEpoch
+        let (halves, _) = try await readMemberTotals(splittingFrom: 100_000) { members in
+            MemberTotalsScope(
+                throughDay: referenceDay, from: members.from, before: members.before, firstDaySpend: true)
+        } into: { scope, program in
+            let gathering = RowGathering(
+                ChurnRiskRanking(limit: limit, referenceDay: referenceDay, fit: fit, settings: settings))
+            try await self.eachMemberTotals(scope, program: program) { totals in gathering.add { $0.add(totals) } }
+            var ranking = try gathering.result()
+            ranking.flush()
+            return ranking.best
+        }
+        return (ChurnRiskRanking.merge(halves.flatMap { $0 }, limit: limit), fit)
+    }
+}
+
+/// The members with the most value at risk among those added so far, scored a chunk at a time.
+private struct ChurnRiskRanking: Sendable {
+    let limit: Int
+    let referenceDay: Int
+    let fit: StoredModelFit
+    let settings: PredictionSettings
+    private(set) var best: [ChurnRiskEntry] = []
+    private var pending: [MemberPurchaseTotals] = []
+
+    init(limit: Int, referenceDay: Int, fit: StoredModelFit, settings: PredictionSettings) {
+        self.limit = limit
+        self.referenceDay = referenceDay
+        self.fit = fit
+        self.settings = settings
+    }
+
+    mutating func add(_ totals: MemberPurchaseTotals) {
+        pending.append(totals)
+        if pending.count >= 10_000 { flush() }
+    }
+
+    /// Scores the members waiting and keeps the best.
+    mutating func flush() {
         let predictions = CustomerLifetimeValue.predictions(
-            for: totals.map { $0.summary(referenceDay: referenceDay, unit: fit.unit) }, purchaseModel: fit.purchases,
-            spendModel: fit.spend, settings: settings.lifetimeValueSettings(unit: fit.unit))
-        let entries = zip(totals, predictions).map { totals, prediction in
+            for: pending.map { $0.summary(referenceDay: referenceDay, unit: fit.unit) },
+            purchaseModel: fit.purchases, spendModel: fit.spend,
+            settings: settings.lifetimeValueSettings(unit: fit.unit))
+        let scored = zip(pending, predictions).map { totals, prediction in
             ChurnRiskEntry(
                 totals: totals, probabilityAlive: prediction.probabilityAlive, lifetimeValue: prediction.lifetimeValue)
         }
-        // Ties (rare with real numbers) fall back to the member id so the order is stable.
-        let ranked = entries.sorted {
-            ($0.valueAtRisk, $1.totals.memberID) > ($1.valueAtRisk, $0.totals.memberID)
-        }
-        return (Array(ranked.prefix(limit)), fit)
+        best = Self.merge(best + scored, limit: limit)
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// The `limit` entries with the most value at risk, highest first; ties (rare with real numbers) fall back to
+    /// the member id so the order is stable.
+    static func merge(_ entries: [ChurnRiskEntry], limit: Int) -> [ChurnRiskEntry] {
+        Array(
+            entries.sorted { ($0.valueAtRisk, $1.totals.memberID) > ($1.valueAtRisk, $0.totals.memberID) }
+                .prefix(limit))
     }
 }

@@ -47,10 +47,9 @@ extension Store {
             return (latest, false)
         }
         let referenceDay = asOf.daysSinceEpoch
-        let totals = try await database.read {
-            try await AnalyticsQueries.memberTotals(
-                throughDay: referenceDay, program: program, firstDaySpend: true, in: $0)
-        }
+        // The fit needs no member ids; leaving them out keeps a million members' totals small.
+        let (totals, _) = try await memberPurchaseTotals(
+            through: asOf, firstDaySpend: true, withIDs: false, splittingFrom: 100_000)
         let unit = TimeUnit.week
         let summaries = totals.map { $0.summary(referenceDay: referenceDay, unit: unit) }
         let fit: CustomerBaseFit
