@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         .target(name: "PatronCore", swiftSettings: swiftSettings),
@@ -94,6 +95,17 @@ let package = Package(
         .testTarget(
             name: "PatronStoreTests",
             dependencies: ["PatronStore", "PatronCore", "PatronAnalytics", "PatronTestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PatronProcessTests",
+            dependencies: [
+                "PatronStore",
+                "PatronTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "PatronServerTests",

@@ -1,0 +1,154 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+import PatronStore
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A `patron serve` process on a database, started as a user would start it, for tests that kill or stop it.
+final class ServerProcess: Sendable {
+    let baseURL: String
+    private let process: Process
+
+    private init(baseURL: String, process: Process) {
+        self.baseURL = baseURL
+        self.process = process
+    }
+
+    /// The `patron` executable `swift test` builds beside the test bundle.
+    static var executable: URL {
+        get throws {
+            let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            let patron = directory.appendingPathComponent("patron")
+            guard FileManager.default.isExecutableFile(atPath: patron.path) else {
+                throw ProcessTestError("no patron executable at \(patron.path): run 'swift build' first")
+            }
+            return patron
+        }
+    }
+
+    /// Runs `patron ARGUMENTS` to its end and returns its standard output.
+    static func run(_ arguments: [String], environment: [String: String]) throws -> String {
+        let process = Process()
+        process.executableURL = try executable
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw ProcessTestError(
+                "patron \(arguments.joined(separator: " ")) exited with \(process.terminationStatus)")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Starts `patron serve` on `databaseURL` at a free port and waits until `/ready` answers.
+    static func start(
+        databaseURL: String, environment: [String: String], client: HTTPClient
+    ) async throws
+        -> ServerProcess
+    {
+        for _ in 0..<5 {
+            let port = Int.random(in: 20_000..<60_000)
+            let process = Process()
+            process.executableURL = try executable
+            process.arguments = [
+                "serve", "--port", String(port), "--hostname", "127.0.0.1", "--database-url", databaseURL,
+                "--log-level", "error",
+            ]
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let server = ServerProcess(baseURL: "http://127.0.0.1:\(port)", process: process)
+            for _ in 0..<300 where process.isRunning {
+                if let response = try? await client.execute(
+                    HTTPClientRequest(url: "\(server.baseURL)/ready"), timeout: .seconds(1)), response.status == .ok
+                {
+                    return server
+                }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            // The port was taken, or the server is slow to come up: try another port.
+            server.kill()
+        }
+        throw ProcessTestError("patron serve did not become ready")
+    }
+
+    /// Kills the process at once, as a power cut or an out-of-memory kill would.
+    func kill() {
+        guard process.isRunning else { return }
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// Asks the process to stop, as an orchestrator does, and returns its exit status.
+    func terminate() async throws -> Int32 {
+        Glibc.kill(process.processIdentifier, SIGTERM)
+        for _ in 0..<300 where process.isRunning {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        guard !process.isRunning else {
+            kill()
+            throw ProcessTestError("patron serve did not stop within 30 s of SIGTERM")
+        }
+        return process.terminationStatus
+    }
+
+    /// Sends a request with the admin key and returns the status and the JSON body.
+    func send(
+        _ method: HTTPMethod, _ path: String, body: [String: Any]? = nil, key: String, client: HTTPClient,
+        timeout: TimeAmount = .seconds(30)
+    ) async throws -> (status: Int, json: [String: Any]) {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(key)")
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(data: try JSONSerialization.data(withJSONObject: body)))
+        }
+        let response = try await client.execute(request, timeout: timeout)
+        let bytes = try await response.body.collect(upTo: 1 << 22)
+        let json = (try? JSONSerialization.jsonObject(with: Data(buffer: bytes))) as? [String: Any]
+        return (Int(response.status.code), json ?? [:])
+    }
+}
+
+struct ProcessTestError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension DatabaseURL {
+    /// The URL as `--database-url` takes it.
+    var argument: String {
+        switch self {
+        case .sqlite(let path): "sqlite:\(path)"
+        case .postgres(let url): url
+        }
+    }
+}
+
+/// A value shared by the load's tasks.
+final class Shared<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+
+    init(_ value: Value) {
+        mutex = Mutex(value)
+    }
+
+    func update(_ body: (inout Value) -> Void) {
+        mutex.withLock { body(&$0) }
+    }
+
+    var value: Value { mutex.withLock { $0 } }
+}
