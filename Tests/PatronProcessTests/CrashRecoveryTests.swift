@@ -25,118 +25,122 @@ import Testing
 
     @Test(arguments: TestDatabase.engines)
     func killedUnderLoadItLosesNoAcknowledgedOrderAndDoublesNone(engine: DatabaseEngine) async throws {
-        try await TestDatabase.withURL(engine) { url in
-            let environment = ["PATRON_DATA_KEY": TestDatabase.makeDataKey()]
-            let key = try Self.adminKey(url, environment)
-            let client = HTTPClient.shared
+        try await Self.withServer(engine) { server, restart, key in
+            let (_, load) = try await Self.load(on: server, key: key, stoppingAfter: 150) { server.kill() }
+            #expect(load.failures.isEmpty)
 
-            var server = try await ServerProcess.start(
-                databaseURL: url.argument, environment: environment, client: client)
-            let acknowledged = Shared<Set<Int>>([])
-            let attempted = Shared(0)
-            // Workers send orders until the server dies under them; the kill comes after 150 acknowledgements.
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for worker in 0..<Self.workers {
-                    group.addTask { [server] in
-                        var number = worker
-                        while true {
-                            attempted.update { $0 = max($0, number + 1) }
-                            guard
-                                let answer = try? await server.send(
-                                    .POST, "/v1/orders", body: Self.order(number), key: key, client: client,
-                                    timeout: .seconds(5))
-                            else { return }
-                            #expect([200, 201].contains(answer.status), "order \(number): \(answer.status)")
-                            acknowledged.update { _ = $0.insert(number) }
-                            number += Self.workers
-                        }
-                    }
-                }
-                while acknowledged.value.count < 150 { try await Task.sleep(for: .milliseconds(5)) }
-                server.kill()
-                try await group.waitForAll()
-            }
-
-            server = try await ServerProcess.start(databaseURL: url.argument, environment: environment, client: client)
-            let kept = acknowledged.value
-            for number in kept.sorted() {
-                let found = try await server.send(.GET, "/v1/orders/crash-\(number)", key: key, client: client)
-                #expect(found.status == 200, "acknowledged order \(number) is gone")
-            }
+            let restarted = try await restart()
+            try await Self.expectStored(load.acknowledged, on: restarted, key: key)
             // Replaying every order that was sent, acknowledged or not, finds the stored ones and adds the rest once.
-            let sent = attempted.value
-            for number in 0..<sent {
-                let replay = try await server.send(
-                    .POST, "/v1/orders", body: Self.order(number), key: key, client: client, timeout: .seconds(5))
-                if kept.contains(number) {
+            for number in 0..<load.sent {
+                let replay = try await restarted.send(
+                    .POST, "/v1/orders", body: Self.order(number), key: key, client: .shared)
+                if load.acknowledged.contains(number) {
                     #expect(replay.status == 200, "replay of acknowledged order \(number): \(replay.status)")
                 } else {
                     #expect([200, 201].contains(replay.status), "replay of order \(number): \(replay.status)")
                 }
             }
             for member in 0..<Self.members {
-                let numbers = (0..<sent).filter { $0 % Self.members == member }
-                let lookup = try await server.send(
-                    .GET, "/v1/members?external_id=m-\(member)", key: key, client: client)
+                let numbers = (0..<load.sent).filter { $0 % Self.members == member }
+                let lookup = try await restarted.send(
+                    .GET, "/v1/members?external_id=m-\(member)", key: key, client: .shared)
                 let memberID = try #require(((lookup.json["data"] as? [[String: Any]])?.first?["member_id"]) as? String)
-                let orders = try await server.send(
-                    .GET, "/v1/members/\(memberID)/orders?limit=500", key: key, client: client)
+                let orders = try await restarted.send(
+                    .GET, "/v1/members/\(memberID)/orders?limit=500", key: key, client: .shared)
                 #expect((orders.json["data"] as? [Any])?.count == numbers.count, "member m-\(member)")
-                let points = try await server.send(.GET, "/v1/members/\(memberID)/points", key: key, client: client)
+                let points = try await restarted.send(
+                    .GET, "/v1/members/\(memberID)/points", key: key, client: .shared)
                 #expect(
                     points.json["available"] as? Int == numbers.map { 1 + $0 % 9 }.reduce(0, +), "member m-\(member)")
             }
-            server.kill()
+            restarted.kill()
         }
     }
 
     @Test(arguments: TestDatabase.engines)
     func sigtermFinishesAcceptedRequestsAndExitsCleanly(engine: DatabaseEngine) async throws {
-        try await TestDatabase.withURL(engine) { url in
-            let environment = ["PATRON_DATA_KEY": TestDatabase.makeDataKey()]
-            let key = try Self.adminKey(url, environment)
-            let client = HTTPClient.shared
-
-            var server = try await ServerProcess.start(
-                databaseURL: url.argument, environment: environment, client: client)
-            let acknowledged = Shared<Set<Int>>([])
-            let failures = Shared<[String]>([])
-            let status = try await withThrowingTaskGroup(of: Void.self) { group in
-                for worker in 0..<Self.workers {
-                    group.addTask { [server] in
-                        var number = worker
-                        while true {
-                            let answer: (status: Int, json: [String: Any])
-                            do {
-                                answer = try await server.send(
-                                    .POST, "/v1/orders", body: Self.order(number), key: key, client: client,
-                                    timeout: .seconds(5))
-                            } catch {
-                                return  // refused or closed: the server has stopped taking requests
-                            }
-                            if [200, 201].contains(answer.status) {
-                                acknowledged.update { _ = $0.insert(number) }
-                            } else {
-                                failures.update { $0.append("order \(number): \(answer.status)") }
-                            }
-                            number += Self.workers
-                        }
-                    }
-                }
-                while acknowledged.value.count < 100 { try await Task.sleep(for: .milliseconds(5)) }
-                let status = try await server.terminate()
-                try await group.waitForAll()
-                return status
+        try await Self.withServer(engine) { server, restart, key in
+            let (status, load) = try await Self.load(on: server, key: key, stoppingAfter: 100) {
+                try await server.terminate()
             }
             #expect(status == 0)
-            #expect(failures.value.isEmpty)
+            #expect(load.failures.isEmpty)
 
-            server = try await ServerProcess.start(databaseURL: url.argument, environment: environment, client: client)
-            for number in acknowledged.value.sorted() {
-                let found = try await server.send(.GET, "/v1/orders/crash-\(number)", key: key, client: client)
-                #expect(found.status == 200, "acknowledged order \(number) is gone")
+            let restarted = try await restart()
+            try await Self.expectStored(load.acknowledged, on: restarted, key: key)
+            #expect(try await restarted.terminate() == 0)
+        }
+    }
+
+    /// What a load of orders saw: the orders acknowledged, how many were sent, and any answer other than 200/201.
+    struct LoadOutcome {
+        var acknowledged: Set<Int>
+        var sent: Int
+        var failures: [String]
+    }
+
+    /// Sends orders from several tasks until the server stops answering; once `threshold` orders are acknowledged,
+    /// runs `stop` (which ends the server) and returns what it returned with what the load saw.
+    static func load<Stopped: Sendable>(
+        on server: ServerProcess, key: String, stoppingAfter threshold: Int,
+        _ stop: @escaping @Sendable () async throws -> Stopped
+    ) async throws -> (Stopped, LoadOutcome) {
+        let outcome = Shared(LoadOutcome(acknowledged: [], sent: 0, failures: []))
+        let stopped = try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<workers {
+                group.addTask {
+                    var number = worker
+                    while true {
+                        outcome.update { $0.sent = max($0.sent, number + 1) }
+                        // A short timeout: once the server is gone, a request can only fail.
+                        guard
+                            let answer = try? await server.send(
+                                .POST, "/v1/orders", body: order(number), key: key, client: .shared,
+                                timeout: .seconds(5))
+                        else { return }
+                        outcome.update {
+                            if [200, 201].contains(answer.status) {
+                                $0.acknowledged.insert(number)
+                            } else {
+                                $0.failures.append("order \(number): \(answer.status)")
+                            }
+                        }
+                        number += workers
+                    }
+                }
             }
-            #expect(try await server.terminate() == 0)
+            while outcome.value.acknowledged.count < threshold { try await Task.sleep(for: .milliseconds(5)) }
+            let stopped = try await stop()
+            try await group.waitForAll()
+            return stopped
+        }
+        return (stopped, outcome.value)
+    }
+
+    /// Expects every one of `numbers` to be stored.
+    static func expectStored(_ numbers: Set<Int>, on server: ServerProcess, key: String) async throws {
+        for number in numbers.sorted() {
+            let found = try await server.send(.GET, "/v1/orders/crash-\(number)", key: key, client: .shared)
+            #expect(found.status == 200, "acknowledged order \(number) is gone")
+        }
+    }
+
+    /// Runs `body` with a server on a fresh database, a way to start it again on the same database, and an admin
+    /// key.
+    static func withServer(
+        _ engine: DatabaseEngine,
+        _ body:
+            @escaping @Sendable (ServerProcess, @Sendable () async throws -> ServerProcess, String) async throws
+            -> Void
+    ) async throws {
+        try await TestDatabase.withURL(engine) { url in
+            let environment = ["PATRON_DATA_KEY": TestDatabase.makeDataKey()]
+            let key = try adminKey(url, environment)
+            let start = { @Sendable in
+                try await ServerProcess.start(databaseURL: url.argument, environment: environment, client: .shared)
+            }
+            try await body(try await start(), start, key)
         }
     }
 
