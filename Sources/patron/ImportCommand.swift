@@ -39,34 +39,42 @@ struct ImportCommand: AsyncParsableCommand {
                 guard let lines = LineReader(path: file) else { throw CommandFailure("cannot open \(file)") }
                 var report = ErrorReport(path: errors)
                 var parser = GrantParser(isJSON: isJSON, source: source)
-                var totals = (granted: 0, duplicate: 0, refused: 0)
-                var batch: [PointGrant] = []
+                var totals = ImportTotals()
+                // Rows read since the last batch went out: grants, and the lines that could not be read.
+                var grants: [PointGrant] = []
+                var unreadable: [Refusal] = []
+                // One batch is written while the next is read: batches still apply one after another, in order.
+                var writing: Task<ImportTotals, any Error>?
+                func settle() async throws {
+                    guard let task = writing else { return }
+                    writing = nil
+                    let batch = try await task.value
+                    for refusal in batch.refusals { report.write("line \(refusal.line): \(refusal.reason)") }
+                    totals.add(batch)
+                }
                 func flush() async throws {
-                    let outcomes = try await store.importGrants(batch, actor: "import \(source)")
-                    for (grant, outcome) in zip(batch, outcomes) {
-                        switch outcome {
-                        case .granted: totals.granted += 1
-                        case .duplicate: totals.duplicate += 1
-                        case .refused(let reason):
-                            totals.refused += 1
-                            report.write("line \(grant.line): \(reason)")
-                        }
+                    try await settle()
+                    let (batch, unread) = (grants, unreadable)
+                    writing = Task {
+                        let outcomes =
+                            batch.isEmpty ? [] : try await store.importGrants(batch, actor: "import \(source)")
+                        return ImportTotals(batch, outcomes, unreadable: unread)
                     }
-                    batch.removeAll(keepingCapacity: true)
+                    grants.removeAll(keepingCapacity: true)
+                    unreadable.removeAll(keepingCapacity: true)
                 }
                 var lineNumber = 0
                 while let line = lines.next() {
                     lineNumber += 1
                     switch parser.parse(line, number: lineNumber) {
                     case .skip: continue
-                    case .grant(let grant): batch.append(grant)
-                    case .error(let message):
-                        totals.refused += 1
-                        report.write("line \(lineNumber): \(message)")
+                    case .grant(let grant): grants.append(grant)
+                    case .error(let message): unreadable.append(Refusal(line: lineNumber, reason: message))
                     }
-                    if batch.count >= batchSize { try await flush() }
+                    if grants.count + unreadable.count >= batchSize { try await flush() }
                 }
-                if !batch.isEmpty { try await flush() }
+                if !grants.isEmpty || !unreadable.isEmpty { try await flush() }
+                try await settle()
                 if let problem = parser.headerProblem { throw CommandFailure(problem) }
                 return totals
             }
@@ -75,6 +83,42 @@ struct ImportCommand: AsyncParsableCommand {
             // Every good row is in; a non-zero exit still tells a script that some were not.
             if totals.refused > 0 { throw ExitCode(2) }
         }
+    }
+}
+
+/// A row that did not apply, for the error report.
+struct Refusal: Sendable {
+    let line: Int
+    let reason: String
+}
+
+/// What an import (or one batch of it) did; a batch's refusals are in line order.
+struct ImportTotals: Sendable {
+    var granted = 0
+    var duplicate = 0
+    var refused = 0
+    var refusals: [Refusal] = []
+
+    init() {}
+
+    init(_ grants: [PointGrant], _ outcomes: [GrantOutcome], unreadable: [Refusal]) {
+        var refusals = unreadable
+        for (grant, outcome) in zip(grants, outcomes) {
+            switch outcome {
+            case .granted: granted += 1
+            case .duplicate: duplicate += 1
+            case .refused(let reason): refusals.append(Refusal(line: grant.line, reason: reason))
+            }
+        }
+        self.refusals = refusals.sorted { $0.line < $1.line }
+        refused = refusals.count
+    }
+
+    /// Adds a batch's counts (its refusals are reported, not kept).
+    mutating func add(_ batch: ImportTotals) {
+        granted += batch.granted
+        duplicate += batch.duplicate
+        refused += batch.refused
     }
 }
 
@@ -141,7 +185,7 @@ struct GrantParser {
     }
 
     mutating func parse(_ line: String, number: Int) -> Row {
-        if line.trimmingCharacters(in: .whitespaces).isEmpty { return .skip }
+        if line.trimmedOfSpaces.isEmpty { return .skip }
         if isJSON {
             guard let data = line.data(using: .utf8),
                 let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
@@ -169,10 +213,10 @@ struct GrantParser {
     }
 
     private func grant(number: Int, _ field: (String) -> String?) -> Row {
-        guard let externalID = field("external_id")?.trimmingCharacters(in: .whitespaces), !externalID.isEmpty else {
+        guard let externalID = field("external_id")?.trimmedOfSpaces, !externalID.isEmpty else {
             return .error("external_id is missing")
         }
-        guard let text = field("points"), let points = Int64(text.trimmingCharacters(in: .whitespaces)), points != 0,
+        guard let text = field("points"), let points = Int64(text.trimmedOfSpaces), points != 0,
             abs(points) <= 1_000_000_000
         else { return .error("points must be a whole number other than 0 (at most 1,000,000,000)") }
         var expiresAt: Timestamp?
@@ -186,6 +230,17 @@ struct GrantParser {
             PointGrant(
                 line: number, externalID: externalID, points: points, reason: reason, grantID: grantID,
                 expiresAt: expiresAt))
+    }
+}
+
+extension String {
+    /// Without leading and trailing spaces and tabs. Native: Foundation's trimming bridges every call.
+    var trimmedOfSpaces: String {
+        let isSpace = { (character: Character) in character == " " || character == "\t" }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        return String(self[first...last])
     }
 }
 

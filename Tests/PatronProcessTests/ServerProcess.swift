@@ -32,23 +32,13 @@ final class ServerProcess: Sendable {
         }
     }
 
-    /// Runs `patron ARGUMENTS` to its end and returns its standard output.
+    /// Runs `patron ARGUMENTS` to its end and returns its standard output; fails unless it exits 0.
     static func run(_ arguments: [String], environment: [String: String]) throws -> String {
-        let process = Process()
-        process.executableURL = try executable
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ProcessTestError(
-                "patron \(arguments.joined(separator: " ")) exited with \(process.terminationStatus)")
+        let run = try PatronCommand.run(arguments, environment: environment)
+        guard run.status == 0 else {
+            throw ProcessTestError("patron \(arguments.joined(separator: " ")) exited with \(run.status)")
         }
-        return String(decoding: data, as: UTF8.self)
+        return run.output
     }
 
     /// Starts `patron serve` on `databaseURL` at a free port and waits until `/ready` answers.

@@ -129,4 +129,52 @@ import Testing
             #expect(try await store.member(externalID: "legacy-2") != nil, "unknown members are created")
         }
     }
+
+    /// Large runs of grants are written set-wise; they must leave exactly what row-by-row grants would.
+    @Test(arguments: TestDatabase.engines)
+    func largeImportsGrantEachIdOnceRepayDebtAndKeepTheLedgerWhole(engine: DatabaseEngine) async throws {
+        try await TestDatabase.withStore(engine) { store in
+            var program = LoyaltyProgram.standard
+            program.refundPolicy = .allowNegative
+            try await store.saveProgram(program, actor: "test")
+            let now = Clock.nowMilliseconds()
+            // A member who owes 100 points: earned 100, spent them, then the order was refunded.
+            let order = try LoyaltyJobTests.order("DEBT-1", totalMinor: 10_000, at: now - LoyaltyJobTests.day)
+            let debtor = try await store.recordOrder(order, fingerprint: "DEBT-1").order.memberID
+            _ = try await store.spendPoints(
+                memberID: debtor, points: 100, reference: nil, idempotencyKey: "spend-all", actor: nil)
+            _ = try await store.refundOrder(
+                orderID: "DEBT-1", refundID: "R-1", lines: [RefundLine(sku: "X", quantity: 1)], actor: nil)
+
+            // 2,500 rows over 700 members cross the statement size; g-7 appears twice, the debtor gets two.
+            var grants = (0..<2_500).map { index in
+                PointGrant(
+                    line: index + 2, externalID: "bulk-\(index % 700)", points: Int64(1 + index % 50),
+                    reason: "opening balance", grantID: "g-\(index)", expiresAt: nil)
+            }
+            grants.insert(
+                PointGrant(line: 0, externalID: "bulk-7", points: 999, reason: "again", grantID: "g-7", expiresAt: nil),
+                at: 1_200)
+            grants.append(
+                PointGrant(line: 0, externalID: "job-1", points: 30, reason: "goodwill", grantID: "d-1", expiresAt: nil)
+            )
+            grants.append(
+                PointGrant(
+                    line: 0, externalID: "job-1", points: 120, reason: "goodwill", grantID: "d-2", expiresAt: nil))
+
+            let outcomes = try await store.importGrants(grants, actor: "import")
+            #expect(outcomes.filter { $0 == .granted }.count == 2_502)
+            #expect(outcomes[1_200] == .duplicate, "a grant id repeated in one file applies once")
+            #expect(try await store.importGrants(grants, actor: "import").allSatisfy { $0 == .duplicate })
+
+            let at = Timestamp(millisecondsSinceEpoch: Clock.nowMilliseconds())
+            let seventh = try #require(try await store.member(externalID: "bulk-7"))
+            let seventhRows: [Int] = (0..<2_500).filter { $0 % 700 == 7 }
+            let expected: Int64 = seventhRows.map { Int64(1 + $0 % 50) }.reduce(0, +)
+            #expect(try await store.pointsSummary(memberID: seventh.id, at: at)?.balance.available == expected)
+            let repaid = try #require(try await store.pointsSummary(memberID: debtor, at: at)).balance
+            #expect(repaid.available == 50 && repaid.debt == 0, "imported points repay the 100 owed first")
+            try await LedgerPropertyTests.checkInvariants(store, policy: .allowNegative, step: 0)
+        }
+    }
 }

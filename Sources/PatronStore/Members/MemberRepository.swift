@@ -62,6 +62,30 @@ public struct MemberRepository: Sendable {
         return (try row.decode(column: "id", as: String.self), false)
     }
 
+    /// The ids of the members with these external ids, creating bare members for the unknown ones: two
+    /// statements for the whole set. Ids are inserted in sorted order so concurrent callers lock alike.
+    public func ensureAll(
+        externalIDs: Set<String>, at now: Int64, in database: any SQLDatabase
+    ) async throws -> [String: String] {
+        guard !externalIDs.isEmpty else { return [:] }
+        let sorted = externalIDs.sorted()
+        var insert = database.insert(into: "members").columns(
+            "id", "external_id", "status", "attributes", "joined_at", "created_at", "updated_at")
+        for externalID in sorted {
+            insert = insert.values(
+                SQLBind(Identifier.make(prefix: "mem", milliseconds: now)), SQLBind(externalID), SQLBind("active"),
+                SQLBind("{}"), SQLBind(now), SQLBind(now), SQLBind(now))
+        }
+        try await insert.ignoringConflicts(with: "external_id").run()
+        let rows = try await database.select().columns("id", "external_id").from("members")
+            .where("external_id", .in, sorted).all()
+        var ids: [String: String] = [:]
+        for row in rows {
+            ids[try row.decode(column: "external_id", as: String.self)] = try row.decode(column: "id", as: String.self)
+        }
+        return ids
+    }
+
     /// Creates a member without an external id (known only by email or phone).
     public func create(at now: Int64, in database: any SQLDatabase) async throws -> String {
         let id = Identifier.make(prefix: "mem", milliseconds: now)

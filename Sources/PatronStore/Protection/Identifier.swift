@@ -12,8 +12,12 @@ public enum Identifier {
             characters[index] = alphabet[Int(time & 31)]
             time >>= 5
         }
-        for index in 10..<26 {
-            characters[index] = alphabet[Int(generator.next() & 31)]
+        // Two draws give the 80 bits (each draw is a system call, so not one per character):
+        // the first word fills 12 characters, the second the last 4.
+        let words: [UInt64] = [generator.next(), generator.next()]
+        for offset in 0..<16 {
+            let word = words[offset / 12] >> UInt64(5 * (offset % 12))
+            characters[10 + offset] = alphabet[Int(word & 31)]
         }
         return prefix + "_" + String(decoding: characters, as: UTF8.self)
     }
