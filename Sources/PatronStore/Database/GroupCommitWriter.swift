@@ -14,19 +14,23 @@ actor GroupCommitWriter {
         let fail: @Sendable (any Error) -> Void
     }
 
-    private let connection: any SQLDatabase
+    private let connection: SQLiteWriterConnection
+    private let database: any SQLDatabase
     private var pending: [PendingWrite] = []
     private var isDraining = false
+    private var isClosed = false
     private let maximumBatchSize: Int
 
-    init(connection: any SQLDatabase, maximumBatchSize: Int = 256) {
+    init(connection: SQLiteWriterConnection, maximumBatchSize: Int = 256) {
         self.connection = connection
+        self.database = connection.database
         self.maximumBatchSize = maximumBatchSize
     }
 
     func write<Result: Sendable>(
         _ body: @escaping @Sendable (any SQLDatabase) async throws -> Result
     ) async throws -> Result {
+        guard !isClosed else { throw SQLiteStatementError(code: 21, message: "the database is closed") }
         let promise = connection.eventLoop.makePromise(of: Result.self)
         pending.append(
             PendingWrite(
@@ -45,13 +49,20 @@ actor GroupCommitWriter {
                 await commit(batch)
             }
             isDraining = false
+            if isClosed { connection.close() }
         }
         return try await promise.futureResult.get()
     }
 
+    /// Closes the connection once the writes under way are committed; later writes fail.
+    func close() {
+        isClosed = true
+        if !isDraining { connection.close() }
+    }
+
     private func commit(_ batch: [PendingWrite]) async {
         do {
-            try await connection.raw("BEGIN IMMEDIATE").run()
+            try await connection.runBlocking("BEGIN IMMEDIATE")
         } catch {
             batch.forEach { $0.fail(error) }
             return
@@ -60,26 +71,26 @@ actor GroupCommitWriter {
         answers.reserveCapacity(batch.count)
         for write in batch {
             do {
-                try await connection.raw("SAVEPOINT pending_write").run()
+                try await database.raw("SAVEPOINT pending_write").run()
             } catch {
                 answers.append { write.fail(error) }
                 continue
             }
             do {
-                let answer = try await write.perform(connection)
-                try await connection.raw("RELEASE pending_write").run()
+                let answer = try await write.perform(database)
+                try await database.raw("RELEASE pending_write").run()
                 answers.append(answer)
             } catch {
-                try? await connection.raw("ROLLBACK TO pending_write").run()
-                try? await connection.raw("RELEASE pending_write").run()
+                try? await database.raw("ROLLBACK TO pending_write").run()
+                try? await database.raw("RELEASE pending_write").run()
                 answers.append { write.fail(error) }
             }
         }
         do {
-            try await connection.raw("COMMIT").run()
+            try await connection.runBlocking("COMMIT")
             answers.forEach { $0() }
         } catch {
-            try? await connection.raw("ROLLBACK").run()
+            try? await connection.runBlocking("ROLLBACK")
             batch.forEach { $0.fail(error) }
         }
     }

@@ -11,26 +11,26 @@ import Synchronization
 public final class SQLiteBackend: Database {
     public var engine: DatabaseEngine { .sqlite }
 
-    private let writerConnection: SQLiteConnection
+    private let writerConnection: SQLiteWriterConnection
     private let writer: GroupCommitWriter
     private let readers: [SQLiteConnection]
     private let nextReader = Atomic<Int>(0)
 
-    private init(writerConnection: SQLiteConnection, readers: [SQLiteConnection]) {
+    private init(writerConnection: SQLiteWriterConnection, readers: [SQLiteConnection]) {
         self.writerConnection = writerConnection
-        self.writer = GroupCommitWriter(connection: writerConnection.sql())
+        self.writer = GroupCommitWriter(connection: writerConnection)
         self.readers = readers
     }
 
     /// Opens (creating if needed) the database file at `path`.
     public static func open(path: String, readerCount: Int = 2, logger: Logger) async throws -> SQLiteBackend {
-        let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        let writer = try await SQLiteWriterConnection.open(path: path, logger: logger)
         // WAL lets readers run beside the writer; FULL makes every acknowledged commit survive power loss.
         for pragma in [
-            "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON",
-            "PRAGMA busy_timeout = 10000",
+            "PRAGMA busy_timeout = 10000", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL",
+            "PRAGMA foreign_keys = ON",
         ] {
-            _ = try await writer.query(pragma)
+            try await writer.runBlocking(pragma)
         }
         var readers: [SQLiteConnection] = []
         for _ in 0..<readerCount {
@@ -63,9 +63,10 @@ public final class SQLiteBackend: Database {
     public func close() async {
         // The future-returning `close()` still runs when the calling task is already cancelled
         // (the usual case at shutdown), where the async one gives up.
-        for connection in readers + [writerConnection] {
+        for connection in readers {
             let closed: EventLoopFuture<Void> = connection.close()
             try? await closed.get()
         }
+        await writer.close()
     }
 }

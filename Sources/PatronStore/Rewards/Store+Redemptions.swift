@@ -124,7 +124,7 @@ extension Store {
         let redemptionID = Identifier.make(prefix: "rdm", milliseconds: now)
         let charged = cost ?? reward.costPoints
         if charged > 0 {
-            try await ledger.spend(
+            _ = try await ledger.spend(
                 memberID: memberID, points: charged, kind: .spend, reason: "redeemed \(rewardID)", actor: actor,
                 reference: redemptionID, balance: &balance, at: now, in: database)
             try await ledger.saveBalance(balance, memberID: memberID, at: now, in: database)
