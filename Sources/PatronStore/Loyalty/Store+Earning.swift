@@ -153,22 +153,23 @@ extension Store {
                 expiresAt: program.expiry.expiry(ofPointsEarnedAt: earnedAt, offset: program.utcOffset)?
                     .millisecondsSinceEpoch,
                 balance: &balance, at: now, in: database)
+            // One statement for all the rules that contributed.
+            var insertAwards = database.insert(into: "point_awards").columns(
+                "lot_id", "rule_id", "member_id", "points", "reason", "local_day", "local_month")
             for component in components {
+                insertAwards = insertAwards.values(
+                    SQLBind(lotID), SQLBind(component.ruleID), SQLBind(memberID), SQLBind(component.points),
+                    SQLBind(component.reason), SQLBind(day.daysSinceEpoch), SQLBind(day.year * 12 + day.month - 1))
+            }
+            try await insertAwards.run()
+            for component in components
+            where program.rules.first(where: { $0.ruleID == component.ruleID })?.caps?.total != nil {
                 try await database.raw(
                     """
-                    INSERT INTO point_awards (lot_id, rule_id, member_id, points, reason, local_day, local_month)
-                    VALUES (\(bind: lotID), \(bind: component.ruleID), \(bind: memberID), \(bind: component.points),
-                            \(bind: component.reason), \(bind: day.daysSinceEpoch), \(bind: day.year * 12 + day.month - 1))
+                    INSERT INTO rule_totals (rule_id, points) VALUES (\(bind: component.ruleID), \(bind: component.points))
+                    ON CONFLICT (rule_id) DO UPDATE SET points = rule_totals.points + EXCLUDED.points
                     """
                 ).run()
-                if program.rules.first(where: { $0.ruleID == component.ruleID })?.caps?.total != nil {
-                    try await database.raw(
-                        """
-                        INSERT INTO rule_totals (rule_id, points) VALUES (\(bind: component.ruleID), \(bind: component.points))
-                        ON CONFLICT (rule_id) DO UPDATE SET points = rule_totals.points + EXCLUDED.points
-                        """
-                    ).run()
-                }
             }
         }
     }

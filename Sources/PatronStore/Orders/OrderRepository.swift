@@ -7,7 +7,7 @@ public struct OrderRepository: Sendable {
     func insert(
         _ submission: OrderSubmission, memberID: String, fingerprint: String, at now: Int64,
         in database: any SQLDatabase
-    ) async throws -> Bool {
+    ) async throws -> Order? {
         let inserted = try await database.raw(
             """
             INSERT INTO orders (order_id, member_id, occurred_at, currency, channel, store_id, subtotal_minor,
@@ -19,7 +19,7 @@ public struct OrderRepository: Sendable {
             ON CONFLICT (order_id) DO NOTHING RETURNING order_id
             """
         ).first()
-        guard inserted != nil else { return false }
+        guard inserted != nil else { return nil }
         var insert = database.insert(into: "order_lines")
             .columns(
                 "order_id", "line_number", "sku", "name", "category", "quantity", "unit_price_minor", "discount_minor")
@@ -30,7 +30,13 @@ public struct OrderRepository: Sendable {
                 SQLBind(line.discountMinor))
         }
         try await insert.run()
-        return true
+        // What was written, as a read would find it: no second round trip for it.
+        return Order(
+            orderID: submission.orderID, memberID: memberID, occurredAt: submission.occurredAt,
+            currency: submission.currency.code, channel: submission.channel.rawValue, storeID: submission.storeID,
+            lines: submission.lines, subtotalMinor: submission.subtotalMinor, discountMinor: submission.discountMinor,
+            shippingMinor: submission.shippingMinor, totalMinor: submission.totalMinor,
+            createdAt: Timestamp(millisecondsSinceEpoch: now))
     }
 
     func fingerprint(of orderID: String, in database: any SQLDatabase) async throws -> String? {

@@ -20,15 +20,12 @@ extension Store {
                 let now = Clock.nowMilliseconds()
                 let memberID = try await store.resolveCustomer(submission.customer, at: now, in: database)
                 guard
-                    try await store.orders.insert(
+                    let order = try await store.orders.insert(
                         submission, memberID: memberID, fingerprint: fingerprint, at: now, in: database)
                 else {
                     // Undo the member changes this replay made: a replay changes nothing.
                     throw OrderAlreadyRecorded(
                         fingerprint: try await store.orders.fingerprint(of: submission.orderID, in: database))
-                }
-                guard let order = try await store.orders.find(orderID: submission.orderID, in: database) else {
-                    throw OrderError.memberNotFound(memberID: memberID)
                 }
                 // The award, qualifying spend and tier change commit with the order or not at all.
                 try await store.applyLoyalty(to: order, at: now, in: database)
