@@ -30,7 +30,7 @@ actor GroupCommitWriter {
     func write<Result: Sendable>(
         _ body: @escaping @Sendable (any SQLDatabase) async throws -> Result
     ) async throws -> Result {
-        guard !isClosed else { throw SQLiteStatementError(code: 21, message: "the database is closed") }
+        guard !isClosed else { throw SQLiteStatementError.closed }
         let promise = connection.eventLoop.makePromise(of: Result.self)
         pending.append(
             PendingWrite(

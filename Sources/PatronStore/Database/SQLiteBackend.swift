@@ -11,13 +11,11 @@ import Synchronization
 public final class SQLiteBackend: Database {
     public var engine: DatabaseEngine { .sqlite }
 
-    private let writerConnection: SQLiteWriterConnection
     private let writer: GroupCommitWriter
     private let readers: [SQLiteConnection]
     private let nextReader = Atomic<Int>(0)
 
     private init(writerConnection: SQLiteWriterConnection, readers: [SQLiteConnection]) {
-        self.writerConnection = writerConnection
         self.writer = GroupCommitWriter(connection: writerConnection)
         self.readers = readers
     }

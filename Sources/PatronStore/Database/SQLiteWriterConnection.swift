@@ -63,7 +63,7 @@ final class SQLiteWriterConnection: @unchecked Sendable {
 
     /// Runs one statement on the calling thread and hands each result row to `onRow`.
     func run(_ sql: String, _ binds: [SQLiteData], _ onRow: (WriterRow) throws -> Void) throws {
-        guard let connection = handle else { throw SQLiteStatementError(code: SQLITE_MISUSE, message: "closed") }
+        guard let connection = handle else { throw SQLiteStatementError.closed }
         let statement = try prepared(sql, on: connection)
         defer {
             sqlite_nio_sqlite3_reset(statement.handle)
@@ -154,6 +154,8 @@ public struct SQLiteStatementError: Error, CustomStringConvertible {
     public let code: Int32
     public let message: String
     public var description: String { "SQLite error \(code): \(message)" }
+
+    static let closed = SQLiteStatementError(code: SQLITE_MISUSE, message: "the database is closed")
 }
 
 /// One result row of the writer's connection.

@@ -32,7 +32,7 @@ extension Store {
     /// Rows written by one multi-row statement: well under both engines' limits on bound values.
     static let grantsPerStatement = 1_000
 
-    /// Grants (or, for negative points, takes) points row by row, all rows of a batch in one transaction.
+    /// Grants (or, for negative points, takes) points in file order, all rows of a batch in one transaction.
     /// Members unknown by external id are created. A row that cannot apply is reported and skipped; the
     /// others still apply. Runs of positive grants are written set-wise, a handful of statements per run;
     /// negative rows need the member's lots and go one at a time, in file order.
