@@ -207,15 +207,7 @@ private struct GrantImporter {
     /// A negative row: takes points from the member's soonest-expiring lots, or refuses when they are short.
     func take(_ grant: PointGrant) async throws -> GrantOutcome {
         let memberID = try await store.members.ensure(externalID: grant.externalID, at: now, in: database).id
-        let claimed = try await database.raw(
-            """
-            INSERT INTO idempotent_requests (request_key, request_fingerprint, result, created_at)
-            VALUES (\(bind: Self.requestKey(grant)), \(bind: "\(grant.externalID)|\(grant.points)"),
-                    'imported', \(bind: now))
-            ON CONFLICT (request_key) DO NOTHING RETURNING request_key
-            """
-        ).first()
-        guard claimed != nil else { return .duplicate }
+        guard try await claim([grant]).contains(grant.grantID) else { return .duplicate }
         var balance = try await store.ledger.lockBalance(memberID: memberID, at: now, in: database)
         let lots = try await store.ledger.activeLots(memberID: memberID, in: database)
         guard balance.available >= -grant.points, PointLots.spend(-grant.points, from: lots) != nil else {
