@@ -1,4 +1,3 @@
-import Foundation
 import Logging
 import NIOCore
 import NIOPosix
@@ -76,7 +75,7 @@ final class SQLiteWriterConnection: @unchecked Sendable {
             let status = sqlite_nio_sqlite3_step(statement.handle)
             if status == SQLITE_DONE { return }
             guard status == SQLITE_ROW else { throw error(status, on: connection) }
-            try onRow(WriterRow(columns: statement.columns, names: statement.names, values: try values(of: statement)))
+            try onRow(WriterRow(columns: statement.columns, names: statement.names, values: values(of: statement)))
         }
     }
 
@@ -122,7 +121,7 @@ final class SQLiteWriterConnection: @unchecked Sendable {
         }
     }
 
-    private func values(of statement: Prepared) throws -> [SQLiteData] {
+    private func values(of statement: Prepared) -> [SQLiteData] {
         (0..<Int32(statement.names.count)).map { column in
             switch sqlite_nio_sqlite3_column_type(statement.handle, column) {
             case SQLITE_INTEGER: .integer(Int(sqlite_nio_sqlite3_column_int64(statement.handle, column)))
