@@ -144,7 +144,8 @@ import Testing
             _ = try await store.spendPoints(
                 memberID: debtor, points: 100, reference: nil, idempotencyKey: "spend-all", actor: nil)
             _ = try await store.refundOrder(
-                orderID: "DEBT-1", refundID: "R-1", lines: [RefundLine(sku: "X", quantity: 1)], actor: nil)
+                orderID: "DEBT-1", refundID: "R-1", lines: [RefundLine(sku: "X", quantity: 1)], actor: nil,
+                at: Timestamp(millisecondsSinceEpoch: now))
 
             // 2,500 rows over 700 members cross the statement size; g-7 appears twice, the debtor gets two.
             var grants = (0..<2_500).map { index in

@@ -9,5 +9,6 @@ public enum LedgerError: Error, Sendable, Hashable {
     case refundExceedsOrder(sku: String, requested: Int64, refundable: Int64)
     /// The same idempotency key or refund id was sent before with a different request.
     case keyReused(key: String)
-    case lotNotPending(lotID: String)
+    case lotNotFound(lotID: String)
+    case lotNotPending(lotID: String, status: LotStatus)
 }

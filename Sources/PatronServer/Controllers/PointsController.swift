@@ -76,7 +76,7 @@ struct PointsController {
         let reason = reader.string("reason", required: true, maxLength: 500)
         try reader.finish()
         let balance = try await store.cancelPendingLot(
-            memberID: memberID, lotID: lotID, reason: reason ?? "", actor: context.apiKey?.name)
+            memberID: memberID, lotID: lotID, reason: reason ?? "", actor: context.apiKey?.name, at: .now)
         return try JSONBody.response(balance)
     }
 
@@ -110,7 +110,7 @@ struct PointsController {
         }
         try reader.finish()
         let (result, isReplay) = try await store.refundOrder(
-            orderID: orderID, refundID: refundID ?? "", lines: lines, actor: context.apiKey?.name)
+            orderID: orderID, refundID: refundID ?? "", lines: lines, actor: context.apiKey?.name, at: .now)
         return try JSONBody.response(result, status: isReplay ? .ok : .created)
     }
 

@@ -92,11 +92,19 @@ extension OpenAPIDocument {
         "Points": object([
             "member_id": string, "available": integer, "pending": integer, "lifetime_earned": integer,
             "debt": integer, "expiring_soon": integer, "expiring_soon_days": integer,
+            "lots": [
+                "type": "array",
+                "items": object([
+                    "lot_id": string, "source": string, "source_id": nullable(string), "points": integer,
+                    "remaining": integer, "status": ["enum": ["pending", "active"]], "earned_at": timestamp,
+                    "available_at": timestamp, "expires_at": nullable(timestamp),
+                ]),
+            ],
             "entries": [
                 "type": "array",
                 "items": object([
                     "entry_id": string,
-                    "kind": ["enum": ["earn", "spend", "expire", "reverse", "adjust", "cancel", "settle"]],
+                    "kind": ["enum": .array(PointEntryKind.allCases.map { .string($0.rawValue) })],
                     "points": integer, "reason": string, "actor": nullable(string), "reference": nullable(string),
                     "created_at": timestamp,
                 ]),
@@ -110,7 +118,8 @@ extension OpenAPIDocument {
         ]),
         "Refund": object([
             "refund_id": string, "order_id": string, "member_id": string, "amount_minor": integer,
-            "points_reversed": integer, "points_forgiven": integer, "points_owed": integer, "balance": ref("Balance"),
+            "points_reversed": integer, "points_forgiven": integer, "points_owed": integer, "points_lapsed": integer,
+            "balance": ref("Balance"),
         ]),
         "Tier": object([
             "member_id": string, "tier": ref("TierLevel"), "since": ["type": "string", "format": "date"],

@@ -88,8 +88,12 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             Problem(
                 status: .conflict, title: "Conflict",
                 detail: "'\(key)' was already used for a different request; use a new key or id")
-        case .lotNotPending(let lotID):
-            Problem(status: .conflict, title: "Conflict", detail: "lot '\(lotID)' is not pending")
+        case .lotNotFound(let lotID):
+            .notFound("the member has no lot with id '\(lotID)'")
+        case .lotNotPending(let lotID, let status):
+            Problem(
+                status: .conflict, title: "Conflict",
+                detail: "lot '\(lotID)' is \(status.rawValue), and only a pending lot can be cancelled")
         }
     }
 

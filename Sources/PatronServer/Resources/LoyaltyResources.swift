@@ -10,7 +10,7 @@ struct PointsResource: Encodable {
 
     private enum CodingKeys: String, CodingKey {
         case memberID = "member_id"
-        case available, pending, debt, entries
+        case available, pending, debt, lots, entries
         case lifetimeEarned = "lifetime_earned"
         case expiringSoon = "expiring_soon"
         case expiringSoonDays = "expiring_soon_days"
@@ -26,8 +26,36 @@ struct PointsResource: Encodable {
         try container.encode(summary.balance.debt, forKey: .debt)
         try container.encode(summary.expiringSoon, forKey: .expiringSoon)
         try container.encode(summary.expiringSoonDays, forKey: .expiringSoonDays)
+        try container.encode(summary.lots.map(OpenLotResource.init), forKey: .lots)
         try container.encode(entries, forKey: .entries)
         try container.encode(nextCursor, forKey: .nextCursor)
+    }
+}
+
+struct OpenLotResource: Encodable {
+    let lot: OpenLot
+
+    private enum CodingKeys: String, CodingKey {
+        case lotID = "lot_id"
+        case source
+        case sourceID = "source_id"
+        case points, remaining, status
+        case earnedAt = "earned_at"
+        case availableAt = "available_at"
+        case expiresAt = "expires_at"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(lot.lotID, forKey: .lotID)
+        try container.encode(lot.source, forKey: .source)
+        try container.encode(lot.sourceID, forKey: .sourceID)
+        try container.encode(lot.points, forKey: .points)
+        try container.encode(lot.remaining, forKey: .remaining)
+        try container.encode(lot.status.rawValue, forKey: .status)
+        try container.encode(lot.earnedAt, forKey: .earnedAt)
+        try container.encode(lot.availableAt, forKey: .availableAt)
+        try container.encode(lot.expiresAt, forKey: .expiresAt)
     }
 }
 

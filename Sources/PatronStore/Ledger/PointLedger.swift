@@ -1,33 +1,6 @@
 import PatronCore
 import SQLKit
 
-/// A member's derived balance. `available` may be negative only while `debt` is owed.
-public struct PointBalance: Sendable, Hashable, Codable {
-    public var available: Int64
-    public var pending: Int64
-    public var lifetimeEarned: Int64
-    /// Points owed after a refund took back more than was available (refund policy `allow_negative`);
-    /// later earnings repay it first.
-    public var debt: Int64
-
-    public static let zero = PointBalance(available: 0, pending: 0, lifetimeEarned: 0, debt: 0)
-
-    enum CodingKeys: String, CodingKey {
-        case available, pending
-        case lifetimeEarned = "lifetime_earned"
-        case debt
-    }
-}
-
-/// The kinds of journal entries.
-public enum PointEntryKind: String, Sendable, Codable {
-    case earn, spend, expire, reverse, adjust, cancel
-    /// Points given back to the lots a cancelled redemption was paid from.
-    case restore
-    /// An earning repaying debt: moves no points, records which lot paid.
-    case settle
-}
-
 /// Writes the points ledger inside a caller's transaction. Every operation on a member's points starts with
 /// ``lockBalance(memberID:at:in:)``, which serialises them per member on PostgreSQL (SQLite has one writer).
 struct PointLedger: Sendable {
@@ -116,33 +89,31 @@ struct PointLedger: Sendable {
             INSERT INTO point_lots (lot_id, member_id, source, source_id, points, remaining, status, earned_at,
                                     available_at, expires_at, created_at)
             VALUES (\(bind: lotID), \(bind: memberID), \(bind: source), \(bind: sourceID), \(bind: points),
-                    \(bind: points), \(bind: isPending ? "pending" : "active"), \(bind: earnedAt), \(bind: availableAt),
+                    \(bind: points), \(bind: (isPending ? LotStatus.pending : .active).rawValue), \(bind: earnedAt), \(bind: availableAt),
                     \(bind: expiresAt), \(bind: now))
             """
         ).run()
         try await appendEntry(
             memberID: memberID, kind: kind, points: points, reason: reason, actor: actor, reference: sourceID,
             allocations: [LotDraw(lotID: lotID, points: points)], at: now, in: database)
-        balance.lifetimeEarned += points
-        if isPending {
-            balance.pending += points
-        } else {
-            balance.available += points
-            try await repayDebt(
-                memberID: memberID, lotID: lotID, points: points, balance: &balance, at: now, in: database)
-        }
+        let repaid = balance.credit(points, pending: isPending)
+        try await settleDebt(repaid, lotID: lotID, memberID: memberID, at: now, in: database)
         return lotID
     }
 
-    /// Lets a newly spendable lot repay debt: its `remaining` shrinks, `available` already counted the debt.
-    func repayDebt(
-        memberID: String, lotID: String, points: Int64, balance: inout PointBalance, at now: Int64,
-        in database: any SQLDatabase
+    /// Takes the points a lot repaid debt with (``PointBalance/credit(_:pending:)``) out of it and journals it.
+    func settleDebt(
+        _ repaid: Int64, lotID: String, memberID: String, at now: Int64, in database: any SQLDatabase
     ) async throws {
-        let repaid = min(balance.debt, points)
         guard repaid > 0 else { return }
-        balance.debt -= repaid
-        try await take([LotDraw(lotID: lotID, points: repaid)], emptiedStatus: "spent", in: database)
+        try await take([LotDraw(lotID: lotID, points: repaid)], emptiedStatus: .spent, in: database)
+        try await journalSettlement(repaid, lotID: lotID, memberID: memberID, at: now, in: database)
+    }
+
+    /// The `settle` entry of a lot that repaid debt: no points move, the allocation shows which lot paid.
+    func journalSettlement(
+        _ repaid: Int64, lotID: String, memberID: String, at now: Int64, in database: any SQLDatabase
+    ) async throws {
         try await appendEntry(
             memberID: memberID, kind: .settle, points: 0, reason: "repays \(repaid) points owed", actor: nil,
             reference: nil, allocations: [LotDraw(lotID: lotID, points: -repaid)], at: now, in: database)
@@ -168,13 +139,22 @@ struct PointLedger: Sendable {
             earnedAt: Timestamp(millisecondsSinceEpoch: try row.decode(column: "earned_at", as: Int64.self)))
     }
 
+    /// A lot row's `status` column.
+    static func status(_ row: any SQLRow) throws -> LotStatus {
+        let raw = try row.decode(column: "status", as: String.self)
+        guard let status = LotStatus(rawValue: raw) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unknown lot status \(raw)"))
+        }
+        return status
+    }
+
     /// Lowers lots' `remaining`; a lot that reaches zero takes `emptiedStatus`.
-    func take(_ draws: [LotDraw], emptiedStatus: String, in database: any SQLDatabase) async throws {
+    func take(_ draws: [LotDraw], emptiedStatus: LotStatus, in database: any SQLDatabase) async throws {
         for draw in draws where draw.points > 0 {
             try await database.raw(
                 """
                 UPDATE point_lots SET remaining = remaining - \(bind: draw.points),
-                    status = CASE WHEN remaining - \(bind: draw.points) = 0 THEN \(bind: emptiedStatus) ELSE status END
+                    status = CASE WHEN remaining - \(bind: draw.points) = 0 THEN \(bind: emptiedStatus.rawValue) ELSE status END
                 WHERE lot_id = \(bind: draw.lotID)
                 """
             ).run()
@@ -190,7 +170,7 @@ struct PointLedger: Sendable {
         guard balance.available >= points, let draws = PointLots.spend(points, from: lots) else {
             throw LedgerError.insufficientPoints(available: max(0, balance.available), requested: points)
         }
-        try await take(draws, emptiedStatus: "spent", in: database)
+        try await take(draws, emptiedStatus: .spent, in: database)
         try await appendEntry(
             memberID: memberID, kind: kind, points: -points, reason: reason, actor: actor, reference: reference,
             allocations: draws.map { LotDraw(lotID: $0.lotID, points: -$0.points) }, at: now, in: database)

@@ -106,10 +106,7 @@ private struct GrantImporter {
         for grant in granted {
             let id = try memberID(grant)
             var balance = balances[id] ?? .zero
-            let repaid = min(balance.debt, grant.points)
-            balance.debt -= repaid
-            balance.available += grant.points
-            balance.lifetimeEarned += grant.points
+            let repaid = balance.credit(grant.points, pending: false)
             balances[id] = balance
             lots.append(
                 ImportedLot(
@@ -126,7 +123,8 @@ private struct GrantImporter {
             let remaining = lot.grant.points - lot.repaid
             insertLots = insertLots.values(
                 SQLBind(lot.lotID), SQLBind(lot.memberID), SQLBind("import"), SQLBind(lot.grant.grantID),
-                SQLBind(lot.grant.points), SQLBind(remaining), SQLBind(remaining == 0 ? "spent" : "active"),
+                SQLBind(lot.grant.points), SQLBind(remaining),
+                SQLBind((remaining == 0 ? LotStatus.spent : .active).rawValue),
                 SQLBind(now), SQLBind(now), SQLBind(lot.expiresAt), SQLBind(now))
             insertEntries = insertEntries.values(
                 SQLBind(lot.memberID), SQLBind(PointEntryKind.adjust.rawValue), SQLBind(lot.grant.points),
@@ -149,10 +147,8 @@ private struct GrantImporter {
         }
         try await insertAllocations.run()
         for lot in lots where lot.repaid > 0 {
-            try await store.ledger.appendEntry(
-                memberID: lot.memberID, kind: .settle, points: 0, reason: "repays \(lot.repaid) points owed",
-                actor: nil, reference: nil, allocations: [LotDraw(lotID: lot.lotID, points: -lot.repaid)], at: now,
-                in: database)
+            try await store.ledger.journalSettlement(
+                lot.repaid, lotID: lot.lotID, memberID: lot.memberID, at: now, in: database)
         }
         try await saveBalances(balances)
         return applies.map { $0 ? .granted : .duplicate }

@@ -19,6 +19,8 @@ public struct PointsMovement: Sendable, Hashable, Codable {
 /// A member's points as shown to them.
 public struct PointsSummary: Sendable, Hashable {
     public var balance: PointBalance
+    /// The lots that still hold points, pending or spendable, in the order they are spent.
+    public var lots: [OpenLot]
     /// Spendable points whose lots expire within the program's `expiring_soon_days`.
     public var expiringSoon: Int64
     public var expiringSoonDays: Int
@@ -154,8 +156,15 @@ extension Store {
                       AND expires_at IS NOT NULL AND expires_at <= \(bind: horizon)
                     """
                 ).first()?.decode(column: "points", as: Int64.self) ?? 0
+            let lots = try await database.raw(
+                """
+                SELECT lot_id, source, source_id, points, remaining, status, earned_at, available_at, expires_at
+                FROM point_lots WHERE member_id = \(bind: memberID) AND status IN ('pending', 'active') AND remaining > 0
+                ORDER BY CASE WHEN expires_at IS NULL THEN 1 ELSE 0 END, expires_at, earned_at, lot_id
+                """
+            ).all().map(OpenLot.init)
             return PointsSummary(
-                balance: balance, expiringSoon: expiring, expiringSoonDays: program.expiringSoonDays)
+                balance: balance, lots: lots, expiringSoon: expiring, expiringSoonDays: program.expiringSoonDays)
         }
     }
 
@@ -187,26 +196,21 @@ extension Store {
 
     /// Cancels a pending lot (for example an order found fraudulent before its points became spendable).
     public func cancelPendingLot(
-        memberID: String, lotID: String, reason: String, actor: String?
-    ) async throws
-        -> PointBalance
-    {
+        memberID: String, lotID: String, reason: String, actor: String?, at now: Timestamp
+    ) async throws -> PointBalance {
         let ledger = self.ledger
+        let now = now.millisecondsSinceEpoch
         return try await database.write { database in
-            let now = Clock.nowMilliseconds()
             var balance = try await ledger.lockBalance(memberID: memberID, at: now, in: database)
             guard
                 let row = try await database.raw(
-                    """
-                    SELECT remaining FROM point_lots
-                    WHERE lot_id = \(bind: lotID) AND member_id = \(bind: memberID) AND status = 'pending'
-                    """
+                    "SELECT remaining, status FROM point_lots WHERE lot_id = \(bind: lotID) AND member_id = \(bind: memberID)"
                 ).first()
-            else { throw LedgerError.lotNotPending(lotID: lotID) }
+            else { throw LedgerError.lotNotFound(lotID: lotID) }
+            let status = try PointLedger.status(row)
+            guard status == .pending else { throw LedgerError.lotNotPending(lotID: lotID, status: status) }
             let remaining = try row.decode(column: "remaining", as: Int64.self)
-            try await database.raw(
-                "UPDATE point_lots SET remaining = 0, status = 'cancelled' WHERE lot_id = \(bind: lotID)"
-            ).run()
+            try await ledger.take([LotDraw(lotID: lotID, points: remaining)], emptiedStatus: .cancelled, in: database)
             try await ledger.appendEntry(
                 memberID: memberID, kind: .cancel, points: -remaining, reason: reason, actor: actor, reference: lotID,
                 allocations: [LotDraw(lotID: lotID, points: -remaining)], at: now, in: database)
@@ -224,13 +228,13 @@ extension Store {
             batchSize: batchSize
         ) { lot, balance, ledger, memberID, now, database in
             try await ledger.take(
-                [LotDraw(lotID: lot.lotID, points: lot.remaining)], emptiedStatus: "expired", in: database)
+                [LotDraw(lotID: lot.lotID, points: lot.remaining)], emptiedStatus: .expired, in: database)
             try await ledger.appendEntry(
                 memberID: memberID, kind: .expire, points: -lot.remaining,
                 reason: "expired at \(Timestamp(millisecondsSinceEpoch: lot.expiresAt ?? now).rfc3339)", actor: nil,
                 reference: lot.lotID, allocations: [LotDraw(lotID: lot.lotID, points: -lot.remaining)], at: now,
                 in: database)
-            if lot.status == "pending" { balance.pending -= lot.remaining } else { balance.available -= lot.remaining }
+            if lot.status == .pending { balance.pending -= lot.remaining } else { balance.available -= lot.remaining }
         }
     }
 
@@ -240,17 +244,15 @@ extension Store {
             due: "status = 'pending' AND available_at <= \(bind: asOf.millisecondsSinceEpoch)", batchSize: batchSize
         ) { lot, balance, ledger, memberID, now, database in
             try await database.raw("UPDATE point_lots SET status = 'active' WHERE lot_id = \(bind: lot.lotID)").run()
-            balance.pending -= lot.remaining
-            balance.available += lot.remaining
-            try await ledger.repayDebt(
-                memberID: memberID, lotID: lot.lotID, points: lot.remaining, balance: &balance, at: now, in: database)
+            let repaid = balance.release(lot.remaining)
+            try await ledger.settleDebt(repaid, lotID: lot.lotID, memberID: memberID, at: now, in: database)
         }
     }
 
     struct DueLot {
         var lotID: String
         var remaining: Int64
-        var status: String
+        var status: LotStatus
         var expiresAt: Int64?
     }
 
@@ -284,7 +286,7 @@ extension Store {
                         DueLot(
                             lotID: try row.decode(column: "lot_id", as: String.self),
                             remaining: try row.decode(column: "remaining", as: Int64.self),
-                            status: try row.decode(column: "status", as: String.self),
+                            status: try PointLedger.status(row),
                             expiresAt: try row.decode(column: "expires_at", as: Int64?.self))
                     }
                     for lot in lots {
