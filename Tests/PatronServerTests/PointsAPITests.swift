@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import HummingbirdTesting
 import PatronCore
@@ -92,12 +93,21 @@ import Testing
     @Test(arguments: TestDatabase.engines)
     func fiftySimultaneousReplaysAwardOnce(engine: DatabaseEngine) async throws {
         try await TestApplication.run(engine) { app in
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            let answers = try await withThrowingTaskGroup(of: (HTTPResponse.Status, String).self) { group in
                 for _ in 0..<50 {
-                    group.addTask { try await app.request(.post, "/v1/orders", json: exampleOrder) }
+                    group.addTask {
+                        let response = try await app.request(.post, "/v1/orders", json: exampleOrder)
+                        return (response.status, response.text)
+                    }
                 }
-                try await group.waitForAll()
+                return try await group.reduce(into: []) { $0.append($1) }
             }
+            // One answer records the order; the other 49 replay it, word for word.
+            #expect(answers.count { $0.0 == .created } == 1)
+            #expect(answers.count { $0.0 == .ok } == 49)
+            #expect(Set(answers.map(\.1)).count == 1, "every answer has the same body")
+            let body = try JSONDecoder().decode(JSONValue.self, from: Data(try #require(answers.first).1.utf8))
+            #expect(body["points"]?["earned"]?.integer == 64)
             let memberID = try #require(try await app.store.member(externalID: "u-42")?.id)
             let points = try await app.request(.get, "/v1/members/\(memberID)/points")
             #expect(points.json["available"]?.integer == 64)

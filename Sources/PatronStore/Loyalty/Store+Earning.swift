@@ -19,6 +19,7 @@ extension Store {
     /// and any tier upgrade, inside the order's transaction.
     func applyLoyalty(to order: Order, at now: Int64, in database: any SQLDatabase) async throws {
         let (_, program) = try await programs.current(in: database)
+        try program.refuseForeignCurrency(order.currency)
         let memberID = order.memberID
         // Locked first: the member's simultaneous orders then see each other's spend for tier upgrades.
         var balance = try await ledger.lockBalance(memberID: memberID, memberIsKnown: true, at: now, in: database)
@@ -98,6 +99,7 @@ extension Store {
         let store = self
         return try await database.read { database in
             let (_, program) = try await store.programs.current(in: database)
+            try program.refuseForeignCurrency(submission.currency.code)
             var memberID: String?
             switch submission.customer {
             case .memberID(let id):
