@@ -36,7 +36,9 @@ struct RewardsController {
     /// The catalog; with `?member_id=`, whether that member can redeem each reward now, and why not.
     @Sendable func list(_ request: Request, context: PatronRequestContext) async throws -> Response {
         try context.require(.membersRead)
-        let memberID = request.uri.queryParameters["member_id"].map(String.init)
+        var query = QueryReader(request)
+        let memberID = query.string("member_id")
+        try query.finish()
         let offers = try await store.rewardOffers(memberID: memberID, at: .now)
         return try JSONBody.response(
             ["rewards": offers.map { RewardResource(stored: $0.stored, refusals: memberID == nil ? nil : $0.refusals) }]

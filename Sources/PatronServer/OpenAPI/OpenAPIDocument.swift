@@ -185,7 +185,15 @@ enum OpenAPIDocument {
     }
 
     static func query(_ name: String, _ type: String) -> JSONValue {
-        ["name": .string(name), "in": "query", "required": false, "schema": ["type": .string(type)]]
+        // As QueryReader checks them: a list's limit is 1…500, and only an empty cursor means "absent".
+        var schema: [String: JSONValue] = ["type": .string(type)]
+        if name == "limit" {
+            schema["minimum"] = 1
+            schema["maximum"] = 500
+        } else if type == "string", name != "cursor" {
+            schema["minLength"] = 1
+        }
+        return ["name": .string(name), "in": "query", "required": false, "schema": .object(schema)]
     }
 
     static func operation(
