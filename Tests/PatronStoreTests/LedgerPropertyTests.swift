@@ -128,7 +128,7 @@ import Testing
                 }),
             "total_minor": .number(Double(lines.reduce(0) { $0 + $1.amountMinor })),
         ]
-        return try OrderSubmission.parse(body)
+        return try OrderSubmission.parse(body, receivedAt: Timestamp(millisecondsSinceEpoch: instant))
     }
 
     /// Every balance and lot, to compare before and after a replay.

@@ -122,7 +122,10 @@ enum OpenAPIDocument {
         ]),
         "OrderInput": object(
             [
-                "order_id": string, "member_id": string, "member": ref("MemberInput"), "occurred_at": timestamp,
+                "order_id": string, "member_id": string, "member": ref("MemberInput"),
+                "occurred_at": [
+                    "type": "string", "format": "date-time", "description": "at most 5 minutes in the future",
+                ],
                 "currency": ["type": "string", "description": "ISO 4217"],
                 "channel": ["enum": .array(Channel.allCases.map { .string($0.rawValue) })], "store_id": string,
                 "lines": ["type": "array", "minItems": 1, "items": ref("OrderLine")],
@@ -143,13 +146,14 @@ enum OpenAPIDocument {
             "subtotal_minor": integer, "discount_minor": integer, "shipping_minor": integer, "total_minor": integer,
             "created_at": timestamp,
             "points": object([
-                "earned": integer, "pending": integer,
+                "earned": integer, "pending": integer, "expired": integer,
                 "awards": [
                     "type": "array",
                     "items": object([
                         "rule_id": string, "points": integer, "reason": string, "pending": ["type": "boolean"],
                     ]),
                 ],
+                        "expires_at": nullable(timestamp), "expired": ["type": "boolean"],
             ]),
         ]),
         "Event": object(
