@@ -88,7 +88,8 @@ enum OpenAPIDocument {
         ],
         "/v1/events/batch": [
             "post": operation(
-                "Record up to 500 events (at most 512 KB) all or nothing", scope: "events:write",
+                "Record up to 500 events (at most 512 KB); an invalid event refuses the batch, each other has a result",
+                scope: "events:write",
                 body: [
                     "type": "object", "required": ["batch"],
                     "properties": ["batch": ["type": "array", "maxItems": 500, "items": ref("Event")]],
@@ -97,6 +98,7 @@ enum OpenAPIDocument {
                     "type": "object",
                     "properties": [
                         "accepted": ["type": "integer"], "duplicates": ["type": "integer"],
+                        "refused": ["type": "integer"],
                         "results": ["type": "array", "items": ref("EventResult")],
                     ],
                 ])
@@ -151,9 +153,9 @@ enum OpenAPIDocument {
                     "type": "array",
                     "items": object([
                         "rule_id": string, "points": integer, "reason": string, "pending": ["type": "boolean"],
+                        "expires_at": nullable(timestamp), "expired": ["type": "boolean"],
                     ]),
                 ],
-                        "expires_at": nullable(timestamp), "expired": ["type": "boolean"],
             ]),
         ]),
         "Event": object(
@@ -163,7 +165,9 @@ enum OpenAPIDocument {
                 "timestamp": timestamp, "message_id": string,
             ], required: ["type"]),
         "EventResult": object([
-            "message_id": string, "status": ["enum": ["accepted", "duplicate"]], "member_id": nullable(string),
+            "message_id": string, "status": ["enum": ["accepted", "duplicate", "refused"]],
+            "member_id": nullable(string),
+            "errors": ["type": "array", "items": object(["pointer": string, "detail": string])],
         ]),
     ]
 
