@@ -1,3 +1,4 @@
+import Foundation
 import PatronAnalytics
 import Testing
 
@@ -79,6 +80,45 @@ struct CSVReaderTests {
         while let record = try reader.nextRecord() { read.append(record.fields) }
         #expect(read == rows)
         #expect(throws: InputError.self) { _ = try CSVReader(path: path + ".missing") }
+    }
+
+    /// Reads a file's records and the lines they start on.
+    func fileRecords(_ bytes: [UInt8]) throws -> [CSVRecord] {
+        let path = "/tmp/patron-analytics-csv-\(UInt64.random(in: 0...UInt64.max)).csv"
+        defer { unlink(path) }
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+        var reader = try CSVReader(path: path)
+        var records: [CSVRecord] = []
+        while let record = try reader.nextRecord() { records.append(record) }
+        return records
+    }
+
+    @Test("files saved by Excel: a byte-order mark, and CRLF even where it straddles two 1 MiB blocks")
+    func excelFiles() throws {
+        let header = Array("\u{FEFF}id,note\r\n".utf8)
+        // The CR ending row 1 is the last byte of the first block; its LF starts the second.
+        let pad = String(repeating: "p", count: (1 << 20) - 1 - header.count - 2)
+        let ending = try fileRecords(header + Array("1,\(pad)\r\n2,\"two\r\nlines\"\r\n3,last\r\n".utf8))
+        #expect(ending.map(\.fields) == [["id", "note"], ["1", pad], ["2", "two\r\nlines"], ["3", "last"]])
+        #expect(ending.map(\.lineNumber) == [1, 2, 3, 5])
+        // Here the split CRLF is inside a quoted field: kept as it is, and counted as one line.
+        let quotedPad = String(repeating: "q", count: (1 << 20) - 1 - header.count - 3)
+        let quoted = try fileRecords(header + Array("1,\"\(quotedPad)\r\nend\"\r\n2,x\r\n".utf8))
+        #expect(quoted.map(\.fields) == [["id", "note"], ["1", quotedPad + "\r\nend"], ["2", "x"]])
+        #expect(quoted.map(\.lineNumber) == [1, 2, 4])
+    }
+
+    @Test("after a stray character behind a closing quote, reading goes on with the next line")
+    func recovery() throws {
+        var reader = CSVReader(text: "a,b\r\n\"x\"y,\"z\r\n1,2\r\n")
+        #expect(try reader.advance())
+        #expect(throws: InputError.unexpectedCharacterAfterQuote(line: 2)) { try reader.advance() }
+        #expect(reader.recordLine == 2)
+        try reader.skipRestOfLine()
+        #expect(try reader.advance())
+        #expect(reader.recordLine == 3)
+        #expect((0..<reader.fieldCount).map { reader.fieldText($0) } == ["1", "2"])
+        #expect(try !reader.advance())
     }
 }
 

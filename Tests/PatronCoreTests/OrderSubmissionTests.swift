@@ -11,6 +11,9 @@ import Testing
         "discount_minor": 0, "total_minor": 6400,
     ]
 
+    /// Five minutes after the example order.
+    static let receivedAt = Timestamp(rfc3339: "2026-11-01T10:20:00Z")!
+
     static func example(changing key: String, to value: JSONValue?) -> JSONValue {
         guard case .object(var fields) = example else { return example }
         fields[key] = value
@@ -26,7 +29,7 @@ import Testing
 
     func pointers(_ body: JSONValue) -> [String] {
         do {
-            _ = try OrderSubmission.parse(body)
+            _ = try OrderSubmission.parse(body, receivedAt: Self.receivedAt)
             return []
         } catch {
             return error.errors.map(\.pointer)
@@ -34,7 +37,7 @@ import Testing
     }
 
     @Test func theDocumentedOrderIsValid() throws {
-        let order = try OrderSubmission.parse(Self.example)
+        let order = try OrderSubmission.parse(Self.example, receivedAt: Self.receivedAt)
         #expect(order.orderID == "A-1001")
         #expect(order.totalMinor == 6400)
         #expect(order.subtotalMinor == 6400)
@@ -123,5 +126,24 @@ import Testing
         } catch {
             #expect(error.errors.map(\.pointer) == ["/batch/4/traits/email"])
         }
+    }
+
+    @Test func anOrderMayNotLieMoreThanTheClockSkewInTheFuture() {
+        func pointers(occurredAt: String, receivedAt: String) -> [String] {
+            do {
+                _ = try OrderSubmission.parse(
+                    Self.example(changing: "occurred_at", to: .string(occurredAt)),
+                    receivedAt: Timestamp(rfc3339: receivedAt)!)
+                return []
+            } catch {
+                return error.errors.map(\.pointer)
+            }
+        }
+        #expect(OrderSubmission.maximumClockSkewMilliseconds == 300_000)
+        #expect(pointers(occurredAt: "2026-11-01T10:05:00Z", receivedAt: "2026-11-01T10:00:00Z") == [])
+        #expect(
+            pointers(occurredAt: "2026-11-01T10:05:00.001Z", receivedAt: "2026-11-01T10:00:00Z") == ["/occurred_at"])
+        #expect(pointers(occurredAt: "2030-01-01T00:00:00Z", receivedAt: "2026-11-01T10:00:00Z") == ["/occurred_at"])
+        #expect(pointers(occurredAt: "1999-06-01T10:00:00Z", receivedAt: "2026-11-01T10:00:00Z") == [])
     }
 }

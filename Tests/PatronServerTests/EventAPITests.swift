@@ -100,4 +100,64 @@ import Testing
             #expect(try await app.rowCount("events") == 0)
         }
     }
+
+    /// An email or phone identifies one member: `identify` cannot take another member's, and says so — a
+    /// 409 problem for one event (nothing written, as for `POST /v1/members`), a refused result for that
+    /// event in a batch (the others apply).
+    @Test(arguments: TestDatabase.engines)
+    func identifyWithAnotherMembersEmailOrPhoneIsRefusedAndSaysSo(engine: DatabaseEngine) async throws {
+        try await TestApplication.run(engine) { app in
+            let owner = try await app.request(
+                .post, "/v1/members",
+                json: ["external_id": "owner", "email": "taken@example.com", "phone": "13900139001"])
+            #expect(owner.status == .created)
+            let ownerID = try #require(owner.json["member_id"]?.string)
+            let conflict = try await app.request(
+                .post, "/v1/members", json: ["external_id": "someone", "email": "taken@example.com"])
+            #expect(conflict.status == .conflict, "the behaviour identify matches")
+
+            let single = try await app.request(
+                .post, "/v1/events",
+                json: [
+                    "type": "identify", "user_id": "u-other", "message_id": "c-1",
+                    "traits": ["email": "Taken@Example.com", "name": "Other"],
+                ])
+            #expect(single.status == .conflict, "\(single.text)")
+            #expect(single.isProblem)
+            #expect(single.json["detail"]?.string?.contains(ownerID) == true, "\(single.text)")
+            #expect(try await app.store.member(externalID: "u-other") == nil, "a refused event writes nothing")
+            #expect(try await app.rowCount("events") == 0)
+
+            let batch: [JSONValue] = [
+                [
+                    "type": "identify", "user_id": "u-other", "message_id": "c-2",
+                    "traits": ["phone": "13900139001", "name": "Other"],
+                ],
+                [
+                    "type": "identify", "user_id": "u-free", "message_id": "c-3",
+                    "traits": ["email": "free@example.com"],
+                ],
+                ["type": "track", "user_id": "u-other", "event": "viewed", "message_id": "c-4"],
+            ]
+            let answer = try await app.request(.post, "/v1/events/batch", json: ["batch": .array(batch)])
+            #expect(answer.status == .ok, "\(answer.text)")
+            #expect(answer.json["accepted"]?.integer == 2)
+            #expect(answer.json["refused"]?.integer == 1)
+            let results = answer.json["results"]?.array ?? []
+            #expect(results.map { $0["status"]?.string } == ["refused", "accepted", "accepted"])
+            let errors = results.first?["errors"]?.array ?? []
+            #expect(errors.compactMap { $0["pointer"]?.string } == ["/batch/0/traits/phone"], "\(answer.text)")
+            #expect(errors.first?["detail"]?.string?.contains(ownerID) == true)
+            #expect(try await app.store.member(externalID: "u-other")?.name == nil, "the refused event changed nothing")
+            #expect(try await app.store.member(externalID: "u-free")?.email == "free@example.com")
+            #expect(try await app.store.member(externalID: "owner")?.phone == "+8613900139001")
+            #expect(try await app.rowCount("events") == 2)
+
+            // The refused message id was not taken: sent again without the phone, it is accepted.
+            let retried = try await app.request(
+                .post, "/v1/events",
+                json: ["type": "identify", "user_id": "u-other", "message_id": "c-2", "traits": ["name": "Other"]])
+            #expect(retried.status == .accepted)
+        }
+    }
 }

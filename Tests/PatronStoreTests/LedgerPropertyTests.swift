@@ -140,7 +140,7 @@ import Testing
                 }),
             "total_minor": .number(Double(lines.reduce(0) { $0 + $1.amountMinor })),
         ]
-        return try OrderSubmission.parse(body)
+        return try OrderSubmission.parse(body, receivedAt: Timestamp(millisecondsSinceEpoch: instant))
     }
 
     static func pendingLot(of memberID: String, in store: Store) async throws -> String? {

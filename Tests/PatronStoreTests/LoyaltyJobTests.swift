@@ -9,12 +9,13 @@ import Testing
     static let day: Int64 = 86_400_000
 
     static func order(_ id: String, totalMinor: Int64, at instant: Int64) throws -> OrderSubmission {
-        try OrderSubmission.parse([
-            "order_id": .string(id), "member": ["external_id": "job-1"],
-            "occurred_at": .string(Timestamp(millisecondsSinceEpoch: instant).rfc3339), "currency": "CNY",
-            "lines": [["sku": "X", "quantity": 1, "unit_price_minor": .number(Double(totalMinor))]],
-            "total_minor": .number(Double(totalMinor)),
-        ])
+        try OrderSubmission.parse(
+            [
+                "order_id": .string(id), "member": ["external_id": "job-1"],
+                "occurred_at": .string(Timestamp(millisecondsSinceEpoch: instant).rfc3339), "currency": "CNY",
+                "lines": [["sku": "X", "quantity": 1, "unit_price_minor": .number(Double(totalMinor))]],
+                "total_minor": .number(Double(totalMinor)),
+            ], receivedAt: Timestamp(millisecondsSinceEpoch: instant))
     }
 
     @Test(arguments: TestDatabase.engines)

@@ -13,6 +13,9 @@ import Testing
         "discount_minor": 0, "total_minor": 6400,
     ]
 
+    /// When the orders above arrive.
+    static let receivedAt = Timestamp(millisecondsSinceEpoch: Clock.nowMilliseconds())
+
     static func count(_ table: String, in store: Store) async throws -> Int {
         try await store.database.read {
             try await $0.raw("SELECT COUNT(*) AS count FROM \(unsafeRaw: table)").first()!.decode(
@@ -36,7 +39,8 @@ import Testing
     @Test(arguments: TestDatabase.engines)
     func personalDataIsEncryptedAtRest(engine: DatabaseEngine) async throws {
         try await TestDatabase.withStore(engine) { store in
-            _ = try await store.recordOrder(try OrderSubmission.parse(Self.order), fingerprint: "f")
+            _ = try await store.recordOrder(
+                try OrderSubmission.parse(Self.order, receivedAt: Self.receivedAt), fingerprint: "f")
             _ = try await store.upsertMember(
                 MemberProfile(externalID: "u-7", name: "Han Meimei", birthday: CalendarDate(iso: "1991-07-15")))
             let dump = try await store.database.read { database in
@@ -96,7 +100,7 @@ import Testing
     @Test(arguments: TestDatabase.engines)
     func aReplayChangesNothingAndAReusedIDIsRefused(engine: DatabaseEngine) async throws {
         try await TestDatabase.withStore(engine) { store in
-            let submission = try OrderSubmission.parse(Self.order)
+            let submission = try OrderSubmission.parse(Self.order, receivedAt: Self.receivedAt)
             let first = try await store.recordOrder(submission, fingerprint: "same")
             #expect(!first.isReplay)
             var renamed = submission
@@ -124,7 +128,7 @@ import Testing
                 guard case .object(var fields) = Self.order else { fatalError() }
                 fields["order_id"] = .string(id)
                 fields["member"] = customer
-                return try OrderSubmission.parse(.object(fields))
+                return try OrderSubmission.parse(.object(fields), receivedAt: Self.receivedAt)
             }
             let byEmail = try await store.recordOrder(try order("B-1", ["email": "MEI@example.com"]), fingerprint: "1")
             #expect(byEmail.order.memberID == member.id)

@@ -10,10 +10,10 @@
 /// a string per field. Errors carry the record's line.
 extension CSVReader {
     /// The number of fields in the current record.
-    var fieldCount: Int { fieldEnds.count }
+    public var fieldCount: Int { fieldEnds.count }
 
-    /// The field at `index` as text, unchanged.
-    func fieldText(_ index: Int) -> String {
+    /// The field at `index` of the current record as text, unchanged.
+    public func fieldText(_ index: Int) -> String {
         withFieldBytes(index, trimmed: false) { String(decoding: $0, as: UTF8.self) }
     }
 

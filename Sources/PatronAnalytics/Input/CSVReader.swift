@@ -47,8 +47,9 @@ public struct CSVReader: ~Copyable {
     /// Where each field of the current record starts and ends, in ``buffer`` or ``recordBytes``.
     private(set) var fieldStarts: [Int] = []
     private(set) var fieldEnds: [Int] = []
-    /// The 1-based line on which the current record starts.
-    private(set) var recordLine = 0
+    /// The 1-based line on which the current record starts (a quoted line break inside a record counts, so the
+    /// next record's line is its line in the file).
+    public private(set) var recordLine = 0
 
     /// Opens a file for reading.
     public init(path: String) throws(InputError) {
@@ -82,7 +83,7 @@ public struct CSVReader: ~Copyable {
 
     /// Moves to the next record, whose fields are then read with ``fieldText(_:)`` and the other field accessors
     /// without making a string per field; returns false at the end of the input.
-    mutating func advance() throws(InputError) -> Bool {
+    public mutating func advance() throws(InputError) -> Bool {
         if !checkedByteOrderMark {
             checkedByteOrderMark = true
             try skipByteOrderMark()
@@ -247,6 +248,19 @@ public struct CSVReader: ~Copyable {
                 }
             }
             return index
+        }
+    }
+
+    /// Skips what is left of the current line, so reading can go on with the next record after
+    /// ``InputError/unexpectedCharacterAfterQuote(line:)``.
+    public mutating func skipRestOfLine() throws(InputError) {
+        while let byte = try peekByte() {
+            position += 1
+            if byte == Self.lineFeed || byte == Self.carriageReturn {
+                if byte == Self.carriageReturn, try peekByte() == Self.lineFeed { position += 1 }
+                line += 1
+                return
+            }
         }
     }
 

@@ -56,3 +56,24 @@ public struct EventSubmission: Sendable, Hashable {
             profile: profile)
     }
 }
+
+extension EventSubmission {
+    /// The identities an `identify` claims for its member: the normalised email and phone of its traits.
+    public var claimedIdentities: [(kind: IdentityKind, value: String)] {
+        guard kind == .identify else { return [] }
+        var claims: [(kind: IdentityKind, value: String)] = []
+        if let email = profile.email { claims.append((.email, email.value)) }
+        if let phone = profile.phone { claims.append((.phone, phone.e164)) }
+        return claims
+    }
+
+    /// Why an `identify` by `memberID` (nil for a member not created yet) cannot apply: each claimed identity
+    /// that `owners` says belongs to another member. An email or phone identifies one member, as for
+    /// `POST /v1/members`; it is never moved over silently.
+    public static func refusals(owners: [IdentityKind: String], memberID: String?) -> [MemberError] {
+        IdentityKind.allCases.compactMap { kind in
+            guard let owner = owners[kind], owner != memberID else { return nil }
+            return .identityTaken(kind: kind, ownerID: owner)
+        }
+    }
+}

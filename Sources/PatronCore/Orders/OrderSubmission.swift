@@ -50,12 +50,21 @@ public struct OrderSubmission: Sendable, Hashable {
     /// Keeps every sum far from overflow: 10^13 minor units is 100 billion in a 2-digit currency.
     static let maximumAmountMinor: Int64 = 10_000_000_000_000
 
-    /// Validates a decoded request body, reporting every problem at once.
-    public static func parse(_ body: JSONValue) throws(ValidationFailure) -> OrderSubmission {
+    /// How far into the future `occurred_at` may lie, for tills whose clocks run a little ahead: 5 minutes.
+    /// A later order would wait for its time to earn and count; it is refused instead.
+    public static let maximumClockSkewMilliseconds: Int64 = 5 * 60_000
+
+    /// Validates a decoded request body received at `now`, reporting every problem at once.
+    public static func parse(_ body: JSONValue, receivedAt now: Timestamp) throws(ValidationFailure) -> OrderSubmission
+    {
         var reader = FieldReader(body)
         let orderID = reader.string("order_id", required: true, maxLength: 128)?.trimmingWhitespace()
         let customer = readCustomer(&reader)
         let occurredAt = reader.timestamp("occurred_at", required: true)
+        let latest = Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch + maximumClockSkewMilliseconds)
+        if let occurredAt, occurredAt > latest {
+            reader.fail("occurred_at", "must not be more than 5 minutes in the future (after \(latest.rfc3339))")
+        }
         var currency: Currency?
         if let code = reader.string("currency", required: true, maxLength: 3) {
             currency = Currency(code: code)

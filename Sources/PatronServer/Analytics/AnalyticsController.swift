@@ -50,18 +50,13 @@ struct AnalyticsController {
         var query = QueryReader(request)
         let referenceDate = query.date("reference_date")
         var segment: RFMSegment?
-        if let code = query.text("segment") {
+        if let code = query.string("segment") {
             segment = RFMSegment.allCases.first { $0.code == code }
             if segment == nil {
                 query.fail("segment", "must be one of \(RFMSegment.allCases.map(\.code).joined(separator: ", "))")
             }
         }
-        let pagination: Pagination
-        do {
-            pagination = try Pagination(request)
-        } catch let failure as ValidationFailure {
-            throw ValidationFailure(query.errors + failure.errors)
-        }
+        let pagination = Pagination(reading: &query)
         try query.finish()
         let base = try await store.customerBase(referenceDate: try await orToday(referenceDate))
         let page = try await store.standings(

@@ -1,32 +1,58 @@
 import Hummingbird
 import PatronCore
 
-/// Reads a request's query parameters, collecting every invalid one (pointer `?name`) for a single 422.
+/// Reads a request's query parameters, collecting every malformed one (pointer `?name`) for a single 422.
+///
+/// Every route reads its parameters here, so they are checked alike: a value that does not parse or is out
+/// of range, an empty value, or a parameter given twice is an error, never ignored. Parameters a route does
+/// not know are ignored.
 struct QueryReader {
     private let parameters: [String: String]
+    /// Names given more than once.
+    private let repeated: Set<String>
     private(set) var errors: [FieldError] = []
 
     init(_ request: Request) {
         var parameters: [String: String] = [:]
-        for (name, value) in request.uri.queryParameters { parameters[String(name)] = String(value) }
+        var repeated: Set<String> = []
+        for (name, value) in request.uri.queryParameters {
+            let name = String(name)
+            if parameters[name] != nil { repeated.insert(name) }
+            parameters[name] = String(value)
+        }
         self.parameters = parameters
+        self.repeated = repeated
     }
+
+    /// Whether the parameter is given at all (even empty).
+    func contains(_ name: String) -> Bool { parameters[name] != nil }
 
     mutating func fail(_ name: String, _ detail: String) {
         errors.append(FieldError(pointer: "?\(name)", detail: detail))
     }
 
-    func text(_ name: String) -> String? {
-        guard let value = parameters[name], !value.isEmpty else { return nil }
+    /// The value as given, nil when absent. A repeated parameter is an error; an empty value is one unless
+    /// `allowEmpty`.
+    mutating func string(_ name: String, allowEmpty: Bool = false) -> String? {
+        guard let value = parameters[name] else { return nil }
+        if repeated.contains(name) {
+            fail(name, "must be given once")
+            return nil
+        }
+        if value.isEmpty, !allowEmpty {
+            fail(name, "must not be empty")
+            return nil
+        }
         return value
     }
 
     /// A `YYYY-MM-DD` day, or nil when absent (an error when required) or invalid.
     mutating func date(_ name: String, required: Bool = false) -> CalendarDate? {
-        guard let text = text(name) else {
+        guard parameters[name] != nil else {
             if required { fail(name, "is required (YYYY-MM-DD)") }
             return nil
         }
+        guard let text = string(name) else { return nil }
         guard let date = CalendarDate(iso: text) else {
             fail(name, "must be a date as YYYY-MM-DD, not '\(text)'")
             return nil
@@ -36,7 +62,7 @@ struct QueryReader {
 
     /// A whole number in `range`, `defaultValue` when absent.
     mutating func integer(_ name: String, in range: ClosedRange<Int>, default defaultValue: Int) -> Int {
-        guard let text = text(name) else { return defaultValue }
+        guard let text = string(name) else { return defaultValue }
         guard let value = Int(text), range.contains(value) else {
             fail(name, "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
             return defaultValue
@@ -46,7 +72,7 @@ struct QueryReader {
 
     /// A finite number in `range`, `defaultValue` when absent.
     mutating func number(_ name: String, in range: ClosedRange<Double>, default defaultValue: Double) -> Double {
-        guard let text = text(name) else { return defaultValue }
+        guard let text = string(name) else { return defaultValue }
         guard let value = Double(text), value.isFinite, range.contains(value) else {
             fail(name, "must be a number from \(format(range.lowerBound)) to \(format(range.upperBound))")
             return defaultValue

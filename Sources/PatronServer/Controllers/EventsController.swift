@@ -17,11 +17,14 @@ struct EventsController {
         let (body, _) = try await JSONBody.read(request, context: context, limit: EventSubmission.maximumBytes)
         let event = try EventSubmission.parse(body)
         let recording = try await store.recordEvents([event])[0]
+        // Refused as `POST /v1/members` refuses the same email or phone: 409, nothing written.
+        if let refusal = recording.refusals.first { throw refusal }
         count([recording])
         return try JSONBody.response(EventResult(recording), status: recording.isDuplicate ? .ok : .accepted)
     }
 
-    /// All events of a batch are stored, or none: one invalid event rejects the batch with its index.
+    /// One invalid event rejects the whole batch with its index (422). Otherwise each event has a result:
+    /// accepted, duplicate, or refused (its email or phone belongs to another member; the others apply).
     @Sendable func batch(_ request: Request, context: PatronRequestContext) async throws -> Response {
         try context.require(.eventsWrite)
         let (body, _) = try await JSONBody.read(request, context: context, limit: EventSubmission.maximumBatchBytes)
@@ -52,12 +55,13 @@ struct EventsController {
         count(recordings)
         return try JSONBody.response(
             BatchResult(
-                accepted: recordings.count { !$0.isDuplicate }, duplicates: recordings.count { $0.isDuplicate },
-                results: recordings.map(EventResult.init)))
+                accepted: recordings.count { !$0.isDuplicate && !$0.isRefused },
+                duplicates: recordings.count { $0.isDuplicate }, refused: recordings.count { $0.isRefused },
+                results: recordings.enumerated().map { EventResult($1, pointer: "/batch/\($0)") }))
     }
 
     private func count(_ recordings: [EventRecording]) {
-        for recording in recordings {
+        for recording in recordings where !recording.isRefused {
             metrics.recordEvent(isDuplicate: recording.isDuplicate)
         }
     }
@@ -67,22 +71,33 @@ private struct EventResult: Encodable {
     let messageID: String
     let status: String
     let memberID: String?
+    /// Why a refused event was refused, per field, as in a 422 problem.
+    let errors: [FieldError]?
 
-    init(_ recording: EventRecording) {
+    init(_ recording: EventRecording, pointer: String = "") {
         messageID = recording.messageID
-        status = recording.isDuplicate ? "duplicate" : "accepted"
+        status = recording.isRefused ? "refused" : recording.isDuplicate ? "duplicate" : "accepted"
         memberID = recording.memberID
+        let errors = recording.refusals.compactMap { refusal -> FieldError? in
+            guard case .identityTaken(let kind, let ownerID) = refusal else { return nil }
+            return FieldError(
+                pointer: "\(pointer)/traits/\(kind.rawValue)",
+                detail: "this \(kind.rawValue) already belongs to member \(ownerID)")
+        }
+        self.errors = errors.isEmpty ? nil : errors
     }
 
     private enum CodingKeys: String, CodingKey {
         case messageID = "message_id"
         case status
         case memberID = "member_id"
+        case errors
     }
 }
 
 private struct BatchResult: Encodable {
     let accepted: Int
     let duplicates: Int
+    let refused: Int
     let results: [EventResult]
 }

@@ -46,27 +46,29 @@ struct MembersController {
         return try JSONBody.response(MemberResource(member: member))
     }
 
-    /// Without a look-up parameter, a page of all members; with `external_id`, `email` or `phone`,
-    /// the one member it names (an empty list when none).
+    /// Without a look-up parameter, a page of all members; with one of `external_id`, `email` or `phone`,
+    /// the one member it names (an empty list when none). Every parameter is checked, used or not.
     @Sendable func list(_ request: Request, context: PatronRequestContext) async throws -> Response {
         try context.require(.membersRead)
-        let query = request.uri.queryParameters
-        if let externalID = query["external_id"] {
-            return try single(try await store.member(externalID: String(externalID)))
+        var query = QueryReader(request)
+        let externalID = query.string("external_id")
+        var email: EmailAddress?
+        if let text = query.string("email") {
+            email = EmailAddress(text)
+            if email == nil { query.fail("email", "must be an email address") }
         }
-        if let email = query["email"] {
-            guard let address = EmailAddress(String(email)) else {
-                throw ValidationFailure(pointer: "?email", detail: "must be an email address")
-            }
-            return try single(try await store.member(.email, value: address.value))
+        var phone: PhoneNumber?
+        if let text = query.string("phone") {
+            phone = PhoneNumber(text)
+            if phone == nil { query.fail("phone", "must be a phone number") }
         }
-        if let phone = query["phone"] {
-            guard let number = PhoneNumber(String(phone)) else {
-                throw ValidationFailure(pointer: "?phone", detail: "must be a phone number")
-            }
-            return try single(try await store.member(.phone, value: number.e164))
-        }
-        let pagination = try Pagination(request)
+        let lookups = ["external_id", "email", "phone"].filter { query.contains($0) }
+        for name in lookups.dropFirst() { query.fail(name, "cannot be combined with \(lookups[0]); give one") }
+        let pagination = Pagination(reading: &query)
+        try query.finish()
+        if let externalID { return try single(try await store.member(externalID: externalID)) }
+        if let email { return try single(try await store.member(.email, value: email.value)) }
+        if let phone { return try single(try await store.member(.phone, value: phone.e164)) }
         let page = try await store.members(after: pagination.cursor, limit: pagination.limit)
         return try JSONBody.response(
             PageResource(data: page.items.map(MemberResource.init), nextCursor: Pagination.encode(page.nextCursor)))

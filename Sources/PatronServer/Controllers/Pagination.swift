@@ -10,28 +10,22 @@ struct Pagination {
     let limit: Int
     let cursor: String?
 
-    init(_ request: Request) throws {
-        let query = request.uri.queryParameters
-        var errors: [FieldError] = []
-        var limit = Self.defaultLimit
-        if let text = query["limit"] {
-            if let value = Int(String(text)), (1...Self.maximumLimit).contains(value) {
-                limit = value
-            } else {
-                errors.append(
-                    FieldError(pointer: "?limit", detail: "must be a whole number from 1 to \(Self.maximumLimit)"))
-            }
-        }
+    /// Reads `limit` (1…500) and `cursor` (empty means the first page) into `query`'s errors.
+    init(reading query: inout QueryReader) {
+        limit = query.integer("limit", in: 1...Self.maximumLimit, default: Self.defaultLimit)
         var cursor: String?
-        if let text = query["cursor"], !text.isEmpty {
-            cursor = Self.decode(String(text))
-            if cursor == nil {
-                errors.append(FieldError(pointer: "?cursor", detail: "is not a cursor this API returned"))
-            }
+        if let text = query.string("cursor", allowEmpty: true), !text.isEmpty {
+            cursor = Self.decode(text)
+            if cursor == nil { query.fail("cursor", "is not a cursor this API returned") }
         }
-        if !errors.isEmpty { throw ValidationFailure(errors) }
-        self.limit = limit
         self.cursor = cursor
+    }
+
+    /// For lists that read no other parameter: a 422 for a malformed `limit` or `cursor`.
+    init(_ request: Request) throws {
+        var query = QueryReader(request)
+        self.init(reading: &query)
+        try query.finish()
     }
 
     static func encode(_ cursor: String?) -> String? {

@@ -78,7 +78,7 @@ struct ProgramController {
             object["order_id"] = .string("simulation")
             body = .object(object)
         }
-        let submission = try OrderSubmission.parse(body)
+        let submission = try OrderSubmission.parse(body, receivedAt: .now)
         let (award, tier) = try await store.simulate(submission, at: Clock.nowMilliseconds())
         return try JSONBody.response(SimulationResource(award: award, tier: tier, lines: submission.lines))
     }

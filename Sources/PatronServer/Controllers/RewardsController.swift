@@ -36,7 +36,9 @@ struct RewardsController {
     /// The catalog; with `?member_id=`, whether that member can redeem each reward now, and why not.
     @Sendable func list(_ request: Request, context: PatronRequestContext) async throws -> Response {
         try context.require(.membersRead)
-        let memberID = request.uri.queryParameters["member_id"].map(String.init)
+        var query = QueryReader(request)
+        let memberID = query.string("member_id")
+        try query.finish()
         let offers = try await store.rewardOffers(memberID: memberID, at: .now)
         return try JSONBody.response(
             ["rewards": offers.map { RewardResource(stored: $0.stored, refusals: memberID == nil ? nil : $0.refusals) }]
@@ -165,8 +167,8 @@ struct RewardsController {
     /// A surprise campaign; `"dry_run": true` lists who would receive it and gives nothing.
     @Sendable func surprise(_ request: Request, context: PatronRequestContext) async throws -> Response {
         try context.require(.admin)
-        let (body, _) = try await JSONBody.read(request, context: context)
-        let campaign = try CodableBody.decode(SurpriseCampaign.self, from: body)
+        let (body, text) = try await JSONBody.readWithText(request, context: context)
+        let campaign = try CodableBody.decode(SurpriseCampaign.self, from: text, body: body, unsignedKeys: ["seed"])
         var problems = campaign.grant.problems(at: "/grant")
         if campaign.campaignID.isEmpty || campaign.campaignID.count > 128 {
             problems.append(FieldError(pointer: "/campaign_id", detail: "must be 1 to 128 characters"))

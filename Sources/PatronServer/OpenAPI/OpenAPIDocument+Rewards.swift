@@ -76,7 +76,9 @@ extension OpenAPIDocument {
                 scope: "admin",
                 body: object(
                     [
-                        "campaign_id": string, "count": integer, "seed": integer, "dry_run": ["type": "boolean"],
+                        "campaign_id": string, "count": integer,
+                        "seed": ["type": "integer", "format": "uint64", "minimum": 0, "description": "0 to 2^64-1"],
+                        "dry_run": ["type": "boolean"],
                         "reason": string,
                         "filter": object([
                             "tiers": ["type": "array", "items": string], "last_order_within_days": integer,

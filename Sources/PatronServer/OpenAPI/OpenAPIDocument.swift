@@ -88,7 +88,8 @@ enum OpenAPIDocument {
         ],
         "/v1/events/batch": [
             "post": operation(
-                "Record up to 500 events (at most 512 KB) all or nothing", scope: "events:write",
+                "Record up to 500 events (at most 512 KB); an invalid event refuses the batch, each other has a result",
+                scope: "events:write",
                 body: [
                     "type": "object", "required": ["batch"],
                     "properties": ["batch": ["type": "array", "maxItems": 500, "items": ref("Event")]],
@@ -97,6 +98,7 @@ enum OpenAPIDocument {
                     "type": "object",
                     "properties": [
                         "accepted": ["type": "integer"], "duplicates": ["type": "integer"],
+                        "refused": ["type": "integer"],
                         "results": ["type": "array", "items": ref("EventResult")],
                     ],
                 ])
@@ -122,7 +124,10 @@ enum OpenAPIDocument {
         ]),
         "OrderInput": object(
             [
-                "order_id": string, "member_id": string, "member": ref("MemberInput"), "occurred_at": timestamp,
+                "order_id": string, "member_id": string, "member": ref("MemberInput"),
+                "occurred_at": [
+                    "type": "string", "format": "date-time", "description": "at most 5 minutes in the future",
+                ],
                 "currency": ["type": "string", "description": "ISO 4217"],
                 "channel": ["enum": .array(Channel.allCases.map { .string($0.rawValue) })], "store_id": string,
                 "lines": ["type": "array", "minItems": 1, "items": ref("OrderLine")],
@@ -143,11 +148,12 @@ enum OpenAPIDocument {
             "subtotal_minor": integer, "discount_minor": integer, "shipping_minor": integer, "total_minor": integer,
             "created_at": timestamp,
             "points": object([
-                "earned": integer, "pending": integer,
+                "earned": integer, "pending": integer, "expired": integer,
                 "awards": [
                     "type": "array",
                     "items": object([
                         "rule_id": string, "points": integer, "reason": string, "pending": ["type": "boolean"],
+                        "expires_at": nullable(timestamp), "expired": ["type": "boolean"],
                     ]),
                 ],
             ]),
@@ -159,7 +165,9 @@ enum OpenAPIDocument {
                 "timestamp": timestamp, "message_id": string,
             ], required: ["type"]),
         "EventResult": object([
-            "message_id": string, "status": ["enum": ["accepted", "duplicate"]], "member_id": nullable(string),
+            "message_id": string, "status": ["enum": ["accepted", "duplicate", "refused"]],
+            "member_id": nullable(string),
+            "errors": ["type": "array", "items": object(["pointer": string, "detail": string])],
         ]),
     ]
 
@@ -185,7 +193,15 @@ enum OpenAPIDocument {
     }
 
     static func query(_ name: String, _ type: String) -> JSONValue {
-        ["name": .string(name), "in": "query", "required": false, "schema": ["type": .string(type)]]
+        // As QueryReader checks them: a list's limit is 1…500, and only an empty cursor means "absent".
+        var schema: [String: JSONValue] = ["type": .string(type)]
+        if name == "limit" {
+            schema["minimum"] = 1
+            schema["maximum"] = 500
+        } else if type == "string", name != "cursor" {
+            schema["minLength"] = 1
+        }
+        return ["name": .string(name), "in": "query", "required": false, "schema": .object(schema)]
     }
 
     static func operation(

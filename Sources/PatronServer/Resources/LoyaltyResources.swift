@@ -166,13 +166,14 @@ struct OrderPointsResource: Encodable {
     let awards: [AwardRecord]
 
     private enum CodingKeys: String, CodingKey {
-        case earned, pending, awards
+        case earned, pending, expired, awards
     }
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(awards.reduce(0) { $0 + $1.points }, forKey: .earned)
         try container.encode(awards.filter(\.pending).reduce(0) { $0 + $1.points }, forKey: .pending)
+        try container.encode(awards.filter(\.expired).reduce(0) { $0 + $1.points }, forKey: .expired)
         try container.encode(awards, forKey: .awards)
     }
 }

@@ -12,6 +12,29 @@ enum CodableBody {
         }
     }
 
+    /// Decodes `Value` from the request's `text`, so 64-bit integers arrive exact (a `JSONValue` holds numbers
+    /// as doubles). Each of `unsignedKeys` (top-level keys of `body`, the same request) must, when given, be a
+    /// whole number from 0 to 2⁶⁴−1; otherwise it is refused at its own pointer, which the decoder's error
+    /// for an out-of-range number does not carry.
+    static func decode<Value: Decodable>(
+        _ type: Value.Type, from text: Data, body: JSONValue, unsignedKeys: [String]
+    ) throws -> Value {
+        var errors: [FieldError] = []
+        for key in unsignedKeys {
+            guard let value = body[key] else { continue }
+            let decoder = JSONDecoder()
+            decoder.userInfo[UnsignedField.name] = key
+            if case .number = value, (try? decoder.decode(UnsignedField.self, from: text))?.value != nil { continue }
+            errors.append(FieldError(pointer: "/\(key)", detail: "must be a whole number from 0 to \(UInt64.max)"))
+        }
+        if !errors.isEmpty { throw ValidationFailure(errors) }
+        do {
+            return try JSONDecoder().decode(type, from: text)
+        } catch let error as DecodingError {
+            throw ValidationFailure([fieldError(error)])
+        }
+    }
+
     static func fieldError(_ error: DecodingError) -> FieldError {
         func pointer(_ path: [any CodingKey]) -> String {
             "/" + path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: "/")
@@ -42,5 +65,24 @@ enum CodableBody {
         case is Bool.Type: "true or false"
         default: "an object or array of the documented shape"
         }
+    }
+}
+
+/// One top-level unsigned integer of a JSON object, its key named in the decoder's user info.
+private struct UnsignedField: Decodable {
+    static let name = CodingUserInfoKey(rawValue: "patron.unsigned-field")!
+
+    struct Key: CodingKey {
+        let stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    let value: UInt64?
+
+    init(from decoder: any Decoder) throws {
+        let key = Key(stringValue: decoder.userInfo[Self.name] as? String ?? "")
+        value = try decoder.container(keyedBy: Key.self).decodeIfPresent(UInt64.self, forKey: key)
     }
 }

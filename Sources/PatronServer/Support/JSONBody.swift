@@ -12,6 +12,17 @@ enum JSONBody {
     ) async throws -> (
         value: JSONValue, byteCount: Int
     ) {
+        let (value, text) = try await readWithText(request, context: context, limit: limit, allowEmpty: allowEmpty)
+        return (value, text.count)
+    }
+
+    /// As ``read(_:context:limit:allowEmpty:)``, with the body's text too, for values a `JSONValue` cannot
+    /// hold exactly (integers beyond 2⁵³).
+    static func readWithText(
+        _ request: Request, context: some RequestContext, limit: Int? = nil, allowEmpty: Bool = false
+    ) async throws -> (
+        value: JSONValue, text: Data
+    ) {
         let maximum = limit ?? context.maxUploadSize
         let buffer: ByteBuffer
         do {
@@ -22,15 +33,14 @@ enum JSONBody {
                 detail: "the request body is larger than \(maximum) bytes")
         }
         guard buffer.readableBytes > 0 else {
-            if allowEmpty { return (.object([:]), 0) }
+            if allowEmpty { return (.object([:]), Data()) }
             throw Problem(
                 status: .badRequest, title: "Malformed Request", detail: "the request body is empty; send a JSON object"
             )
         }
+        let text = Data(buffer.readableBytesView)
         do {
-            return (
-                try JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView)), buffer.readableBytes
-            )
+            return (try JSONDecoder().decode(JSONValue.self, from: text), text)
         } catch {
             throw Problem(status: .badRequest, title: "Malformed Request", detail: "the request body is not valid JSON")
         }

@@ -8,11 +8,17 @@ public struct EventRecording: Sendable, Hashable {
     public var isDuplicate: Bool
     /// The member the event was attributed to, if any.
     public var memberID: String?
+    /// Why the event was refused, nothing of it written: the email or phone its traits give belongs to
+    /// another member. Empty when it was recorded (or was a duplicate).
+    public var refusals: [MemberError] = []
+
+    public var isRefused: Bool { !refusals.isEmpty }
 }
 
 extension Store {
-    /// Records events in one transaction: all of them or none. A repeated `message_id` is ignored
-    /// (also its profile update); `identify` updates the member's profile.
+    /// Records events in one transaction. A repeated `message_id` is ignored (also its profile update);
+    /// `identify` updates the member's profile, and is refused (nothing of it written, the other events
+    /// still are) when its email or phone belongs to another member.
     public func recordEvents(_ events: [EventSubmission]) async throws -> [EventRecording] {
         let members = self.members
         let store = self
@@ -22,6 +28,10 @@ extension Store {
             recordings.reserveCapacity(events.count)
             for event in events {
                 let messageID = event.messageID ?? Identifier.make(prefix: "msg", milliseconds: now)
+                if let refused = try await store.refusal(of: event, messageID: messageID, in: database) {
+                    recordings.append(refused)
+                    continue
+                }
                 var memberID: String?
                 if let userID = event.userID {
                     memberID = try await members.ensure(externalID: userID, at: now, in: database).id
@@ -32,17 +42,16 @@ extension Store {
                                         context, occurred_at, received_at)
                     VALUES (\(bind: messageID), \(bind: event.kind.rawValue), \(bind: memberID), \(bind: event.userID),
                             \(bind: event.anonymousID), \(bind: event.event),
-                            \(bind: try JSONCoding.encode(.object(event.properties))),
-                            \(bind: try JSONCoding.encode(.object(event.traits))),
-                            \(bind: try JSONCoding.encode(.object(event.context))),
+                            \(bind: try EventPayload.seal(event.properties, with: members.protector)),
+                            \(bind: try EventPayload.seal(event.traits, with: members.protector)),
+                            \(bind: try EventPayload.seal(event.context, with: members.protector)),
                             \(bind: (event.timestamp?.millisecondsSinceEpoch ?? now)), \(bind: now))
                     ON CONFLICT (message_id) DO NOTHING RETURNING message_id
                     """
                 ).first()
                 if inserted != nil, event.kind == .identify, let memberID {
-                    // Traits naming an email or phone that belongs to someone else are not moved over.
-                    try await members.apply(
-                        event.profile, to: memberID, mode: .fillBlanksForIdentities, at: now, in: database)
+                    // Checked above; a claim racing in from another transaction fails this one whole.
+                    try await members.apply(event.profile, to: memberID, mode: .overwrite, at: now, in: database)
                 }
                 if inserted != nil, event.kind == .track, let memberID, let name = event.event {
                     try await store.applyLoyalty(
@@ -53,6 +62,51 @@ extension Store {
                     EventRecording(messageID: messageID, isDuplicate: inserted == nil, memberID: memberID))
             }
             return recordings
+        }
+    }
+
+    /// The refused recording of an `identify` whose email or phone belongs to another member, or nil when
+    /// the event can be recorded. A repeat of a recorded message stays a duplicate.
+    private func refusal(
+        of event: EventSubmission, messageID: String, in database: any SQLDatabase
+    ) async throws -> EventRecording? {
+        guard event.kind == .identify, let userID = event.userID, !event.claimedIdentities.isEmpty else { return nil }
+        let memberID = try await database.raw("SELECT id FROM members WHERE external_id = \(bind: userID)").first()?
+            .decode(column: "id", as: String.self)
+        var owners: [IdentityKind: String] = [:]
+        for claim in event.claimedIdentities {
+            owners[claim.kind] = try await members.owner(of: claim.kind, value: claim.value, in: database)
+        }
+        let refusals = EventSubmission.refusals(owners: owners, memberID: memberID)
+        guard !refusals.isEmpty else { return nil }
+        let seen =
+            try await database.raw("SELECT message_id FROM events WHERE message_id = \(bind: messageID)").first() != nil
+        return EventRecording(
+            messageID: messageID, isDuplicate: seen, memberID: memberID, refusals: seen ? [] : refusals)
+    }
+
+    /// A stored event with its payloads opened, or nil when there is none with this message id.
+    public func event(messageID: String) async throws -> StoredEvent? {
+        let protector = members.protector
+        return try await database.read { database in
+            guard
+                let row = try await database.raw(
+                    """
+                    SELECT message_id, type, member_id, event, properties, traits, context, occurred_at FROM events
+                    WHERE message_id = \(bind: messageID)
+                    """
+                ).first()
+            else { return nil }
+            return StoredEvent(
+                messageID: try row.decode(column: "message_id", as: String.self),
+                type: try row.decode(column: "type", as: String.self),
+                memberID: try row.decode(column: "member_id", as: String?.self),
+                event: try row.decode(column: "event", as: String?.self),
+                properties: try EventPayload.open(
+                    try row.decode(column: "properties", as: String.self), with: protector),
+                traits: try EventPayload.open(try row.decode(column: "traits", as: String.self), with: protector),
+                context: try EventPayload.open(try row.decode(column: "context", as: String.self), with: protector),
+                occurredAt: Timestamp(millisecondsSinceEpoch: try row.decode(column: "occurred_at", as: Int64.self)))
         }
     }
 

@@ -7,10 +7,16 @@ public struct AwardRecord: Sendable, Hashable, Codable {
     public var points: Int64
     public var reason: String
     public var pending: Bool
+    /// When the points stop being spendable, nil when never.
+    public var expiresAt: Timestamp?
+    /// True when the points had expired before they were recorded: a back-dated order or activity earns
+    /// them, and the next expiry run takes them back.
+    public var expired: Bool
 
     enum CodingKeys: String, CodingKey {
         case ruleID = "rule_id"
-        case points, reason, pending
+        case points, reason, pending, expired
+        case expiresAt = "expires_at"
     }
 }
 
@@ -103,7 +109,11 @@ extension Store {
             var memberID: String?
             switch submission.customer {
             case .memberID(let id):
-                memberID = try await store.members.find(id: id, in: database)?.id
+                // As for an order: a member id must name a member.
+                guard let member = try await store.members.find(id: id, in: database) else {
+                    throw OrderError.memberNotFound(memberID: id)
+                }
+                memberID = member.id
             case .profile(let profile):
                 if let externalID = profile.externalID {
                     memberID = try await store.members.find(externalID: externalID, in: database)?.id
@@ -232,18 +242,21 @@ extension Store {
     static func awards(source: String, sourceID: String, in database: any SQLDatabase) async throws -> [AwardRecord] {
         try await database.raw(
             """
-            SELECT a.rule_id, a.points, a.reason, l.available_at, l.created_at FROM point_awards a
+            SELECT a.rule_id, a.points, a.reason, l.available_at, l.expires_at, l.created_at FROM point_awards a
             JOIN point_lots l ON l.lot_id = a.lot_id
             WHERE l.source = \(bind: source) AND l.source_id = \(bind: sourceID)
             ORDER BY l.available_at, a.rule_id
             """
         ).all().map { row in
-            AwardRecord(
+            let recordedAt = try row.decode(column: "created_at", as: Int64.self)
+            let expiresAt = try row.decode(column: "expires_at", as: Int64?.self)
+            return AwardRecord(
                 ruleID: try row.decode(column: "rule_id", as: String.self),
                 points: try row.decode(column: "points", as: Int64.self),
                 reason: try row.decode(column: "reason", as: String.self),
-                pending: try row.decode(column: "available_at", as: Int64.self)
-                    > row.decode(column: "created_at", as: Int64.self))
+                pending: try row.decode(column: "available_at", as: Int64.self) > recordedAt,
+                expiresAt: expiresAt.map(Timestamp.init(millisecondsSinceEpoch:)),
+                expired: expiresAt.map { $0 <= recordedAt } ?? false)
         }
     }
 }

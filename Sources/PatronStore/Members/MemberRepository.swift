@@ -13,11 +13,8 @@ public struct MemberRepository: Sendable {
         case overwrite
         /// Given fields only fill blanks; conflicts are skipped (profiles arriving with orders).
         case fillBlanks
-        /// Given fields replace stored ones, but an email or phone owned by someone else is skipped
-        /// rather than refused (`identify` traits, which cannot answer with a conflict).
-        case fillBlanksForIdentities
 
-        var overwritesFields: Bool { self != .fillBlanks }
+        var overwritesFields: Bool { self == .overwrite }
         var refusesTakenIdentities: Bool { self == .overwrite }
     }
 
