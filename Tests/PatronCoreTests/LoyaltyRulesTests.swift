@@ -115,9 +115,10 @@ import Testing
         // 2026-01-31 20:00 UTC is 2026-02-01 04:00 in Shanghai.
         let earned = Self.at("2026-01-31T20:00:00Z")
         #expect(ExpiryPolicy.never.expiry(ofPointsEarnedAt: earned, offset: .shanghai) == nil)
+        // Spendable through 1 February 2027, the 365th day after the earning day; gone at the midnight ending it.
         #expect(
             ExpiryPolicy.daysAfterEarning(365).expiry(ofPointsEarnedAt: earned, offset: .shanghai)
-                == Self.at("2027-01-31T20:00:00Z"))
+                == Self.at("2027-02-01T16:00:00Z"))
         // End of the month 12 months later: the end of February 2027, local midnight.
         #expect(
             ExpiryPolicy(policy: .endOfMonth, months: 12).expiry(ofPointsEarnedAt: earned, offset: .shanghai)
@@ -125,6 +126,23 @@ import Testing
         #expect(
             ExpiryPolicy(policy: .endOfYear, months: 0).expiry(ofPointsEarnedAt: earned, offset: .shanghai)
                 == Self.at("2026-12-31T16:00:00Z"))
+    }
+
+    @Test func daysAfterEarningEndAtTheLocalMidnightThatEndsTheLastDay() {
+        let policy = ExpiryPolicy.daysAfterEarning(30)
+        // The last millisecond of 31 January in Shanghai, and the first of 1 February.
+        let lateOnTheThirtyFirst = Self.at("2026-01-31T15:59:59.999Z")
+        let firstOfFebruary = Self.at("2026-01-31T16:00:00Z")
+        #expect(
+            policy.expiry(ofPointsEarnedAt: lateOnTheThirtyFirst, offset: .shanghai) == Self.at("2026-03-02T16:00:00Z"))
+        #expect(policy.expiry(ofPointsEarnedAt: firstOfFebruary, offset: .shanghai) == Self.at("2026-03-03T16:00:00Z"))
+        // The same instants in UTC fall on 31 January both: one midnight for both.
+        #expect(
+            policy.expiry(ofPointsEarnedAt: lateOnTheThirtyFirst, offset: UTCOffset(minutes: 0))
+                == policy.expiry(ofPointsEarnedAt: firstOfFebruary, offset: UTCOffset(minutes: 0)))
+        #expect(
+            policy.expiry(ofPointsEarnedAt: firstOfFebruary, offset: UTCOffset(minutes: 0))
+                == Self.at("2026-03-03T00:00:00Z"))
     }
 
     @Test func spendsTakeTheSoonestExpiringLotsFirst() {

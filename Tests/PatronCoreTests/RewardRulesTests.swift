@@ -65,7 +65,7 @@ import Testing
         }
         let gift = Reward(
             rewardID: "has space", kind: .physicalGift, name: LocalizedName(zh: "", en: "Mug"), costPoints: 1)
-        #expect(gift.problems().map(\.pointer) == ["/reward_id"])
+        #expect(gift.problems().map(\.pointer) == ["/reward_id", "/name/zh"], "both names are required")
     }
 
     @Test func aSeedChoosesTheSameMembersWhateverOrderTheyArriveIn() {

@@ -1,8 +1,8 @@
 /// When earned points expire, in the program's time zone.
 public struct ExpiryPolicy: Sendable, Hashable, Codable {
-    public enum Kind: String, Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
         case never
-        /// `days` days after the points were earned, to the millisecond.
+        /// At the end of the `days`-th day after the day the points were earned.
         case daysAfterEarning = "days_after_earning"
         /// At the end of the month `months` months after the month they were earned in.
         case endOfMonth = "end_of_month"
@@ -31,9 +31,8 @@ public struct ExpiryPolicy: Sendable, Hashable, Codable {
         case .never:
             return nil
         case .daysAfterEarning:
-            return Timestamp(
-                millisecondsSinceEpoch: earnedAt.millisecondsSinceEpoch + Int64(days ?? 0)
-                    * UTCOffset.millisecondsPerDay)
+            // Local midnight, like every other boundary: the points last through the whole last day.
+            return offset.startOf(offset.date(of: earnedAt).addingDays((days ?? 0) + 1))
         case .endOfMonth:
             let later = offset.date(of: earnedAt).addingMonths(months ?? 0)
             return offset.startOf(later.startOfNextMonth)

@@ -9,7 +9,7 @@
 /// - `first_order_bonus`: `points` on the member's first order.
 /// - `birthday_month_multiplier`: base points × `factor` in the member's birthday month.
 /// - `activity`: `points` for each `track` event named `event` (review written, shared, checked in …).
-public struct EarningRule: Sendable, Hashable, Codable {
+public struct EarningRule: Sendable, Hashable, Encodable {
     public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
         case pointsPerCurrencyUnit = "points_per_currency_unit"
         case multiplier
@@ -132,27 +132,6 @@ public struct EarningRule: Sendable, Hashable, Codable {
         case pendingDays = "pending_days"
         case pendingUntilReturnWindow = "pending_until_return_window"
         case caps
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        ruleID = try container.decode(String.self, forKey: .ruleID)
-        name = try container.decodeIfPresent(String.self, forKey: .name)
-        kind = try container.decode(Kind.self, forKey: .kind)
-        priority = try container.decodeIfPresent(Int.self, forKey: .priority) ?? 100
-        stacking = try container.decodeIfPresent(Stacking.self, forKey: .stacking) ?? .add
-        points = try container.decodeIfPresent(Int64.self, forKey: .points)
-        perMinor = try container.decodeIfPresent(Int64.self, forKey: .perMinor)
-        rounding = try container.decodeIfPresent(Rounding.self, forKey: .rounding)
-        factor = try container.decodeIfPresent(Multiplier.self, forKey: .factor)
-        match = try container.decodeIfPresent(Match.self, forKey: .match)
-        minimumMinor = try container.decodeIfPresent(Int64.self, forKey: .minimumMinor)
-        event = try container.decodeIfPresent(String.self, forKey: .event)
-        activeFrom = try container.decodeIfPresent(Timestamp.self, forKey: .activeFrom)
-        activeTo = try container.decodeIfPresent(Timestamp.self, forKey: .activeTo)
-        pendingDays = try container.decodeIfPresent(Int.self, forKey: .pendingDays)
-        pendingUntilReturnWindow = try container.decodeIfPresent(Bool.self, forKey: .pendingUntilReturnWindow)
-        caps = try container.decodeIfPresent(Caps.self, forKey: .caps)
     }
 
     /// Whether the rule applies at `instant`.

@@ -1,5 +1,6 @@
-/// A loyalty program: how points are earned, kept and lost, and how tiers work. Data, versioned on write.
-public struct LoyaltyProgram: Sendable, Hashable, Codable {
+/// A loyalty program: how points are earned, kept and lost, and how tiers work. Data, versioned on write;
+/// read from JSON by ``parse(_:)``, which reports every problem at once.
+public struct LoyaltyProgram: Sendable, Hashable, Encodable {
     public var currency: Currency
     public var utcOffset: UTCOffset
     public var expiry: ExpiryPolicy
@@ -73,32 +74,6 @@ public struct LoyaltyProgram: Sendable, Hashable, Codable {
             }
         }
         return problems
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        let standard = LoyaltyProgram.standard
-        let code = try container.decodeIfPresent(String.self, forKey: .currency)
-        if let code {
-            guard let currency = Currency(code: code) else {
-                throw DecodingError.dataCorruptedError(
-                    forKey: .currency, in: container, debugDescription: "must be an ISO 4217 currency code")
-            }
-            self.currency = currency
-        } else {
-            self.currency = standard.currency
-        }
-        utcOffset = try container.decodeIfPresent(UTCOffset.self, forKey: .utcOffset) ?? standard.utcOffset
-        expiry = try container.decodeIfPresent(ExpiryPolicy.self, forKey: .expiry) ?? standard.expiry
-        returnWindowDays =
-            try container.decodeIfPresent(Int.self, forKey: .returnWindowDays) ?? standard.returnWindowDays
-        refundPolicy = try container.decodeIfPresent(RefundPolicy.self, forKey: .refundPolicy) ?? standard.refundPolicy
-        expiringSoonDays =
-            try container.decodeIfPresent(Int.self, forKey: .expiringSoonDays) ?? standard.expiringSoonDays
-        rules = try container.decodeIfPresent([EarningRule].self, forKey: .rules) ?? standard.rules
-        tiers = try container.decodeIfPresent(TierProgram.self, forKey: .tiers) ?? standard.tiers
-        referral = try container.decodeIfPresent(ReferralProgram.self, forKey: .referral) ?? standard.referral
-        birthdayReward = try container.decodeIfPresent(GrantedReward.self, forKey: .birthdayReward)
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -140,7 +140,8 @@ public struct Reward: Sendable, Hashable, Codable {
         if rewardID.isEmpty || rewardID.count > 64 || rewardID.contains(where: { $0 == "/" || $0.isWhitespace }) {
             fail("reward_id", "must be 1 to 64 characters without spaces or slashes")
         }
-        if name.zh.isEmpty && name.en.isEmpty { fail("name", "needs a Chinese or an English name") }
+        if name.zh.allSatisfy(\.isWhitespace) { fail("name/zh", "must not be empty: a reward needs a Chinese name") }
+        if name.en.allSatisfy(\.isWhitespace) { fail("name/en", "must not be empty: a reward needs an English name") }
         if costPoints < 0 { fail("cost_points", "must not be negative") }
         if let stock, stock < 0 { fail("stock", "must not be negative") }
         if let perMemberLimit, perMemberLimit < 1 { fail("per_member_limit", "must be at least 1") }
@@ -157,6 +158,11 @@ public struct Reward: Sendable, Hashable, Codable {
             case (.some, .some): fail("percent_off", "give either discount_minor or percent_off, not both")
             default: break
             }
+            if percentOff == nil, maxDiscountMinor != nil {
+                fail("max_discount_minor", "only caps a percent_off discount; a discount_minor is its own maximum")
+            } else if let maxDiscountMinor, maxDiscountMinor <= 0 {
+                fail("max_discount_minor", "must be greater than zero")
+            }
         case .cashbackPoints:
             if (cashbackPoints ?? 0) <= 0 { fail("cashback_points", "must be greater than zero") }
         case .charityDonation:
@@ -166,6 +172,36 @@ public struct Reward: Sendable, Hashable, Codable {
             if (benefit ?? "").isEmpty { fail("benefit", "names the benefit, such as free_shipping") }
         case .physicalGift, .experience:
             break
+        }
+        for (field, isSet, owner) in foreignFields where isSet && owner != kind {
+            fail(field, "belongs to a \(owner.rawValue) reward, not a \(kind.rawValue) one")
+        }
+        return problems
+    }
+
+    /// The fields only one kind uses: whether each is set, and that kind.
+    private var foreignFields: [(String, Bool, RewardKind)] {
+        [
+            ("discount_minor", discountMinor != nil, .discountCoupon),
+            ("percent_off", percentOff != nil, .discountCoupon),
+            ("max_discount_minor", maxDiscountMinor != nil, .discountCoupon),
+            ("cashback_points", cashbackPoints != nil, .cashbackPoints),
+            ("benefit", benefit != nil, .convenienceBenefit),
+            ("donation_minor", donationMinor != nil, .charityDonation),
+            ("charity", charity != nil, .charityDonation),
+        ]
+    }
+
+    /// Every problem with the definition in a program with these tiers: ``problems()`` and the eligible tiers
+    /// the program does not have.
+    public func problems(tiers: TierProgram) -> [FieldError] {
+        var problems = problems()
+        for (index, tierID) in (eligibleTiers ?? []).enumerated() where tiers.level(tierID) == nil {
+            problems.append(
+                FieldError(
+                    pointer: "/eligible_tiers/\(index)",
+                    detail: "no tier '\(tierID)' in the program (\(tiers.levels.map(\.tierID).joined(separator: ", ")))"
+                ))
         }
         return problems
     }

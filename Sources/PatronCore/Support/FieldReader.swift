@@ -8,6 +8,8 @@ public struct FieldReader: Sendable {
     /// When the value is not an object, that is the only error worth reporting about it.
     private let isObject: Bool
     public private(set) var errors: [FieldError] = []
+    /// Objects read too poorly to check: see ``skipChecks(under:)``.
+    private var unchecked: [String] = []
 
     /// Starts reading `value`, which must be an object.
     public init(_ value: JSONValue, pointer: String = "") {
@@ -105,6 +107,112 @@ public struct FieldReader: Sendable {
             return nil
         }
         return timestamp
+    }
+
+    /// Reads the object at `key` with `read`, whose pointers lie under `key`; its problems join this reader's.
+    /// Absent (or `null`) reads as nil; a value that is not an object is reported.
+    public mutating func nested<Value>(
+        _ key: String, required: Bool = false, _ read: (inout FieldReader) -> Value
+    ) -> Value? {
+        guard let value = raw(key) else {
+            if required { fail(key, "is required") }
+            return nil
+        }
+        guard case .object = value else {
+            fail(key, "must be an object, not \(value.typeName)")
+            return nil
+        }
+        var inner = FieldReader(value, pointer: path(key))
+        let result = read(&inner)
+        merge(inner)
+        return result
+    }
+
+    /// Reads each element of the array at `key` as an object with `read`; an element that is not an object
+    /// is reported and read as an empty one, so the result keeps the array's indexes.
+    public mutating func objects<Value>(
+        _ key: String, required: Bool = false, _ read: (inout FieldReader) -> Value
+    ) -> [Value]? {
+        guard let items = array(key, required: required) else { return nil }
+        return items.enumerated().map { index, item in
+            var inner = FieldReader(item, pointer: "\(path(key))/\(index)")
+            let result = read(&inner)
+            merge(inner)
+            return result
+        }
+    }
+
+    /// The array of strings at `key`; each element of another type is reported at its own index.
+    public mutating func strings(_ key: String, maxLength: Int = 1024) -> [String]? {
+        guard let items = array(key) else { return nil }
+        var strings: [String] = []
+        for (index, item) in items.enumerated() {
+            if case .string(let text) = item, text.count <= maxLength {
+                strings.append(text)
+            } else if case .string = item {
+                fail("\(key)/\(index)", "must be at most \(maxLength) characters")
+            } else {
+                fail("\(key)/\(index)", "must be a string, not \(item.typeName)")
+            }
+        }
+        return strings
+    }
+
+    /// One of the values of a string enumeration.
+    public mutating func choice<Value: RawRepresentable & CaseIterable>(
+        _ key: String, required: Bool = false
+    ) -> Value? where Value.RawValue == String {
+        guard let text = string(key, required: required, maxLength: 64) else { return nil }
+        guard let value = Value(rawValue: text) else {
+            fail(key, "must be one of \(Value.allCases.map(\.rawValue).joined(separator: ", "))")
+            return nil
+        }
+        return value
+    }
+
+    public mutating func bool(_ key: String) -> Bool? {
+        guard let value = raw(key) else { return nil }
+        guard case .bool(let flag) = value else {
+            fail(key, "must be true or false, not \(value.typeName)")
+            return nil
+        }
+        return flag
+    }
+
+    public mutating func number(_ key: String, required: Bool = false) -> Double? {
+        guard let value = raw(key) else {
+            if required { fail(key, "is required") }
+            return nil
+        }
+        guard case .number(let number) = value else {
+            fail(key, "must be a number, not \(value.typeName)")
+            return nil
+        }
+        return number
+    }
+
+    /// An integer that fits `Int`, such as a count of days.
+    public mutating func int(_ key: String, required: Bool = false) -> Int? {
+        integer(key, required: required).map { Int($0) }
+    }
+
+    /// Adds the problems a check of the values read found, except those about a field already reported
+    /// (it holds a stand-in value) or inside an object marked ``skipChecks(under:)``.
+    public mutating func check(_ problems: [FieldError]) {
+        let reported = errors.map(\.pointer) + unchecked
+        errors += problems.filter { problem in
+            !reported.contains { problem.pointer == $0 || problem.pointer.hasPrefix($0 + "/") }
+        }
+    }
+
+    /// Marks the object at `pointer` as read too poorly to check further, such as a rule of unknown kind.
+    public mutating func skipChecks(under pointer: String) {
+        unchecked.append(pointer)
+    }
+
+    private mutating func merge(_ inner: FieldReader) {
+        errors += inner.errors
+        unchecked += inner.unchecked
     }
 
     /// Throws the collected errors, if any.

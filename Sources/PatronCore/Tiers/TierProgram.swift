@@ -1,7 +1,7 @@
 /// The tier ladder and the policy that moves members up and down it.
-public struct TierProgram: Sendable, Hashable, Codable {
+public struct TierProgram: Sendable, Hashable, Encodable {
     /// What qualifies a member for a tier.
-    public enum Basis: String, Sendable, Hashable, Codable {
+    public enum Basis: String, Sendable, Hashable, Codable, CaseIterable {
         /// Order amounts after discounts, minus refunds, in minor units of the program currency.
         case qualifyingSpend = "qualifying_spend"
         /// Points earned (before spending), minus points taken back by refunds.
@@ -10,7 +10,7 @@ public struct TierProgram: Sendable, Hashable, Codable {
 
     /// When downgrades are considered.
     public struct Evaluation: Sendable, Hashable, Codable {
-        public enum Moment: String, Sendable, Hashable, Codable {
+        public enum Moment: String, Sendable, Hashable, Codable, CaseIterable {
             /// Every year on the day the member reached the current tier.
             case anniversary
             /// Every year on `month`-`day`.
@@ -80,18 +80,6 @@ public struct TierProgram: Sendable, Hashable, Codable {
         case levels
     }
 
-    /// Fields left out take the standard program's values.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        let standard = TierProgram.standard
-        basis = try container.decodeIfPresent(Basis.self, forKey: .basis) ?? standard.basis
-        windowMonths = try container.decodeIfPresent(Int.self, forKey: .windowMonths) ?? standard.windowMonths
-        evaluation = try container.decodeIfPresent(Evaluation.self, forKey: .evaluation) ?? standard.evaluation
-        graceDays = try container.decodeIfPresent(Int.self, forKey: .graceDays) ?? standard.graceDays
-        downgradeSteps = try container.decodeIfPresent(Int.self, forKey: .downgradeSteps) ?? standard.downgradeSteps
-        levels = try container.decodeIfPresent([Level].self, forKey: .levels) ?? standard.levels
-    }
-
     public static let standard = TierProgram(
         basis: .qualifyingSpend, windowMonths: 12, evaluation: Evaluation(on: .anniversary), graceDays: 0,
         downgradeSteps: 1,
@@ -116,6 +104,12 @@ public struct TierProgram: Sendable, Hashable, Codable {
 
     public func level(_ tierID: String) -> Level? { index(of: tierID).map { levels[$0] } }
 
+    /// The tier a member holds, given the one stored for them: the lowest until their first change, and the
+    /// lowest too when the program no longer has the stored one (the tier rules count it so).
+    public func heldTierID(stored: String?) -> String {
+        stored.flatMap(level)?.tierID ?? lowest.tierID
+    }
+
     /// The highest tier whose threshold `value` reaches.
     public func qualifiedIndex(for value: Int64) -> Int {
         levels.lastIndex { $0.threshold <= value } ?? 0
@@ -131,9 +125,10 @@ public struct TierProgram: Sendable, Hashable, Codable {
         if downgradeSteps < 0 { fail("downgrade_steps", "must be 0 (to the qualified tier) or more") }
         if evaluation.on == .fixedDate {
             let month = evaluation.month ?? 0
-            let day = evaluation.day ?? 0
-            if !CalendarDate.isValid(year: 2001, month: month, day: day) {
-                fail("evaluation", "a fixed_date evaluation needs a valid month and day (not 29 February)")
+            if !(1...12).contains(month) {
+                fail("evaluation/month", "must be 1 to 12 for a fixed_date evaluation")
+            } else if !CalendarDate.isValid(year: 2001, month: month, day: evaluation.day ?? 0) {
+                fail("evaluation/day", "must be a day of that month (not 29 February) for a fixed_date evaluation")
             }
         }
         if levels.isEmpty { fail("levels", "must hold at least one tier") }

@@ -4,6 +4,9 @@ import PatronStore
 
 /// The loyalty program as data: read and replace it whole, manage its earning rules one by one, and
 /// simulate what an order would earn.
+///
+/// Every answer carries the program version as its `ETag`; every change is one atomic read-modify-write
+/// of the version in force, refused with 412 when an `If-Match` names another version.
 struct ProgramController {
     let store: Store
 
@@ -19,22 +22,25 @@ struct ProgramController {
     @Sendable func show(_ request: Request, context: PatronRequestContext) async throws -> Response {
         try context.require(.admin)
         let (version, program) = try await store.program()
-        return try JSONBody.response(ProgramResource(version: version, program: program))
+        return try JSONBody.response(ProgramResource(version: version, program: program)).tagged(version)
     }
 
     /// Replaces the whole program; fields left out take the standard program's values.
     @Sendable func replace(_ request: Request, context: PatronRequestContext) async throws -> Response {
         try context.require(.admin)
         let (body, _) = try await JSONBody.read(request, context: context)
-        let program = try CodableBody.decode(LoyaltyProgram.self, from: body)
-        let version = try await store.saveProgram(program, actor: context.apiKey?.name)
-        return try JSONBody.response(ProgramResource(version: version, program: program))
+        let program = try LoyaltyProgram.parse(body)
+        let change = try await store.changeProgram(
+            acceptedVersions: request.ifMatchVersions(), actor: context.apiKey?.name
+        ) { $0 = program }
+        return try JSONBody.response(ProgramResource(version: change.version, program: change.program))
+            .tagged(change.version)
     }
 
     @Sendable func rules(_ request: Request, context: PatronRequestContext) async throws -> Response {
         try context.require(.admin)
         let (version, program) = try await store.program()
-        return try JSONBody.response(RulesResource(version: version, data: program.rules))
+        return try JSONBody.response(RulesResource(version: version, data: program.rules)).tagged(version)
     }
 
     /// Creates or replaces one rule; the rule id in the path wins over one in the body.
@@ -47,27 +53,32 @@ struct ProgramController {
         }
         object["rule_id"] = .string(ruleID)
         body = .object(object)
-        let rule = try CodableBody.decode(EarningRule.self, from: body)
-        let problems = rule.problems(at: "")
-        guard problems.isEmpty else { throw ValidationFailure(problems) }
-        var (_, program) = try await store.program()
-        let existed = program.rules.contains { $0.ruleID == ruleID }
-        program.rules.removeAll { $0.ruleID == ruleID }
-        program.rules.append(rule)
-        let version = try await store.saveProgram(program, actor: context.apiKey?.name)
-        return try JSONBody.response(RuleResource(version: version, rule: rule), status: existed ? .ok : .created)
+        let rule = try EarningRule.parse(body)
+        let change = try await store.changeProgram(
+            acceptedVersions: request.ifMatchVersions(), actor: context.apiKey?.name
+        ) { program in
+            let existed = program.rules.contains { $0.ruleID == ruleID }
+            program.rules.removeAll { $0.ruleID == ruleID }
+            program.rules.append(rule)
+            return existed
+        }
+        return try JSONBody.response(
+            RuleResource(version: change.version, rule: rule), status: change.outcome ? .ok : .created
+        ).tagged(change.version)
     }
 
     @Sendable func deleteRule(_ request: Request, context: PatronRequestContext) async throws -> Response {
         try context.require(.admin)
         let ruleID = try context.parameters.require("rule_id")
-        var (_, program) = try await store.program()
-        guard program.rules.contains(where: { $0.ruleID == ruleID }) else {
-            throw Problem.notFound("no rule with id '\(ruleID)'")
+        let change = try await store.changeProgram(
+            acceptedVersions: request.ifMatchVersions(), actor: context.apiKey?.name
+        ) { program in
+            guard program.rules.contains(where: { $0.ruleID == ruleID }) else {
+                throw ProgramError.ruleNotFound(ruleID: ruleID)
+            }
+            program.rules.removeAll { $0.ruleID == ruleID }
         }
-        program.rules.removeAll { $0.ruleID == ruleID }
-        try await store.saveProgram(program, actor: context.apiKey?.name)
-        return Response(status: .noContent)
+        return Response(status: .noContent).tagged(change.version)
     }
 
     /// An order in the shape of `POST /v1/orders` (`order_id` optional): what it would earn. Writes nothing.

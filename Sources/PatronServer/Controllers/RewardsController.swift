@@ -27,7 +27,7 @@ struct RewardsController {
         try context.require(.admin)
         let (body, _) = try await JSONBody.read(request, context: context)
         let reward = try CodableBody.decode(Reward.self, from: body)
-        let problems = reward.problems()
+        let problems = reward.problems(tiers: try await store.program().program.tiers)
         if !problems.isEmpty { throw ValidationFailure(problems) }
         let (stored, created) = try await store.saveReward(reward)
         return try JSONBody.response(RewardResource(stored: stored, refusals: nil), status: created ? .created : .ok)

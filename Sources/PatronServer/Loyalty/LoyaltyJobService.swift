@@ -70,19 +70,15 @@ public enum ProgramFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ProgramFileError(description: "cannot read the program file \(path)")
         }
-        let program: LoyaltyProgram
-        do {
-            program = try JSONDecoder().decode(LoyaltyProgram.self, from: data)
-        } catch let error as DecodingError {
-            let field = CodableBody.fieldError(error)
-            throw ProgramFileError(description: "\(path): \(field.pointer) \(field.detail)")
-        } catch {
+        guard let json = try? JSONDecoder().decode(JSONValue.self, from: data) else {
             throw ProgramFileError(description: "\(path) is not valid JSON")
         }
-        if let problem = program.problems().first {
+        do {
+            return try LoyaltyProgram.parse(json)
+        } catch {
+            let problem = error.errors.first ?? FieldError(pointer: "/", detail: "is not valid")
             throw ProgramFileError(description: "\(path): \(problem.pointer) \(problem.detail)")
         }
-        return program
     }
 }
 

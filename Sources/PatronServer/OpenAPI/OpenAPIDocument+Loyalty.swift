@@ -59,24 +59,29 @@ extension OpenAPIDocument {
                 response: ref("Liability"))
         ],
         "/v1/program": [
-            "get": operation(
-                "The loyalty program in force and its version", scope: "admin", response: ref("ProgramVersion")),
-            "put": operation(
-                "Replace the program (omitted fields take the standard values); stored as a new version",
-                scope: "admin", body: ref("Program"), response: ref("ProgramVersion")),
+            "get": versioned(
+                operation(
+                    "The loyalty program in force and its version", scope: "admin", response: ref("ProgramVersion"))),
+            "put": versioned(
+                operation(
+                    "Replace the program (omitted fields take the standard values); stored as a new version",
+                    scope: "admin", body: ref("Program"), response: ref("ProgramVersion")), change: true),
         ],
         "/v1/rules": [
-            "get": operation(
-                "The earning rules in force", scope: "admin",
-                response: object(["version": integer, "data": ["type": "array", "items": ref("Rule")]]))
+            "get": versioned(
+                operation(
+                    "The earning rules in force", scope: "admin",
+                    response: object(["version": integer, "data": ["type": "array", "items": ref("Rule")]])))
         ],
         "/v1/rules/{rule_id}": [
-            "put": operation(
-                "Create (201) or replace (200) one earning rule", scope: "admin", parameters: [path("rule_id")],
-                body: ref("Rule"), response: object(["version": integer, "rule": ref("Rule")])),
-            "delete": operation(
-                "Remove an earning rule", scope: "admin", parameters: [path("rule_id")], response: ["type": "null"],
-                status: "204"),
+            "put": versioned(
+                operation(
+                    "Create (201) or replace (200) one earning rule", scope: "admin", parameters: [path("rule_id")],
+                    body: ref("Rule"), response: object(["version": integer, "rule": ref("Rule")])), change: true),
+            "delete": versioned(
+                operation(
+                    "Remove an earning rule", scope: "admin", parameters: [path("rule_id")],
+                    response: ["type": "null"], status: "204"), change: true),
         ],
         "/v1/rules/simulate": [
             "post": operation(
@@ -190,4 +195,29 @@ extension OpenAPIDocument {
             "lines": ["type": "array", "items": object(["sku": string, "points": integer])],
         ]),
     ]
+
+    /// Adds the program version's `ETag` to an operation's answer and, for a change, the `If-Match` header
+    /// and its 412 answer.
+    static func versioned(_ operation: JSONValue, change: Bool = false) -> JSONValue {
+        guard case .object(var fields) = operation, case .object(var responses)? = fields["responses"] else {
+            return operation
+        }
+        for (status, response) in responses where status != "default" {
+            guard case .object(var answer) = response else { continue }
+            answer["headers"] = ["ETag": ["description": "the program version, quoted: \"7\"", "schema": string]]
+            responses[status] = .object(answer)
+        }
+        if change {
+            responses["412"] = ["$ref": "#/components/responses/Problem"]
+            var parameters: [JSONValue] = []
+            if case .array(let existing)? = fields["parameters"] { parameters = existing }
+            parameters.append([
+                "name": "If-Match", "in": "header", "required": false, "schema": string,
+                "description": "change only if this version (an ETag) is in force; 412 otherwise",
+            ])
+            fields["parameters"] = .array(parameters)
+        }
+        fields["responses"] = .object(responses)
+        return .object(fields)
+    }
 }

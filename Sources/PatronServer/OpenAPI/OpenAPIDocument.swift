@@ -117,7 +117,7 @@ enum OpenAPIDocument {
             "attributes": ["type": "object", "description": "merged; null removes a key"],
         ]),
         "Member": object([
-            "member_id": string, "external_id": nullable(string), "status": string, "tier": nullable(string),
+            "member_id": string, "external_id": nullable(string), "status": string, "tier": string,
             "name": nullable(string), "email": nullable(string), "phone": nullable(string),
             "birthday": nullable(string), "attributes": ["type": "object"], "joined_at": timestamp,
             "created_at": timestamp, "updated_at": timestamp,

@@ -36,6 +36,14 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return Problem(
                 status: .conflict, title: "Conflict",
                 detail: "order '\(orderID)' was already recorded with different content; order ids cannot be reused")
+        case ProgramError.versionMismatch(let current):
+            return Problem(
+                status: .preconditionFailed, title: "Precondition Failed",
+                detail:
+                    "the program is at version \(current), not the one in If-Match; read it again and send If-Match: \"\(current)\""
+            )
+        case ProgramError.ruleNotFound(let ruleID):
+            return .notFound("no rule with id '\(ruleID)'")
         case let error as LedgerError:
             return problem(for: error)
         case let error as RewardError:

@@ -16,12 +16,15 @@ public actor ProgramBook {
         let now = Clock.nowMilliseconds()
         if let cached, now - cached.loadedAt < refreshMilliseconds { return (cached.version, cached.program) }
         let loaded = try await Self.load(in: database)
-        cached = (loaded.version, loaded.program, now)
+        remember(loaded.version, loaded.program, at: now)
         return loaded
     }
 
-    func forget() {
-        cached = nil
+    /// Caches `program` unless a newer version is cached already: a slow read that started before a change
+    /// must not put the older version back.
+    func remember(_ version: Int64, _ program: LoyaltyProgram, at now: Int64) {
+        if let cached, cached.version > version { return }
+        cached = (version, program, now)
     }
 
     static func load(in database: any SQLDatabase) async throws -> (version: Int64, program: LoyaltyProgram) {
@@ -31,10 +34,8 @@ public actor ProgramBook {
             ).first()
         else { return (0, .standard) }
         let definition = try row.decode(column: "definition", as: String.self)
-        return (
-            try row.decode(column: "version", as: Int64.self),
-            try JSONDecoder().decode(LoyaltyProgram.self, from: Data(definition.utf8))
-        )
+        let json = try JSONDecoder().decode(JSONValue.self, from: Data(definition.utf8))
+        return (try row.decode(column: "version", as: Int64.self), try LoyaltyProgram(stored: json))
     }
 
     static func encode(_ program: LoyaltyProgram) throws -> String {
@@ -42,6 +43,13 @@ public actor ProgramBook {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(program), as: UTF8.self)
     }
+}
+
+/// The program after a change: the version in force, and what the change said about itself.
+public struct ProgramChange<Outcome: Sendable>: Sendable {
+    public var version: Int64
+    public var program: LoyaltyProgram
+    public var outcome: Outcome
 }
 
 extension Store {
@@ -53,27 +61,70 @@ extension Store {
     /// Stores `program` as a new version unless it equals the one in force; returns the version in force.
     @discardableResult
     public func saveProgram(_ program: LoyaltyProgram, actor: String?) async throws -> Int64 {
-        let problems = program.problems()
-        guard problems.isEmpty else { throw ValidationFailure(problems) }
-        let engine = database.engine
-        let version = try await database.write { database in
-            if engine == .postgres {
-                // Two simultaneous changes would otherwise pick the same version number.
-                try await database.raw("LOCK TABLE loyalty_programs IN EXCLUSIVE MODE").run()
+        try await changeProgram(actor: actor) { $0 = program }.version
+    }
+
+    /// Applies `change` to the program in force and stores the result as the next version, as one atomic
+    /// read-modify-write: simultaneous changes each see the others', none is lost.
+    ///
+    /// - Parameters:
+    ///   - acceptedVersions: when given, the change is refused with ``ProgramError/versionMismatch(current:)``
+    ///     unless the version in force is one of them (`If-Match`).
+    ///   - change: edits the program; it may run more than once, each time on the newest version, so it must
+    ///     depend on nothing but its argument.
+    public func changeProgram<Outcome: Sendable>(
+        acceptedVersions: Set<Int64>? = nil, actor: String?,
+        _ change: @escaping @Sendable (inout LoyaltyProgram) throws -> Outcome
+    ) async throws -> ProgramChange<Outcome> {
+        let result = try await database.write { database in
+            // Every engine inserts version n + 1 only if no one else did (the primary key decides): the loser
+            // of a race reads the winner's version and applies its change to that. On PostgreSQL the insert
+            // waits for a transaction holding the same version to end, so the re-read sees its program.
+            while true {
+                let current = try await ProgramBook.load(in: database)
+                if let acceptedVersions, !acceptedVersions.contains(current.version) {
+                    throw ProgramError.versionMismatch(current: current.version)
+                }
+                var program = current.program
+                let outcome = try change(&program)
+                var problems = program.problems()
+                problems += program.unknownRewards(existing: try await Self.existingRewards(program, in: database))
+                guard problems.isEmpty else { throw ValidationFailure(problems) }
+                guard program != current.program else {
+                    return ProgramChange(version: current.version, program: program, outcome: outcome)
+                }
+                let next = current.version + 1
+                let inserted = try await database.raw(
+                    """
+                    INSERT INTO loyalty_programs (version, definition, actor, created_at)
+                    VALUES (\(bind: next), \(bind: try ProgramBook.encode(program)), \(bind: actor),
+                            \(bind: Clock.nowMilliseconds()))
+                    ON CONFLICT (version) DO NOTHING RETURNING version
+                    """
+                ).first()
+                guard inserted != nil else { continue }
+                if program.tiers.evaluation != current.program.tiers.evaluation {
+                    let today = program.utcOffset.date(of: Timestamp(millisecondsSinceEpoch: Clock.nowMilliseconds()))
+                    try await TierRepository().followEvaluationRule(of: program, today: today, in: database)
+                }
+                return ProgramChange(version: next, program: program, outcome: outcome)
             }
-            let current = try await ProgramBook.load(in: database)
-            guard program != current.program else { return current.version }
-            let next = current.version + 1
-            try await database.raw(
-                """
-                INSERT INTO loyalty_programs (version, definition, actor, created_at)
-                VALUES (\(bind: next), \(bind: try ProgramBook.encode(program)), \(bind: actor),
-                        \(bind: Clock.nowMilliseconds()))
-                """
-            ).run()
-            return next
         }
-        await programs.forget()
-        return version
+        await programs.remember(result.version, result.program, at: Clock.nowMilliseconds())
+        return result
+    }
+
+    /// Which of the rewards `program` names exist.
+    private static func existingRewards(
+        _ program: LoyaltyProgram, in database: any SQLDatabase
+    ) async throws
+        -> Set<String>
+    {
+        let named = Set(program.namedRewards.map(\.rewardID))
+        guard !named.isEmpty else { return [] }
+        return Set(
+            try await database.raw(
+                "SELECT reward_id FROM rewards WHERE reward_id IN (\(SQLList(named.sorted().map { SQLBind($0) })))"
+            ).all().map { try $0.decode(column: "reward_id", as: String.self) })
     }
 }

@@ -7,7 +7,7 @@ extension Store {
         guard let externalID = profile.externalID else {
             throw ValidationFailure(pointer: "/external_id", detail: "is required")
         }
-        let members = self.members
+        let (members, programs) = (self.members, self.programs)
         return try await database.write { database in
             let now = Clock.nowMilliseconds()
             let (id, created) = try await members.ensure(externalID: externalID, at: now, in: database)
@@ -15,40 +15,52 @@ extension Store {
             guard let member = try await members.find(id: id, in: database) else {
                 throw MemberError.notFound(memberID: id)
             }
-            return (member, created)
+            return (try await programs.showingTier(of: member, in: database), created)
         }
     }
 
     /// Changes the given fields of an existing member.
     public func updateMember(id: String, with profile: MemberProfile) async throws -> Member {
-        let members = self.members
+        let (members, programs) = (self.members, self.programs)
         return try await database.write { database in
             try await members.apply(profile, to: id, mode: .overwrite, at: Clock.nowMilliseconds(), in: database)
             guard let member = try await members.find(id: id, in: database) else {
                 throw MemberError.notFound(memberID: id)
             }
-            return member
+            return try await programs.showingTier(of: member, in: database)
         }
     }
 
     public func member(id: String) async throws -> Member? {
-        let members = self.members
-        return try await database.read { try await members.find(id: id, in: $0) }
+        let (members, programs) = (self.members, self.programs)
+        return try await database.read { database in
+            try await programs.showingTier(ofFound: members.find(id: id, in: database), in: database)
+        }
     }
 
     public func member(externalID: String) async throws -> Member? {
-        let members = self.members
-        return try await database.read { try await members.find(externalID: externalID, in: $0) }
+        let (members, programs) = (self.members, self.programs)
+        return try await database.read { database in
+            try await programs.showingTier(ofFound: members.find(externalID: externalID, in: database), in: database)
+        }
     }
 
     public func member(_ kind: IdentityKind, value: String) async throws -> Member? {
-        let members = self.members
-        return try await database.read { try await members.find(kind, value: value, in: $0) }
+        let (members, programs) = (self.members, self.programs)
+        return try await database.read { database in
+            try await programs.showingTier(ofFound: members.find(kind, value: value, in: database), in: database)
+        }
     }
 
     public func members(after cursor: String?, limit: Int) async throws -> Page<Member> {
-        let members = self.members
-        let found = try await database.read { try await members.list(after: cursor, limit: limit + 1, in: $0) }
+        let (members, programs) = (self.members, self.programs)
+        let found = try await database.read { database in
+            var found: [Member] = []
+            for member in try await members.list(after: cursor, limit: limit + 1, in: database) {
+                found.append(try await programs.showingTier(of: member, in: database))
+            }
+            return found
+        }
         let page = Array(found.prefix(limit))
         return Page(items: page, nextCursor: found.count > limit ? page.last?.id : nil)
     }

@@ -97,4 +97,37 @@ struct TierRepository: Sendable {
         try await record(change, memberID: memberID, at: now, in: database)
         return change
     }
+
+    /// Moves every member's next evaluation to where the program's evaluation rule puts it now, counting
+    /// from `today` (an evaluation due today stays due). Members in a grace period keep its end.
+    ///
+    /// The date depends only on the day a member reached their tier, so the rule runs once per distinct
+    /// day and the rows change in a few set-wise statements.
+    func followEvaluationRule(
+        of program: LoyaltyProgram, today: CalendarDate, in database: any SQLDatabase
+    )
+        async throws
+    {
+        let days = try await database.raw(
+            "SELECT DISTINCT since_day FROM member_tiers WHERE grace_until_day IS NULL ORDER BY since_day"
+        ).all().map { try $0.decode(column: "since_day", as: Int.self) }
+        let yesterday = today.addingDays(-1)
+        var start = 0
+        while start < days.count {
+            let chunk = days[start..<min(start + 500, days.count)]
+            start += chunk.count
+            let cases = SQLList(
+                chunk.map { since in
+                    let next = TierRules.nextEvaluation(
+                        after: yesterday, since: CalendarDate(daysSinceEpoch: since), tiers: program.tiers)
+                    return SQLQueryString("WHEN \(bind: since) THEN \(bind: next.daysSinceEpoch)")
+                }, separator: SQLRaw(" "))
+            try await database.raw(
+                """
+                UPDATE member_tiers SET next_evaluation_day = CASE since_day \(cases) END
+                WHERE grace_until_day IS NULL AND since_day IN (\(SQLList(chunk.map { SQLBind($0) })))
+                """
+            ).run()
+        }
+    }
 }
