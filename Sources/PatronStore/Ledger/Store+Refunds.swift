@@ -187,7 +187,8 @@ extension Store {
                     """
                 ).run()
             }
-            try await store.noteReferralRefund(orderID: orderID, memberID: memberID, in: database)
+            try await store.noteReferralRefund(
+                orderID: orderID, memberID: memberID, refundedAt: Timestamp(millisecondsSinceEpoch: now), in: database)
             try await ledger.saveBalance(balance, memberID: memberID, at: now, in: database)
             return RefundResult(
                 refundID: refundID, orderID: orderID, memberID: memberID, amountMinor: amount,
