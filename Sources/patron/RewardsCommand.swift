@@ -16,11 +16,15 @@ struct RewardsCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
-            let (instant, settled) = try await database.withStore { store in
+            let (instant, run) = try await database.withStore { store in
                 let instant = try await AsOf.parse(asOf, store: store)
                 return (instant, try await store.settleReferrals(asOf: instant))
             }
-            print("Rewarded \(settled) referrals as of \(instant.rfc3339).")
+            print("Rewarded \(run.rewarded) referrals as of \(instant.rfc3339).")
+            if !run.skipped.isEmpty {
+                print("Skipped \(run.skipped.count) referral rewards (their points were given):")
+                for skip in run.skipped { print("  \(skip.summary)") }
+            }
         }
     }
 

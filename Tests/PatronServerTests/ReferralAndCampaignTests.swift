@@ -114,9 +114,9 @@ private func days(_ count: Int64) -> Timestamp {
                 json: ["refund_id": "R-E1", "lines": [["sku": "BEANS", "quantity": 1]]])
             #expect(refund.status == .created)
 
-            #expect(try await app.store.settleReferrals(asOf: days(1)) == 0, "inside the return window")
-            #expect(try await app.store.settleReferrals(asOf: days(8)) == 1)
-            #expect(try await app.store.settleReferrals(asOf: days(9)) == 0, "settled once")
+            #expect(try await app.store.settleReferrals(asOf: days(1)).rewarded == 0, "inside the return window")
+            #expect(try await app.store.settleReferrals(asOf: days(8)).rewarded == 1)
+            #expect(try await app.store.settleReferrals(asOf: days(9)).rewarded == 0, "settled once")
             #expect(try await app.available(alice) == 64 + 200)
             #expect(try await app.available(bob) == 30 + 64 + 200)
             #expect(try await app.available(erin) == 0, "a refunded order does not qualify")

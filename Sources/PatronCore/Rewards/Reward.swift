@@ -67,6 +67,8 @@ public struct Reward: Sendable, Hashable, Codable {
     public var charity: String?
     /// Days an issued coupon stays usable; 30 when not given.
     public var couponValidDays: Int?
+    /// Whether the coupon may be used on another member's order; false when not given.
+    public var transferable: Bool?
 
     public init(
         rewardID: String, kind: RewardKind, name: LocalizedName, costPoints: Int64, stock: Int64? = nil,
@@ -105,6 +107,7 @@ public struct Reward: Sendable, Hashable, Codable {
         case donationMinor = "donation_minor"
         case charity
         case couponValidDays = "coupon_valid_days"
+        case transferable
     }
 
     public var validDays: Int { couponValidDays ?? 30 }

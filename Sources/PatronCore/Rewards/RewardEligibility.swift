@@ -6,6 +6,10 @@ public enum RedemptionRefusal: Sendable, Hashable {
     case insufficientPoints(available: Int64, cost: Int64)
     case memberLimitReached(limit: Int)
     case periodLimitReached(limit: PeriodLimit)
+    /// A campaign would give more units than are left.
+    case notEnoughStock(needed: Int, left: Int64)
+    /// A grant names a reward the catalog does not have.
+    case unknownReward
 
     public var code: String {
         switch self {
@@ -15,6 +19,8 @@ public enum RedemptionRefusal: Sendable, Hashable {
         case .insufficientPoints: "insufficient_points"
         case .memberLimitReached: "member_limit_reached"
         case .periodLimitReached: "period_limit_reached"
+        case .notEnoughStock: "not_enough_stock"
+        case .unknownReward: "unknown_reward"
         }
     }
 
@@ -27,6 +33,9 @@ public enum RedemptionRefusal: Sendable, Hashable {
         case .memberLimitReached(let limit): "the member already redeemed it \(limit) times, the most allowed"
         case .periodLimitReached(let limit):
             "the member already redeemed it \(limit.count) times this \(limit.period.rawValue), the most allowed"
+        case .notEnoughStock(let needed, let left):
+            "the campaign needs \(needed) and \(left) \(left == 1 ? "is" : "are") left"
+        case .unknownReward: "no reward in the catalog has this id"
         }
     }
 }
@@ -75,5 +84,21 @@ extension Reward {
             refusals.append(.periodLimitReached(limit: periodLimit))
         }
         return refusals
+    }
+}
+
+extension Reward {
+    /// Why the reward cannot be given free to a member now. A gift is not a purchase: the member's tier does
+    /// not restrict it and it costs no points; being offered, stock and the member's limits still apply.
+    public func giftRefusals(for state: RedeemerState, at instant: Timestamp) -> [RedemptionRefusal] {
+        refusals(for: state, at: instant, charging: 0).filter {
+            if case .tierNotEligible = $0 { false } else { true }
+        }
+    }
+
+    /// Why `count` members cannot all be given a unit, when `stockLeft` is short; nil when they can.
+    public func stockRefusal(forGrantsTo count: Int, stockLeft: Int64?) -> RedemptionRefusal? {
+        guard let left = stockLeft, left < Int64(count) else { return nil }
+        return left <= 0 ? .outOfStock : .notEnoughStock(needed: count, left: left)
     }
 }

@@ -6,9 +6,8 @@ public enum RewardError: Error, Sendable, Hashable {
     /// Only an issued coupon that was neither used nor expired can be cancelled.
     case notCancellable(redemptionID: String, state: CouponState)
     case couponNotFound(code: String)
-    case couponNotUsable(code: String, state: CouponState)
-    case couponUsedOnAnotherOrder(code: String, orderID: String)
-    case belowMinimumSpend(code: String, minimumMinor: Int64)
+    /// The coupon cannot be used on the order, for the first reason that applies.
+    case couponRefused(code: String, problem: CouponProblem)
     case referralCodeNotFound(code: String)
     case referralRefused(ReferralRefusal)
 }

@@ -65,7 +65,7 @@ struct RewardsController {
         let rewardID = reader.string("reward_id", required: true, maxLength: 64)
         try reader.finish()
         let (result, isReplay) = try await store.redeem(
-            memberID: memberID, rewardID: rewardID ?? "", idempotencyKey: key, actor: context.apiKey?.name)
+            memberID: memberID, rewardID: rewardID ?? "", idempotencyKey: key, actor: context.apiKey?.name, at: .now)
         return try JSONBody.response(
             RedemptionResource(redemption: result.redemption, balance: result.balance),
             status: isReplay ? .ok : .created)
@@ -87,39 +87,42 @@ struct RewardsController {
         try context.require(.pointsWrite)
         let result = try await store.cancelRedemption(
             memberID: try context.parameters.require("member_id"),
-            redemptionID: try context.parameters.require("redemption_id"), actor: context.apiKey?.name)
+            redemptionID: try context.parameters.require("redemption_id"), actor: context.apiKey?.name, at: .now)
         return try JSONBody.response(RedemptionResource(redemption: result.redemption, balance: result.balance))
     }
 
-    /// `{"order_total_minor": 3000}` (optional): whether the coupon can be used, and its discount.
+    /// `{"order_id"?, "order_total_minor"?, "member_id"?}`: whether the coupon can be used on that order,
+    /// every reason it cannot, and its discount.
     @Sendable func validateCoupon(_ request: Request, context: PatronRequestContext) async throws -> Response {
         try context.require(.pointsWrite)
         let code = try context.parameters.require("code")
-        let total = try await orderTotal(request, context: context, requiringOrderID: false).total
-        let check = try await store.checkCoupon(code: code, orderTotalMinor: total)
+        let order = try await tillOrder(request, context: context, requiringOrderID: false)
+        let check = try await store.checkCoupon(code: code, order: order, at: .now)
         return try JSONBody.response(CouponCheckResource(check: check))
     }
 
-    /// `{"order_id": "A-1002"}`: 200 with the used coupon; the same again answers the same; another order 409.
+    /// `{"order_id": "A-1002", "order_total_minor"?, "member_id"?}`: 200 with the used coupon; the same again
+    /// answers the same; another order 409.
     @Sendable func consumeCoupon(_ request: Request, context: PatronRequestContext) async throws -> Response {
         try context.require(.pointsWrite)
         let code = try context.parameters.require("code")
-        let (orderID, total) = try await orderTotal(request, context: context, requiringOrderID: true)
+        let order = try await tillOrder(request, context: context, requiringOrderID: true)
         let (redemption, _) = try await store.useCoupon(
-            code: code, orderID: orderID ?? "", orderTotalMinor: total, actor: context.apiKey?.name)
+            code: code, orderID: order.orderID ?? "", order: order, actor: context.apiKey?.name, at: .now)
         return try JSONBody.response(RedemptionResource(redemption: redemption, balance: nil))
     }
 
-    private func orderTotal(
+    private func tillOrder(
         _ request: Request, context: PatronRequestContext, requiringOrderID: Bool
-    ) async throws -> (orderID: String?, total: Int64?) {
+    ) async throws -> TillOrder {
         let (body, _) = try await JSONBody.read(request, context: context, allowEmpty: !requiringOrderID)
         var reader = FieldReader(body)
         let orderID = reader.string("order_id", required: requiringOrderID, maxLength: 128)
         let total = reader.integer("order_total_minor")
+        let memberID = reader.string("member_id", maxLength: 64)
         if let total, total < 0 { reader.fail("order_total_minor", "must not be negative") }
         try reader.finish()
-        return (orderID, total)
+        return TillOrder(orderID: orderID, totalMinor: total, memberID: memberID)
     }
 
     @Sendable func referral(_ request: Request, context: PatronRequestContext) async throws -> Response {
@@ -139,7 +142,7 @@ struct RewardsController {
         var reader = FieldReader(body)
         let deviceID = reader.string("device_id", maxLength: 256)
         try reader.finish()
-        let summary = try await store.makeReferralCode(memberID: memberID, deviceID: deviceID)
+        let summary = try await store.makeReferralCode(memberID: memberID, deviceID: deviceID, at: .now)
         return try JSONBody.response(ReferralSummaryResource(summary: summary))
     }
 
@@ -160,7 +163,8 @@ struct RewardsController {
         if phone != nil && parsedPhone == nil { reader.fail("phone", "is not a phone number") }
         try reader.finish()
         let (link, isReplay) = try await store.joinReferral(
-            code: code ?? "", memberID: memberID ?? "", email: parsedEmail, phone: parsedPhone, deviceID: deviceID)
+            code: code ?? "", memberID: memberID ?? "", email: parsedEmail, phone: parsedPhone, deviceID: deviceID,
+            at: .now)
         return try JSONBody.response(link, status: isReplay ? .ok : .created)
     }
 

@@ -37,13 +37,23 @@ struct LoyaltyJobService: Service {
             let expired = try await store.expirePoints(asOf: instant)
             let tiers = try await store.evaluateTiers(asOf: instant)
             let referrals = try await store.settleReferrals(asOf: instant)
-            if released.lots + expired.lots + tiers.changed + referrals > 0 {
+            for skip in referrals.skipped {
+                logger.warning(
+                    "loyalty.referrals.reward_skipped",
+                    metadata: [
+                        "member.id": "\(skip.memberID)", "reward.id": "\(skip.rewardID)",
+                        "campaign.id": "\(skip.campaignID)",
+                        "reasons": "\(skip.refusals.map(\.code).joined(separator: ","))",
+                    ])
+            }
+            if released.lots + expired.lots + tiers.changed + referrals.rewarded > 0 {
                 logger.info(
                     "loyalty.jobs.ran",
                     metadata: [
                         "points.released": "\(released.points)", "points.expired": "\(expired.points)",
                         "tiers.evaluated": "\(tiers.evaluated)", "tiers.changed": "\(tiers.changed)",
-                        "referrals.rewarded": "\(referrals)",
+                        "referrals.rewarded": "\(referrals.rewarded)",
+                        "referrals.rewards_skipped": "\(referrals.skipped.count)",
                     ])
             }
         } catch {

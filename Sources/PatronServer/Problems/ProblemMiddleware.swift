@@ -123,20 +123,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 detail: "the coupon is \(state.rawValue); only an issued, unused coupon can be cancelled")
         case .couponNotFound(let code):
             return .notFound("no coupon with code '\(code)'")
-        case .couponNotUsable(let code, let state):
-            return Problem(
-                status: .conflict, title: "Coupon Not Usable", detail: "coupon \(code) is \(state.rawValue)")
-        case .couponUsedOnAnotherOrder(let code, let orderID):
-            return Problem(
-                status: .conflict, title: "Coupon Already Used",
-                detail: "coupon \(code) was already used on order '\(orderID)'")
-        case .belowMinimumSpend(_, let minimumMinor):
-            return .invalid(
-                ValidationFailure(
-                    pointer: "/order_total_minor",
-                    detail:
-                        "the coupon needs an order of at least \(minimumMinor) (send order_total_minor or record the order first)"
-                ))
+        case .couponRefused(let code, let problem):
+            return problemForCoupon(code, problem)
         case .referralCodeNotFound(let code):
             return .invalid(ValidationFailure(pointer: "/referral_code", detail: "no member has the code '\(code)'"))
         case .referralRefused(let refusal):
@@ -144,5 +132,29 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             problem.reasons = [Problem.Reason(code: refusal.rawValue, detail: refusal.detail)]
             return problem
         }
+    }
+
+    /// A coupon the till cannot use: 409 for the coupon's own state, 422 on the field that falls short.
+    static func problemForCoupon(_ code: String, _ problem: CouponProblem) -> Problem {
+        var answer: Problem
+        switch problem {
+        case .notUsable(let state):
+            answer = Problem(
+                status: .conflict, title: "Coupon Not Usable", detail: "coupon \(code) is \(state.rawValue)")
+        case .usedOnAnotherOrder(let orderID):
+            answer = Problem(
+                status: .conflict, title: "Coupon Already Used",
+                detail: "coupon \(code) was already used on order '\(orderID)'")
+        case .notTransferable:
+            answer = Problem(
+                status: .conflict, title: "Coupon Not Transferable", detail: "coupon \(code): \(problem.detail)")
+        case .orderTotalUnknown:
+            return .invalid(ValidationFailure(pointer: "/order_total_minor", detail: problem.detail))
+        case .belowMinimumSpend(_, _, let recorded):
+            return .invalid(
+                ValidationFailure(pointer: recorded ? "/order_id" : "/order_total_minor", detail: problem.detail))
+        }
+        answer.reasons = [Problem.Reason(code: problem.code, detail: problem.detail)]
+        return answer
     }
 }

@@ -52,7 +52,7 @@ struct CouponCheckResource: Encodable {
     let check: CouponCheck
 
     private enum CodingKeys: String, CodingKey {
-        case valid, state, problems, reward, redemption
+        case valid, state, problems, reasons, reward, redemption
         case discountMinor = "discount_minor"
     }
 
@@ -60,7 +60,9 @@ struct CouponCheckResource: Encodable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(check.problems.isEmpty, forKey: .valid)
         try container.encode(check.state, forKey: .state)
-        try container.encode(check.problems, forKey: .problems)
+        try container.encode(check.problems.map(\.detail), forKey: .problems)
+        try container.encode(
+            check.problems.map { Problem.Reason(code: $0.code, detail: $0.detail) }, forKey: .reasons)
         try container.encode(check.discountMinor, forKey: .discountMinor)
         try container.encode(check.reward, forKey: .reward)
         try container.encode(RedemptionResource(redemption: check.redemption, balance: nil), forKey: .redemption)
@@ -123,6 +125,8 @@ struct RewardsReportResource: Encodable {
         case pointsEarned = "points_earned"
         case pointsRedeemed = "points_redeemed"
         case pointsExpired = "points_expired"
+        case pointsReversed = "points_reversed"
+        case pointsOutstanding = "points_outstanding"
         case redemptionRate = "redemption_rate"
         case breakage
         case mostRedeemed = "most_redeemed"
@@ -134,6 +138,8 @@ struct RewardsReportResource: Encodable {
         try container.encode(report.pointsEarned, forKey: .pointsEarned)
         try container.encode(report.pointsRedeemed, forKey: .pointsRedeemed)
         try container.encode(report.pointsExpired, forKey: .pointsExpired)
+        try container.encode(report.pointsReversed, forKey: .pointsReversed)
+        try container.encode(report.pointsOutstanding, forKey: .pointsOutstanding)
         try container.encode(report.redemptionRate, forKey: .redemptionRate)
         try container.encode(report.breakage, forKey: .breakage)
         try container.encode(

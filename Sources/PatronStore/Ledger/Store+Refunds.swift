@@ -127,7 +127,8 @@ extension Store {
                     """
                 ).run()
             }
-            try await store.noteReferralRefund(orderID: orderID, memberID: memberID, in: database)
+            try await store.noteReferralRefund(
+                orderID: orderID, memberID: memberID, refundedAt: Timestamp(millisecondsSinceEpoch: now), in: database)
             let after = plan.applied(to: balance)
             try await ledger.saveBalance(after, memberID: memberID, at: now, in: database)
             return RefundResult(refundID: refundID, orderID: orderID, memberID: memberID, plan: plan, balance: after)

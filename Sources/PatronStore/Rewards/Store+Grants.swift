@@ -89,11 +89,18 @@ extension Store {
         return try await IdempotentRequests.perform(
             key: "surprise:\(campaign.campaignID)", fingerprint: fingerprint, database: database
         ) { database in
-            let now = Clock.nowMilliseconds()
+            let now = instant.millisecondsSinceEpoch
             try await store.lockBalances(of: outcome.selected, at: now, in: database)
+            // Short stock refuses the whole campaign up front, saying how many it needs and how many are left.
+            if let rewardID = campaign.grant.rewardID, let stored = try await RewardRows.find(rewardID, in: database),
+                let refusal = stored.reward.stockRefusal(
+                    forGrantsTo: outcome.selected.count, stockLeft: stored.stockLeft)
+            {
+                throw RewardError.notRedeemable(rewardID: rewardID, refusals: [refusal])
+            }
             for memberID in outcome.selected {
                 try await store.grant(
-                    campaign.grant, to: memberID, source: "surprise", campaignID: campaign.campaignID,
+                    campaign.grant, to: memberID, source: .surprise, campaignID: campaign.campaignID,
                     reason: campaign.reason ?? "surprise from campaign \(campaign.campaignID)", at: now, in: database)
             }
             return outcome
@@ -157,14 +164,14 @@ extension Store {
         var granted = 0
         for batch in stride(from: 0, to: due.count, by: 100).map({ due[$0..<min($0 + 100, due.count)] }) {
             granted += try await database.write { database in
-                let now = Clock.nowMilliseconds()
+                let now = instant.millisecondsSinceEpoch
                 try await store.lockBalances(of: Array(batch), at: now, in: database)
                 var count = 0
                 for memberID in batch
                 where try await store.grant(
-                    reward, to: memberID, source: "birthday", campaignID: campaignID, reason: "birthday reward",
-                    at: now, in: database)
-                {
+                    reward, to: memberID, source: .birthday, campaignID: campaignID, reason: "birthday reward",
+                    at: now, in: database
+                ).granted {
                     count += 1
                 }
                 return count
@@ -181,14 +188,23 @@ extension Store {
         }
     }
 
+    /// What a gift of points and/or a reward did for one member.
+    struct GiftOutcome {
+        /// False when the member already had this campaign's grant: nothing was changed.
+        var granted: Bool
+        /// The reward that could not be issued, when it was optional.
+        var skipped: GrantSkip?
+    }
+
     /// Gives points and/or a free reward inside the caller's transaction, recorded once per member and
-    /// campaign: returns false, changing nothing, when the member already had this campaign's grant.
-    /// A reward that cannot be issued (out of stock, not offered) is skipped when `rewardIsOptional`.
+    /// campaign. A granted reward is a gift: the member's tier does not restrict it (see
+    /// ``Reward/giftRefusals(for:at:)``). One that still cannot be issued (not offered, out of stock, the
+    /// member's limit) is skipped and returned when `rewardIsOptional`, else refuses the grant.
     @discardableResult
     func grant(
-        _ grant: GrantedReward, to memberID: String, source: String, campaignID: String, reason: String,
+        _ grant: GrantedReward, to memberID: String, source: RedemptionSource, campaignID: String, reason: String,
         rewardIsOptional: Bool = false, at now: Int64, in database: any SQLDatabase
-    ) async throws -> Bool {
+    ) async throws -> GiftOutcome {
         let claimed = try await database.raw(
             """
             INSERT INTO campaign_grants (campaign_id, member_id, points, granted_at)
@@ -196,33 +212,39 @@ extension Store {
             ON CONFLICT DO NOTHING RETURNING member_id
             """
         ).first()
-        guard claimed != nil else { return false }
+        guard claimed != nil else { return GiftOutcome(granted: false) }
         if let points = grant.points, points > 0 {
             let (_, program) = try await programs.current(in: database)
             var balance = try await ledger.lockBalance(memberID: memberID, at: now, in: database)
             let expiry = program.expiry.expiry(
                 ofPointsEarnedAt: Timestamp(millisecondsSinceEpoch: now), offset: program.utcOffset)
             _ = try await ledger.addLot(
-                memberID: memberID, points: points, source: source, sourceID: campaignID, kind: .earn, reason: reason,
-                actor: nil, earnedAt: now, availableAt: now, expiresAt: expiry?.millisecondsSinceEpoch,
+                memberID: memberID, points: points, source: source.rawValue, sourceID: campaignID, kind: .earn,
+                reason: reason, actor: nil, earnedAt: now, availableAt: now, expiresAt: expiry?.millisecondsSinceEpoch,
                 balance: &balance, at: now, in: database)
             try await ledger.saveBalance(balance, memberID: memberID, at: now, in: database)
         }
-        if let rewardID = grant.rewardID {
-            do {
-                let issued = try await issueReward(
-                    rewardID, to: memberID, charging: 0, source: source, campaignID: campaignID, actor: nil, at: now,
-                    in: database)
-                try await database.raw(
-                    """
-                    UPDATE campaign_grants SET redemption_id = \(bind: issued.redemption.redemptionID)
-                    WHERE campaign_id = \(bind: campaignID) AND member_id = \(bind: memberID)
-                    """
-                ).run()
-            } catch RewardError.notRedeemable where rewardIsOptional {
-                // Refused before anything was written, so the transaction can go on with the points alone.
-            }
+        guard let rewardID = grant.rewardID else { return GiftOutcome(granted: true) }
+        do {
+            let issued = try await issueReward(
+                rewardID, to: memberID, as: .gift, source: source, campaignID: campaignID, actor: nil, at: now,
+                in: database)
+            try await database.raw(
+                """
+                UPDATE campaign_grants SET redemption_id = \(bind: issued.redemption.redemptionID)
+                WHERE campaign_id = \(bind: campaignID) AND member_id = \(bind: memberID)
+                """
+            ).run()
+            return GiftOutcome(granted: true)
+        } catch RewardError.notRedeemable(_, let refusals) where rewardIsOptional {
+            // Refused before anything was written, so the transaction goes on with the points alone.
+            return GiftOutcome(
+                granted: true,
+                skipped: GrantSkip(memberID: memberID, rewardID: rewardID, campaignID: campaignID, refusals: refusals))
+        } catch RewardError.rewardNotFound where rewardIsOptional {
+            let skip = GrantSkip(
+                memberID: memberID, rewardID: rewardID, campaignID: campaignID, refusals: [.unknownReward])
+            return GiftOutcome(granted: true, skipped: skip)
         }
-        return true
     }
 }
