@@ -54,7 +54,7 @@ import Testing
             let paid = (0..<random.next(below: 6)).map { index in
                 PaidDraw(
                     lotID: "lot-\(index)", points: Int64(1 + random.next(below: 100)),
-                    lotStatus: PointLotStatus.allCases[random.next(below: PointLotStatus.allCases.count)],
+                    lotStatus: LotStatus.allCases[random.next(below: LotStatus.allCases.count)],
                     lotExpiresAt: random.chance(3) ? nil : at(Int64(random.next(below: 5)) - 2))
             }
             let plan = CouponCancellation(paidFrom: paid, at: now)

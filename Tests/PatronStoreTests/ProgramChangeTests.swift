@@ -11,7 +11,7 @@ import Testing
             "order_id": .string(id), "member": ["external_id": "change-1"], "occurred_at": .string(instant.rfc3339),
             "currency": "CNY", "lines": [["sku": "X", "quantity": 1, "unit_price_minor": .number(Double(totalMinor))]],
             "total_minor": .number(Double(totalMinor)),
-        ])
+        ], receivedAt: instant)
     }
 
     @Test(arguments: TestDatabase.engines)

@@ -66,7 +66,8 @@ import Testing
                     do {
                         _ = try await store.refundOrder(
                             orderID: order.id, refundID: "RF-\(step)",
-                            lines: [RefundLine(sku: line.sku, quantity: 1)], actor: nil)
+                            lines: [RefundLine(sku: line.sku, quantity: 1)], actor: nil,
+                            at: Timestamp(millisecondsSinceEpoch: clock))
                     } catch LedgerError.refundExceedsOrder {}
                 }
                 let report = try await store.rewardsReport()

@@ -115,7 +115,7 @@ extension Store {
                 PaidDraw(
                     lotID: try row.decode(column: "lot_id", as: String.self),
                     points: try row.decode(column: "points", as: Int64.self),
-                    lotStatus: PointLotStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .spent,
+                    lotStatus: try PointLedger.status(row),
                     lotExpiresAt: try row.decode(column: "expires_at", as: Int64?.self).map {
                         Timestamp(millisecondsSinceEpoch: $0)
                     })
@@ -152,7 +152,7 @@ extension Store {
             try await database.raw(
                 """
                 UPDATE point_lots SET remaining = remaining + \(bind: draw.points),
-                    status = \(bind: PointLotStatus.active.rawValue)
+                    status = \(bind: LotStatus.active.rawValue)
                 WHERE lot_id = \(bind: draw.lotID)
                 """
             ).run()
