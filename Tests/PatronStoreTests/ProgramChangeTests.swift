@@ -7,11 +7,13 @@ import Testing
 /// What a change of the program does to members already in it, and where its boundaries fall.
 @Suite struct ProgramChangeTests {
     static func order(_ id: String, at instant: Timestamp, totalMinor: Int64 = 6400) throws -> OrderSubmission {
-        try OrderSubmission.parse([
-            "order_id": .string(id), "member": ["external_id": "change-1"], "occurred_at": .string(instant.rfc3339),
-            "currency": "CNY", "lines": [["sku": "X", "quantity": 1, "unit_price_minor": .number(Double(totalMinor))]],
-            "total_minor": .number(Double(totalMinor)),
-        ], receivedAt: instant)
+        try OrderSubmission.parse(
+            [
+                "order_id": .string(id), "member": ["external_id": "change-1"], "occurred_at": .string(instant.rfc3339),
+                "currency": "CNY",
+                "lines": [["sku": "X", "quantity": 1, "unit_price_minor": .number(Double(totalMinor))]],
+                "total_minor": .number(Double(totalMinor)),
+            ], receivedAt: instant)
     }
 
     @Test(arguments: TestDatabase.engines)
