@@ -46,7 +46,8 @@ import Testing
             #expect(points?["expired"]?.integer == 64, "\(answer.text)")
             let award = try #require(points?["awards"]?.array.first)
             #expect(award["expired"] == .bool(true))
-            #expect(award["expires_at"]?.string == "2000-05-31T10:00:00Z")
+            // 365 local days after 1 June 1999, at the local midnight that ends the last one (UTC+08:00).
+            #expect(award["expires_at"]?.string == "2000-05-31T16:00:00Z")
             // A replay answers the same, and reading the order back says the same.
             #expect(try await app.request(.post, "/v1/orders", json: old).json == answer.json)
             #expect(try await app.request(.get, "/v1/orders/OLD-1999").json["points"] == points)
