@@ -118,7 +118,8 @@ struct RFMTests {
                 RFMMeasures(customerID: "b", recencyDays: 46, frequency: 1, monetary: 7),
             ])
         let results = RFMAnalysis.analyze(measures)
-        #expect(results[0].score == RFMScore(recency: 3, frequency: 3, monetary: 3))
+        // a is better than b on every measure: the best of two scores 5, the worst 1.
+        #expect(results[0].score == RFMScore(recency: 5, frequency: 5, monetary: 5))
         #expect(results[1].score == RFMScore(recency: 1, frequency: 1, monetary: 1))
         #expect(results[1].segment == .lost)
     }

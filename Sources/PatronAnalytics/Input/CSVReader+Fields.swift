@@ -44,6 +44,21 @@ extension CSVReader {
         return withFieldBytes(index, trimmed: true) { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// The field at `index` without surrounding spaces and tabs, which must not be empty: a customer identifier.
+    func customerID(_ index: Int, column: String) throws(InputError) -> String {
+        let text = try trimmedText(index, column: column)
+        guard !text.isEmpty else { throw .emptyCustomerID(column: column, line: recordLine) }
+        return text
+    }
+
+    /// The field at `index` parsed as a finite number that is not negative.
+    func amount(_ index: Int, column: String) throws(InputError) -> Double {
+        let value = try number(index, column: column)
+        // −0 is zero, not a return.
+        guard value >= 0 else { throw .negativeAmount(value: fieldText(index), column: column, line: recordLine) }
+        return value
+    }
+
     /// The field at `index` parsed as a finite number (surrounding spaces and tabs are ignored).
     func number(_ index: Int, column: String) throws(InputError) -> Double {
         try requireField(index, column: column)

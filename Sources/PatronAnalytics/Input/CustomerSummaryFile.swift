@@ -52,7 +52,7 @@ public enum CustomerSummaryFile {
             guard monetaryValue >= 0 else {
                 throw .invalidSummary(reason: "monetary_value \(monetaryValue) is negative", line: line)
             }
-            let customer = try reader.trimmedText(customerIndex, column: "customer_id")
+            let customer = try reader.customerID(customerIndex, column: "customer_id")
             summaries.append(
                 CustomerSummary(
                     customerID: customer, frequency: frequency, recency: recency, age: age,

@@ -20,6 +20,10 @@ public enum InputError: Error, Hashable, CustomStringConvertible {
     case invalidNumber(value: String, column: String, line: Int)
     /// A summary row's values are inconsistent with each other.
     case invalidSummary(reason: String, line: Int)
+    /// The customer identifier is empty (or only spaces), so the row belongs to nobody.
+    case emptyCustomerID(column: String, line: Int)
+    /// A transaction amount is below zero; returns are not purchases (see docs/analytics.md).
+    case negativeAmount(value: String, column: String, line: Int)
 
     public var description: String {
         switch self {
@@ -43,6 +47,11 @@ public enum InputError: Error, Hashable, CustomStringConvertible {
             "line \(line): invalid number '\(value)' in column '\(column)'"
         case .invalidSummary(let reason, let line):
             "line \(line): \(reason)"
+        case .emptyCustomerID(let column, let line):
+            "line \(line): empty customer id in column '\(column)'"
+        case .negativeAmount(let value, let column, let line):
+            "line \(line): negative amount '\(value)' in column '\(column)' (returns are not purchases: leave them "
+                + "out, or subtract them from the purchase they return)"
         }
     }
 }

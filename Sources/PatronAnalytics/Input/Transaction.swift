@@ -34,7 +34,8 @@ public struct TransactionColumns: Sendable, Hashable, Codable {
 
 /// Reads transactions from CSV.
 public enum TransactionFile {
-    /// Reads every transaction of a CSV file with a header line.
+    /// Reads every transaction of a CSV file with a header line; an empty customer id or a negative amount stops
+    /// the read with the line number.
     public static func read(
         path: String, columns: TransactionColumns = TransactionColumns()
     ) throws(InputError)
@@ -67,9 +68,9 @@ public enum TransactionFile {
         while try reader.advance() {
             transactions.append(
                 Transaction(
-                    customerID: try reader.trimmedText(customerIndex, column: columns.customer),
+                    customerID: try reader.customerID(customerIndex, column: columns.customer),
                     date: try reader.date(dateIndex, column: columns.date),
-                    amount: try reader.number(amountIndex, column: columns.amount)))
+                    amount: try reader.amount(amountIndex, column: columns.amount)))
         }
         return transactions
     }

@@ -11,24 +11,21 @@ extension BGNBDModel {
     ///
     /// Identical histories are merged first, terms that depend only on the frequency are computed once per
     /// distinct frequency, and the mean negative log-likelihood is minimised over the logarithms of (r, α, a, b)
-    /// with BFGS and the analytic gradient.
+    /// with BFGS and the analytic gradient, then Newton steps (see ``ModelFitError`` for the fits refused).
     public static func fit(
         _ histories: [PurchaseHistory],
-        start: BGNBDModel = BGNBDModel(r: 1, alpha: 1, a: 1, b: 1),
-        minimizer: QuasiNewtonMinimizer = QuasiNewtonMinimizer()
+        start: BGNBDModel = BGNBDModel(r: 1, alpha: 1, a: 1, b: 1)
     ) throws(ModelFitError) -> ModelFit<BGNBDModel> {
         for history in histories where !history.isValid {
             throw .invalidHistory(
                 customerID: "?", frequency: history.frequency, recency: history.recency, age: history.age)
         }
         guard !histories.isEmpty else { throw .noCustomers(model: name) }
-        return try fit(HistoryAggregate(histories), start: start, minimizer: minimizer)
+        return try fit(HistoryAggregate(histories), start: start)
     }
 
     /// Fits the model to customer summaries, reporting inconsistent rows by customer.
-    public static func fit(
-        _ customers: [CustomerSummary], minimizer: QuasiNewtonMinimizer = QuasiNewtonMinimizer()
-    ) throws(ModelFitError) -> ModelFit<BGNBDModel> {
+    public static func fit(_ customers: [CustomerSummary]) throws(ModelFitError) -> ModelFit<BGNBDModel> {
         for customer in customers where !customer.history.isValid {
             throw .invalidHistory(
                 customerID: customer.customerID, frequency: customer.history.frequency,
@@ -36,27 +33,22 @@ extension BGNBDModel {
         }
         guard !customers.isEmpty else { throw .noCustomers(model: name) }
         return try fit(
-            HistoryAggregate(customers.lazy.map(\.history)), start: BGNBDModel(r: 1, alpha: 1, a: 1, b: 1),
-            minimizer: minimizer)
+            HistoryAggregate(customers.lazy.map(\.history)), start: BGNBDModel(r: 1, alpha: 1, a: 1, b: 1))
     }
 
     private static func fit(
-        _ aggregate: HistoryAggregate, start: BGNBDModel, minimizer: QuasiNewtonMinimizer
+        _ aggregate: HistoryAggregate, start: BGNBDModel
     ) throws(ModelFitError) -> ModelFit<BGNBDModel> {
         let objective = BGNBDObjective(aggregate)
         let startPoint = [log(start.r), log(start.alpha), log(start.a), log(start.b)]
-        let result: MinimizationResult
-        do {
-            result = try minimizer.minimize(from: startPoint) { objective.evaluate(logParameters: $0) }
-        } catch {
-            throw .optimizationFailed(model: name, reason: error)
-        }
-        let parameters = result.point.map { exp($0) }
+        let (parameters, maximum) = try LikelihoodMaximizer(customerCount: objective.customerCount).parameters(
+            of: name, from: startPoint
+        ) { objective.evaluate(logParameters: $0) }
         let model = BGNBDModel(r: parameters[0], alpha: parameters[1], a: parameters[2], b: parameters[3])
         return ModelFit(
-            model: model, logLikelihood: -result.evaluation.value * objective.customerCount,
+            model: model, logLikelihood: -maximum.evaluation.value * objective.customerCount,
             customerCount: Int(objective.customerCount), distinctRows: objective.aggregate.rows.count,
-            iterations: result.iterations)
+            iterations: maximum.iterations, gradientNorm: maximum.gradientNorm, converged: maximum.converged)
     }
 }
 

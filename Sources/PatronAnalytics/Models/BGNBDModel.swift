@@ -72,7 +72,8 @@ public struct BGNBDModel: PurchaseModel, Sendable, Hashable, Codable {
         let hypergeometric = SpecialFunctions.hypergeometric2F1(r + x, b + x, a + b + x - 1, duration / horizonEnd)
         let discount = exp((r + x) * log((alpha + history.age) / horizonEnd))
         let numerator = (a + b + x - 1) / (a - 1) * (1 - discount * hypergeometric)
-        return numerator * probabilityAlive(given: history)
+        // A count is never negative; only rounding at extreme parameters (which fits refuse) could make it so.
+        return max(numerator * probabilityAlive(given: history), 0)
     }
 
     /// The expected number of repeat purchases in the first `duration` units after a randomly chosen customer's

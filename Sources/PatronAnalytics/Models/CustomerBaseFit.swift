@@ -29,24 +29,26 @@ public struct CustomerBaseFit: Sendable, Hashable {
             for: customers, purchaseModel: purchases.model, spendModel: spend.model, settings: settings)
     }
 
-    /// The parameters as one JSON object:
-    /// `{"bgnbd": {"r", "alpha", "a", "b", "log_likelihood"}, "gamma_gamma": {"p", "q", "gamma", "log_likelihood"},
+    /// The parameters and how each fit ended, as one JSON object:
+    /// `{"bgnbd": {"r", "alpha", "a", "b", "log_likelihood", "iterations", "gradient_norm", "converged"},
+    /// "gamma_gamma": {"p", "q", "gamma", "log_likelihood", "iterations", "gradient_norm", "converged"},
     /// "customers": N}`.
     public var json: String {
         let bgnbd = purchases.model
         let gammaGamma = spend.model
-        let bgnbdFields = [
-            ("r", bgnbd.r), ("alpha", bgnbd.alpha), ("a", bgnbd.a), ("b", bgnbd.b),
-            ("log_likelihood", purchases.logLikelihood),
-        ]
-        let gammaGammaFields = [
-            ("p", gammaGamma.p), ("q", gammaGamma.q), ("gamma", gammaGamma.gamma),
-            ("log_likelihood", spend.logLikelihood),
-        ]
-        func object(_ fields: [(String, Double)]) -> String {
-            "{" + fields.map { "\"\($0.0)\": \(JSONNumber.format($0.1))" }.joined(separator: ", ") + "}"
+        func object(_ parameters: [(String, Double)], _ fit: ModelFit<some Sendable & Hashable>) -> String {
+            let fields =
+                parameters.map { "\"\($0.0)\": \(JSONNumber.format($0.1))" } + [
+                    "\"log_likelihood\": \(JSONNumber.format(fit.logLikelihood))",
+                    "\"iterations\": \(fit.iterations)",
+                    "\"gradient_norm\": \(JSONNumber.format(fit.gradientNorm))",
+                    "\"converged\": \(fit.converged)",
+                ]
+            return "{" + fields.joined(separator: ", ") + "}"
         }
-        return "{\"bgnbd\": \(object(bgnbdFields)), \"gamma_gamma\": \(object(gammaGammaFields)), "
+        let bgnbdObject = object([("r", bgnbd.r), ("alpha", bgnbd.alpha), ("a", bgnbd.a), ("b", bgnbd.b)], purchases)
+        let gammaGammaObject = object([("p", gammaGamma.p), ("q", gammaGamma.q), ("gamma", gammaGamma.gamma)], spend)
+        return "{\"bgnbd\": \(bgnbdObject), \"gamma_gamma\": \(gammaGammaObject), "
             + "\"customers\": \(purchases.customerCount)}"
     }
 }

@@ -48,15 +48,15 @@ public struct GammaGammaModel: Sendable, Hashable, Codable {
 extension GammaGammaModel {
     /// Fits the model by maximum likelihood on the customers with at least one repeat purchase.
     ///
-    /// The mean negative log-likelihood is minimised over log(p, q, γ) with BFGS and the analytic gradient;
-    /// log-gamma and digamma terms are computed once per distinct frequency.
+    /// The mean negative log-likelihood is minimised over log(p, q, γ) with BFGS and the analytic gradient, then
+    /// Newton steps; log-gamma and digamma terms are computed once per distinct frequency. A fit that does not
+    /// converge, or whose best parameters lie at the edge of the space, is refused (see ``ModelFitError``).
     ///
     /// Customers without repeat purchases, or whose mean repeat spend is not positive, carry no information about
     /// spend per purchase under this model and are left out.
     public static func fit(
         _ customers: [CustomerSummary],
-        start: GammaGammaModel? = nil,
-        minimizer: QuasiNewtonMinimizer = QuasiNewtonMinimizer()
+        start: GammaGammaModel? = nil
     ) throws(ModelFitError) -> ModelFit<GammaGammaModel> {
         var counter = KeyCounter()
         for customer in customers where customer.history.frequency > 0 {
@@ -72,18 +72,14 @@ extension GammaGammaModel {
         // By default start γ at the mean spend so the first steps are sensible whatever the currency unit.
         let start = start ?? GammaGammaModel(p: 1, q: 1, gamma: objective.meanSpend)
         let startPoint = [log(start.p), log(start.q), log(start.gamma)]
-        let result: MinimizationResult
-        do {
-            result = try minimizer.minimize(from: startPoint) { objective.evaluate(logParameters: $0) }
-        } catch {
-            throw .optimizationFailed(model: name, reason: error)
-        }
-        let parameters = result.point.map { exp($0) }
+        let (parameters, maximum) = try LikelihoodMaximizer(customerCount: objective.customerCount).parameters(
+            of: name, from: startPoint
+        ) { objective.evaluate(logParameters: $0) }
         return ModelFit(
             model: GammaGammaModel(p: parameters[0], q: parameters[1], gamma: parameters[2]),
-            logLikelihood: -result.evaluation.value * objective.customerCount,
+            logLikelihood: -maximum.evaluation.value * objective.customerCount,
             customerCount: Int(objective.customerCount), distinctRows: objective.weights.count,
-            iterations: result.iterations)
+            iterations: maximum.iterations, gradientNorm: maximum.gradientNorm, converged: maximum.converged)
     }
 }
 

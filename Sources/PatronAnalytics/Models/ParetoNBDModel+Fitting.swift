@@ -7,11 +7,11 @@
 #endif
 
 extension ParetoNBDModel {
-    /// Fits the model by maximum likelihood over log(r, α, s, β) with BFGS and the analytic gradient.
+    /// Fits the model by maximum likelihood over log(r, α, s, β) with BFGS and the analytic gradient, then Newton
+    /// steps (see ``ModelFitError`` for the fits refused).
     public static func fit(
         _ histories: [PurchaseHistory],
-        start: ParetoNBDModel = ParetoNBDModel(r: 1, alpha: 1, s: 1, beta: 1),
-        minimizer: QuasiNewtonMinimizer = QuasiNewtonMinimizer()
+        start: ParetoNBDModel = ParetoNBDModel(r: 1, alpha: 1, s: 1, beta: 1)
     ) throws(ModelFitError) -> ModelFit<ParetoNBDModel> {
         for history in histories where !history.isValid {
             throw .invalidHistory(
@@ -20,17 +20,13 @@ extension ParetoNBDModel {
         guard !histories.isEmpty else { throw .noCustomers(model: name) }
         let aggregate = HistoryAggregate(histories)
         let startPoint = [log(start.r), log(start.alpha), log(start.s), log(start.beta)]
-        let result: MinimizationResult
-        do {
-            result = try minimizer.minimize(from: startPoint) { evaluate(aggregate, logParameters: $0) }
-        } catch {
-            throw .optimizationFailed(model: name, reason: error)
-        }
-        let parameters = result.point.map { exp($0) }
+        let (parameters, maximum) = try LikelihoodMaximizer(customerCount: Double(aggregate.customerCount))
+            .parameters(of: name, from: startPoint) { evaluate(aggregate, logParameters: $0) }
         return ModelFit(
             model: ParetoNBDModel(r: parameters[0], alpha: parameters[1], s: parameters[2], beta: parameters[3]),
-            logLikelihood: -result.evaluation.value * Double(aggregate.customerCount),
-            customerCount: aggregate.customerCount, distinctRows: aggregate.rows.count, iterations: result.iterations)
+            logLikelihood: -maximum.evaluation.value * Double(aggregate.customerCount),
+            customerCount: aggregate.customerCount, distinctRows: aggregate.rows.count,
+            iterations: maximum.iterations, gradientNorm: maximum.gradientNorm, converged: maximum.converged)
     }
 
     /// The mean negative log-likelihood and its gradient with respect to the log-parameters.

@@ -17,9 +17,9 @@ public struct ObjectiveEvaluation: Sendable, Hashable {
     }
 }
 
-/// The outcome of a successful minimisation.
+/// Where a minimisation stopped.
 public struct MinimizationResult: Sendable, Hashable {
-    /// The point reached.
+    /// The point reached: the best found, whether or not the tolerance was met.
     public var point: [Double]
     /// The objective at ``point``.
     public var evaluation: ObjectiveEvaluation
@@ -27,25 +27,20 @@ public struct MinimizationResult: Sendable, Hashable {
     public var iterations: Int
     /// Objective evaluations made, line searches included.
     public var evaluations: Int
+    /// Whether the gradient met the tolerance; false when no step along the search direction lowered the objective
+    /// or the iteration limit came first.
+    public var converged: Bool
 }
 
-/// Why a minimisation failed.
+/// Why a minimisation could not start.
 public enum OptimizationError: Error, Hashable, CustomStringConvertible {
     /// The objective is not finite at the starting point.
     case nonFiniteStart(point: [Double])
-    /// No point along the search direction lowered the objective enough.
-    case lineSearchFailed(iteration: Int, gradientNorm: Double)
-    /// The iteration limit was reached before the gradient became small.
-    case iterationLimitReached(iterations: Int, gradientNorm: Double)
 
     public var description: String {
         switch self {
         case .nonFiniteStart(let point):
             "the objective is not finite at the starting point \(point)"
-        case .lineSearchFailed(let iteration, let gradientNorm):
-            "line search failed at iteration \(iteration) (gradient norm \(gradientNorm))"
-        case .iterationLimitReached(let iterations, let gradientNorm):
-            "no convergence after \(iterations) iterations (gradient norm \(gradientNorm))"
         }
     }
 }

@@ -1,6 +1,7 @@
 /// The quintile scores of one measure over a whole customer base, kept as the base's sorted values, so that any one
 /// customer is scored later by a binary search exactly as ``RFMAnalysis/quintileScores(_:higherIsBetter:)`` scores
-/// them among the base: 1 + ⌊5k/n⌋, with k the values strictly below theirs. Higher values are better.
+/// them among the base: 1 + ⌊5k/n⌋, with k the values strictly below theirs, and 5 for the best value. Higher
+/// values are better.
 ///
 /// A million customers' scales take 8 MB per measure and no identifiers, so a server can score a page of members
 /// and count the segments of the whole base without holding every customer's record.
@@ -15,15 +16,17 @@ public struct QuintileScale: Sendable {
     /// How many values the scale was made of.
     public var count: Int { sorted.count }
 
-    /// The score 1…5 of `value`; 1 on an empty scale, 5 beyond its best value.
+    /// The score 1…5 of `value`; 1 on an empty scale, 5 at or beyond its best value.
     public func score(of value: Int64) -> Int {
-        guard !sorted.isEmpty else { return 1 }
+        guard let best = sorted.last else { return 1 }
+        if value >= best { return 5 }
         var low = 0
         var high = sorted.count
         while low < high {
             let middle = (low + high) / 2
             if sorted[middle] < value { low = middle + 1 } else { high = middle }
         }
-        return min(RFMAnalysis.quintileScore(worse: low, count: sorted.count), 5)
+        // Some value is better, since this one is below the best.
+        return min(RFMAnalysis.quintileScore(worse: low, better: 1, count: sorted.count), 5)
     }
 }

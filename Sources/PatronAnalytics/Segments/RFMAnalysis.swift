@@ -31,9 +31,10 @@ public struct RFMResult: Sendable, Hashable, Codable {
 /// RFM scoring by quintiles of rank.
 ///
 /// A customer's score on each measure is 1 + ⌊5k/n⌋, where n is the number of customers and k the number of
-/// customers with a strictly worse value (a larger recency in days; a smaller frequency or spend). Equal values
-/// therefore always receive equal scores, the result does not depend on input order, and the best value of a
-/// measure always scores as high as its rank allows. The work is three sorts, O(n log n).
+/// customers with a strictly worse value (a larger recency in days; a smaller frequency or spend), except that the
+/// best value scores 5: nobody is better, so however many share it — a shop's only customer, or a base tied at
+/// the top — they rank first. Equal values therefore always receive equal scores and the result does not depend on
+/// input order. The work is three sorts, O(n log n).
 public enum RFMAnalysis {
     /// Measures per customer from transactions, ignoring those after `referenceDate`.
     ///
@@ -80,11 +81,12 @@ public enum RFMAnalysis {
         }
     }
 
-    /// The score of a value that `worse` of `count` customers' values are strictly worse than: 1 + ⌊5 · worse / count⌋.
+    /// The score of a value that `worse` of `count` customers' values are strictly worse than and `better` strictly
+    /// better than: 5 when none is better, else 1 + ⌊5 · worse / count⌋.
     ///
-    /// One customer's score needs only these two counts, not the whole sorted base.
-    public static func quintileScore(worse: Int, count: Int) -> Int {
-        1 + (5 * worse) / count
+    /// One customer's score needs only these counts, not the whole sorted base.
+    public static func quintileScore(worse: Int, better: Int, count: Int) -> Int {
+        better == 0 ? 5 : 1 + (5 * worse) / count
     }
 
     /// Quintile scores 1…5 by rank, with equal values scored equally (see ``RFMAnalysis``).
@@ -101,7 +103,8 @@ public enum RFMAnalysis {
             var groupEnd = groupStart + 1
             while groupEnd < count, order[groupEnd].value == value { groupEnd += 1 }
             let worse = higherIsBetter ? groupStart : count - groupEnd
-            let score = quintileScore(worse: worse, count: count)
+            let better = higherIsBetter ? count - groupEnd : groupStart
+            let score = quintileScore(worse: worse, better: better, count: count)
             for index in groupStart..<groupEnd { scores[Int(order[index].position)] = score }
             groupStart = groupEnd
         }

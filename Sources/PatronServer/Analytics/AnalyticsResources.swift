@@ -27,6 +27,7 @@ struct KPIResource: Encodable {
         case purchaseFrequency = "purchase_frequency"
         case orderCount = "order_count"
         case revenueMinor = "revenue_minor"
+        case refundedMinor = "refunded_minor"
         case averageOrderValueMinor = "average_order_value_minor"
         case purchasesPerYear = "purchases_per_year"
         case grossMargin = "gross_margin"
@@ -53,6 +54,7 @@ struct KPIResource: Encodable {
         try container.encode(kpis.purchaseFrequency, forKey: .purchaseFrequency)
         try container.encode(kpis.orderCount, forKey: .orderCount)
         try container.encode(kpis.revenueMinor, forKey: .revenueMinor)
+        try container.encode(kpis.refundedMinor, forKey: .refundedMinor)
         try container.encode(minor(kpis.averageOrderValue), forKey: .averageOrderValueMinor)
         try container.encode(kpis.purchasesPerYear, forKey: .purchasesPerYear)
         try container.encode(kpis.grossMargin, forKey: .grossMargin)
@@ -173,76 +175,6 @@ struct CohortsResource: Encodable {
                     month: $0.month.description, customers: $0.size, activeCustomers: $0.activeCustomers,
                     retentionRates: $0.retentionRates)
             }, forKey: .cohorts)
-    }
-}
-
-/// The stored model fit: `GET /v1/analytics/model`, embedded in predictions, and printed by
-/// `patron analytics refit`.
-public struct ModelFitResource: Encodable, Sendable {
-    let fit: StoredModelFit
-
-    public init(fit: StoredModelFit) {
-        self.fit = fit
-    }
-
-    private enum CodingKeys: String, CodingKey {
-        case fitID = "fit_id"
-        case fittedAt = "fitted_at"
-        case calibrationEnd = "calibration_end"
-        case utcOffset = "utc_offset"
-        case currency
-        case timeUnit = "time_unit"
-        case customers
-        case repeatCustomers = "repeat_customers"
-        case orderCount = "order_count"
-        case bgnbd
-        case gammaGamma = "gamma_gamma"
-    }
-
-    private struct BGNBD: Encodable {
-        let r: Double
-        let alpha: Double
-        let a: Double
-        let b: Double
-        let logLikelihood: Double
-
-        enum CodingKeys: String, CodingKey {
-            case r, alpha, a, b
-            case logLikelihood = "log_likelihood"
-        }
-    }
-
-    private struct GammaGamma: Encodable {
-        let p: Double
-        let q: Double
-        let gamma: Double
-        let logLikelihood: Double
-
-        enum CodingKeys: String, CodingKey {
-            case p, q, gamma
-            case logLikelihood = "log_likelihood"
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(String(fit.fitID), forKey: .fitID)
-        try container.encode(fit.fittedAt, forKey: .fittedAt)
-        try container.encode(fit.calibrationEnd, forKey: .calibrationEnd)
-        try container.encode(fit.utcOffset, forKey: .utcOffset)
-        try container.encode(fit.currency, forKey: .currency)
-        try container.encode(fit.unit.rawValue, forKey: .timeUnit)
-        try container.encode(fit.customers, forKey: .customers)
-        try container.encode(fit.repeatCustomers, forKey: .repeatCustomers)
-        try container.encode(fit.orderCount, forKey: .orderCount)
-        let purchases = fit.purchases
-        try container.encode(
-            BGNBD(
-                r: purchases.r, alpha: purchases.alpha, a: purchases.a, b: purchases.b,
-                logLikelihood: fit.purchasesLogLikelihood), forKey: .bgnbd)
-        try container.encode(
-            GammaGamma(p: fit.spend.p, q: fit.spend.q, gamma: fit.spend.gamma, logLikelihood: fit.spendLogLikelihood),
-            forKey: .gammaGamma)
     }
 }
 

@@ -100,7 +100,8 @@ extension OpenAPIDocument {
             "customers_at_end": integer, "new_customers": integer, "lost_customers": integer,
             "retention_rate": nullable(number), "churn_rate": nullable(number), "purchasing_customers": integer,
             "repeat_customers": integer, "repurchase_rate": nullable(number), "purchase_frequency": nullable(number),
-            "order_count": integer, "revenue_minor": integer, "average_order_value_minor": nullable(integer),
+            "order_count": integer, "revenue_minor": integer, "refunded_minor": integer,
+            "average_order_value_minor": nullable(integer),
             "purchases_per_year": nullable(number), "gross_margin": number, "lifetime_years": number,
             "simple_clv_minor": nullable(integer), "members": integer, "active_member_rate": nullable(number),
         ]),
@@ -138,8 +139,14 @@ extension OpenAPIDocument {
             "fit_id": string, "fitted_at": timestamp, "calibration_end": date, "utc_offset": string,
             "currency": string, "time_unit": ["enum": ["week", "day"]], "customers": integer,
             "repeat_customers": integer, "order_count": integer,
-            "bgnbd": object(["r": number, "alpha": number, "a": number, "b": number, "log_likelihood": number]),
-            "gamma_gamma": object(["p": number, "q": number, "gamma": number, "log_likelihood": number]),
+            "bgnbd": object([
+                "r": number, "alpha": number, "a": number, "b": number, "log_likelihood": number,
+                "iterations": integer, "gradient_norm": number, "converged": ["type": "boolean"],
+            ]),
+            "gamma_gamma": object([
+                "p": number, "q": number, "gamma": number, "log_likelihood": number, "iterations": integer,
+                "gradient_norm": number, "converged": ["type": "boolean"],
+            ]),
         ]),
         "Insights": object([
             "member_id": string, "as_of": date, "currency": string, "rfm": nullable(ref("Standing")),

@@ -23,8 +23,10 @@ public struct CustomerKPIs: Sendable, Hashable {
     public var repeatCustomers: Int
     /// Orders in the period.
     public var orderCount: Int
-    /// Their total, in minor units.
+    /// Their total net of refunds, in minor units: the revenue of every analytics read.
     public var revenueMinor: Int64
+    /// What was refunded of the period's orders (whenever refunded), already taken off ``revenueMinor``.
+    public var refundedMinor: Int64
     /// Members who existed by the end of the period (joined, or ordered, by then).
     public var members: Int
     public var grossMargin: Double
@@ -78,7 +80,7 @@ public struct CustomerKPIs: Sendable, Hashable {
 
 extension Store {
     /// The KPIs of the local days `from` through `to` (see ``CustomerKPIs``), counted in SQL in one pass over
-    /// the orders placed before the end of the period.
+    /// the orders placed before the end of the period, and one over the refunds of the period's orders.
     public func customerKPIs(
         from: PatronCore.CalendarDate, to: PatronCore.CalendarDate, lapseDays: Int, grossMargin: Double,
         lifetimeYears: Double
@@ -116,6 +118,16 @@ extension Store {
                 ) AS customers
                 """
             ).first()
+            let periodStart = program.utcOffset.startOf(from).millisecondsSinceEpoch
+            let refunds = try await database.raw(
+                """
+                SELECT CAST(COALESCE(SUM(r.amount_minor), 0) AS BIGINT) AS refunded
+                FROM refunds AS r JOIN orders AS o ON o.order_id = r.order_id
+                WHERE o.occurred_at >= \(bind: periodStart) AND o.occurred_at < \(bind: cutoff)
+                  AND o.currency = \(bind: program.currency.code)
+                """
+            ).first()
+            let refunded = try refunds?.decode(column: "refunded", as: Int64.self) ?? 0
             let members = try await database.raw(
                 """
                 SELECT CAST(COUNT(*) AS BIGINT) AS members FROM members
@@ -130,7 +142,8 @@ extension Store {
                 customersAtStart: try count("at_start"), customersAtEnd: try count("at_end"),
                 newCustomers: try count("new_customers"), purchasingCustomers: try count("purchasing"),
                 repeatCustomers: try count("repeating"), orderCount: try count("orders"),
-                revenueMinor: try row?.decode(column: "revenue", as: Int64.self) ?? 0,
+                revenueMinor: (try row?.decode(column: "revenue", as: Int64.self) ?? 0) - refunded,
+                refundedMinor: refunded,
                 members: Int(try members?.decode(column: "members", as: Int64.self) ?? 0), grossMargin: grossMargin,
                 lifetimeYears: lifetimeYears)
         }

@@ -3,7 +3,8 @@ import PatronCore
 import SQLKit
 
 extension Store {
-    /// The newest stored fit, or nil before the first.
+    /// The newest stored fit known to have converged, or nil before the first. Fits stored before convergence was
+    /// recorded are passed over: one of them may have diverged, and the next refit replaces them.
     public func latestModelFit() async throws -> StoredModelFit? {
         try await database.read { try await Self.latestModelFit(in: $0) }
     }
@@ -11,7 +12,10 @@ extension Store {
     static func latestModelFit(in database: any SQLDatabase) async throws -> StoredModelFit? {
         guard
             let row = try await database.raw(
-                "SELECT * FROM analytics_model_fits ORDER BY fit_id DESC LIMIT 1"
+                """
+                SELECT * FROM analytics_model_fits WHERE bgnbd_converged = 1 AND gamma_gamma_converged = 1
+                ORDER BY fit_id DESC LIMIT 1
+                """
             ).first()
         else { return nil }
         return try StoredModelFit(try row.decode(model: StoredModelFit.Row.self))
@@ -54,16 +58,10 @@ extension Store {
         let summaries = totals.map { $0.summary(referenceDay: referenceDay, unit: unit) }
         let fit: CustomerBaseFit
         do {
+            // The fits refuse to converge on parameters at the edge of the space, so what is stored is usable.
             fit = try CustomerBaseFit.fit(summaries)
         } catch {
             throw AnalyticsError.notEnoughData(reason: error.description)
-        }
-        let parameters = [
-            fit.purchases.model.r, fit.purchases.model.alpha, fit.purchases.model.a, fit.purchases.model.b,
-            fit.spend.model.p, fit.spend.model.q, fit.spend.model.gamma,
-        ]
-        guard parameters.allSatisfy({ $0.isFinite && $0 > 0 }) else {
-            throw AnalyticsError.notEnoughData(reason: "the fitted parameters are not finite")
         }
         var stored = StoredModelFit(
             fitID: 0, fittedAt: Timestamp(millisecondsSinceEpoch: Clock.nowMilliseconds()), calibrationEnd: asOf,
@@ -71,7 +69,8 @@ extension Store {
             orderCount: fingerprint.count, newestOrderCreatedAt: fingerprint.newest,
             customers: fit.purchases.customerCount, repeatCustomers: fit.spend.customerCount,
             purchases: fit.purchases.model, purchasesLogLikelihood: fit.purchases.logLikelihood,
-            spend: fit.spend.model, spendLogLikelihood: fit.spend.logLikelihood)
+            spend: fit.spend.model, spendLogLikelihood: fit.spend.logLikelihood,
+            purchasesConvergence: fit.purchases.convergence, spendConvergence: fit.spend.convergence)
         let row = stored.row
         stored.fitID = try await database.write { database in
             try await database.insert(into: "analytics_model_fits").model(row).run()

@@ -23,6 +23,9 @@ public struct StoredModelFit: Sendable, Hashable {
     public var purchasesLogLikelihood: Double
     public var spend: GammaGammaModel
     public var spendLogLikelihood: Double
+    /// How each fit ended; only converged fits are stored.
+    public var purchasesConvergence: FitConvergence
+    public var spendConvergence: FitConvergence
 
     /// The columns of `analytics_model_fits`.
     struct Row: Codable {
@@ -45,6 +48,13 @@ public struct StoredModelFit: Sendable, Hashable {
         var gammaGammaQ: Double
         var gammaGammaGamma: Double
         var gammaGammaLogLikelihood: Double
+        // Null in fits stored before convergence was recorded, which are not used.
+        var bgnbdIterations: Int64?
+        var bgnbdGradientNorm: Double?
+        var bgnbdConverged: Int64?
+        var gammaGammaIterations: Int64?
+        var gammaGammaGradientNorm: Double?
+        var gammaGammaConverged: Int64?
 
         enum CodingKeys: String, CodingKey {
             case fitID = "fit_id"
@@ -66,6 +76,12 @@ public struct StoredModelFit: Sendable, Hashable {
             case gammaGammaQ = "gamma_gamma_q"
             case gammaGammaGamma = "gamma_gamma_gamma"
             case gammaGammaLogLikelihood = "gamma_gamma_log_likelihood"
+            case bgnbdIterations = "bgnbd_iterations"
+            case bgnbdGradientNorm = "bgnbd_gradient_norm"
+            case bgnbdConverged = "bgnbd_converged"
+            case gammaGammaIterations = "gamma_gamma_iterations"
+            case gammaGammaGradientNorm = "gamma_gamma_gradient_norm"
+            case gammaGammaConverged = "gamma_gamma_converged"
         }
     }
 
@@ -77,7 +93,12 @@ public struct StoredModelFit: Sendable, Hashable {
             repeatCustomers: Int64(repeatCustomers), bgnbdR: purchases.r, bgnbdAlpha: purchases.alpha,
             bgnbdA: purchases.a, bgnbdB: purchases.b, bgnbdLogLikelihood: purchasesLogLikelihood,
             gammaGammaP: spend.p, gammaGammaQ: spend.q, gammaGammaGamma: spend.gamma,
-            gammaGammaLogLikelihood: spendLogLikelihood)
+            gammaGammaLogLikelihood: spendLogLikelihood, bgnbdIterations: Int64(purchasesConvergence.iterations),
+            bgnbdGradientNorm: purchasesConvergence.gradientNorm,
+            bgnbdConverged: purchasesConvergence.converged ? 1 : 0,
+            gammaGammaIterations: Int64(spendConvergence.iterations),
+            gammaGammaGradientNorm: spendConvergence.gradientNorm,
+            gammaGammaConverged: spendConvergence.converged ? 1 : 0)
     }
 }
 
@@ -100,6 +121,12 @@ extension StoredModelFit {
         self.purchasesLogLikelihood = row.bgnbdLogLikelihood
         self.spend = GammaGammaModel(p: row.gammaGammaP, q: row.gammaGammaQ, gamma: row.gammaGammaGamma)
         self.spendLogLikelihood = row.gammaGammaLogLikelihood
+        self.purchasesConvergence = FitConvergence(
+            iterations: Int(row.bgnbdIterations ?? 0), gradientNorm: row.bgnbdGradientNorm ?? .nan,
+            converged: row.bgnbdConverged == 1)
+        self.spendConvergence = FitConvergence(
+            iterations: Int(row.gammaGammaIterations ?? 0), gradientNorm: row.gammaGammaGradientNorm ?? .nan,
+            converged: row.gammaGammaConverged == 1)
     }
 }
 

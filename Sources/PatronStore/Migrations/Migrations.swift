@@ -10,6 +10,7 @@ public enum Migrations {
         .createLoyalty,  // points ledger, awards, refunds, tiers, program versions, idempotent requests
         .createAnalytics,  // fitted BG/NBD + Gamma-Gamma parameters, so predictions need no refit per request
         .createRewards,  // rewards catalog, redemptions and coupons, referrals, campaign grants
+        .recordModelFitConvergence,  // how each model fit ended, so only converged fits are used
     ]
 
     /// Applies every pending migration in one transaction, recording each in `schema_migrations`.
