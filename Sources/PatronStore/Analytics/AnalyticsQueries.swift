@@ -24,6 +24,7 @@ enum AnalyticsQueries {
         if let from = scope.from { filter = filter + " AND \(column("member_id")) >= \(bind: from)" }
         if let after = scope.after { filter = filter + " AND \(column("member_id")) > \(bind: after)" }
         if let before = scope.before { filter = filter + " AND \(column("member_id")) < \(bind: before)" }
+        if scope.refundedOnly { filter = filter + " AND \(column("member_id")) IN (SELECT member_id FROM refunds)" }
         return filter
     }
 
@@ -35,6 +36,7 @@ enum AnalyticsQueries {
     /// are added up per member apart, over the refunded orders only, and joined to the members' totals, so a base
     /// with few refunds pays one look-up per member rather than one per order.
     static func memberTotalsQuery(_ scope: MemberTotalsScope, program: LoyaltyProgram) -> SQLQueryString {
+        if scope.beforeRefunds { return grossTotalsQuery(scope, program: program, withID: scope.withIDs) }
         let id: SQLQueryString = scope.withIDs ? "totals.member_id, " : ""
         let firstDay: SQLQueryString =
             scope.firstDaySpend
@@ -53,19 +55,22 @@ enum AnalyticsQueries {
             """
     }
 
-    /// The per-member totals of the orders themselves, before refunds, always with the member id.
+    /// The per-member totals of the orders themselves, before refunds, with the member id unless `withID` is false.
     ///
     /// Without the first day's spend this is one pass over the covering index `orders_for_analytics` in member
     /// order (distinct days are counted per member); with it, orders are first reduced to (member, day), which needs
     /// a sort, and a window finds each member's first day so that the same pass adds up that day's spend. With a
     /// limit, the members come in id order and the pass stops after the last of them.
-    private static func grossTotalsQuery(_ scope: MemberTotalsScope, program: LoyaltyProgram) -> SQLQueryString {
+    private static func grossTotalsQuery(
+        _ scope: MemberTotalsScope, program: LoyaltyProgram, withID: Bool = true
+    ) -> SQLQueryString {
         let offset = program.utcOffset
+        let id: SQLQueryString = withID ? "member_id, " : ""
         let filter = orderFilter(scope, program: program, table: "orders")
         let page: SQLQueryString = scope.limit.map { " ORDER BY member_id LIMIT \(unsafeRaw: String($0))" } ?? ""
         if scope.firstDaySpend {
             return """
-                SELECT member_id, CAST(MIN(day) AS BIGINT) AS first_day, CAST(MAX(day) AS BIGINT) AS last_day,
+                SELECT \(id)CAST(MIN(day) AS BIGINT) AS first_day, CAST(MAX(day) AS BIGINT) AS last_day,
                        CAST(COUNT(*) AS BIGINT) AS purchase_days, CAST(SUM(orders) AS BIGINT) AS order_count,
                        CAST(SUM(revenue) AS BIGINT) AS revenue_minor,
                        CAST(SUM(CASE WHEN day = first_day THEN revenue ELSE 0 END) AS BIGINT) AS first_day_revenue_minor
@@ -82,7 +87,7 @@ enum AnalyticsQueries {
                 """
         }
         return """
-            SELECT member_id, CAST(MIN(day) AS BIGINT) AS first_day, CAST(MAX(day) AS BIGINT) AS last_day,
+            SELECT \(id)CAST(MIN(day) AS BIGINT) AS first_day, CAST(MAX(day) AS BIGINT) AS last_day,
                    CAST(COUNT(DISTINCT day) AS BIGINT) AS purchase_days, CAST(COUNT(*) AS BIGINT) AS order_count,
                    CAST(SUM(total_minor) AS BIGINT) AS revenue_minor
             FROM (
@@ -117,6 +122,31 @@ enum AnalyticsQueries {
             WHERE \(orderFilter(scope, program: program, table: "o"))
             GROUP BY o.member_id
             """
+    }
+
+    /// For each member with a refund through `throughDay`: their totals before refunds (as the whole base's
+    /// `beforeRefunds` read gives them) and their revenue after. Few rows, read through the index per member.
+    static func refundCorrections(
+        throughDay: Int, program: LoyaltyProgram, in database: any SQLDatabase
+    ) async throws -> [MemberTotalsColumns.RefundCorrection] {
+        let refunded = MemberTotalsScope(throughDay: throughDay, refundedOnly: true)
+        // The join keeps only refunded members; the refund totals need no filter of their own.
+        let everyone = MemberTotalsScope(throughDay: throughDay)
+        return try await database.raw(
+            """
+            SELECT totals.first_day, totals.last_day, totals.purchase_days, totals.revenue_minor,
+                   CAST(totals.revenue_minor - refunded.revenue_minor AS BIGINT) AS net_revenue_minor
+            FROM (\(grossTotalsQuery(refunded, program: program))) AS totals
+            JOIN (\(refundTotalsQuery(everyone, program: program))) AS refunded ON refunded.member_id = totals.member_id
+            """
+        ).all().map { row in
+            func integer(_ column: String) throws -> Int64 { try row.decode(column: column, as: Int64.self) }
+            return MemberTotalsColumns.RefundCorrection(
+                firstDay: Int32(truncatingIfNeeded: try integer("first_day")),
+                lastDay: Int32(truncatingIfNeeded: try integer("last_day")),
+                purchaseDays: Int32(clamping: try integer("purchase_days")),
+                grossRevenueMinor: try integer("revenue_minor"), netRevenueMinor: try integer("net_revenue_minor"))
+        }
     }
 
     /// The totals of one row of ``memberTotalsQuery(_:program:)``.

@@ -16,4 +16,9 @@ struct MemberTotalsScope: Sendable {
     var withIDs = true
     /// Whether to read the first day's spend, which costs a sort of every order by day.
     var firstDaySpend = false
+    /// Whether to read revenue before refunds, without the per-member join that nets them: for a whole base whose
+    /// few refunded members are corrected afterwards (``MemberTotalsColumns/takeOffRefunds(_:)``).
+    var beforeRefunds = false
+    /// Only members with a refund.
+    var refundedOnly = false
 }

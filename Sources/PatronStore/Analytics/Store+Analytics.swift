@@ -10,8 +10,11 @@ extension Store {
         referenceDate: PatronCore.CalendarDate, thresholds: LifecycleThresholds = LifecycleThresholds()
     ) async throws -> CustomerBase {
         let day = referenceDate.daysSinceEpoch
+        // Revenue is read before refunds, and the few refunded members corrected after, which keeps a join per
+        // member off the pass over every order.
         let (halves, program) = try await readMemberTotals(splittingFrom: 100_000) { members in
-            MemberTotalsScope(throughDay: day, from: members.from, before: members.before, withIDs: false)
+            MemberTotalsScope(
+                throughDay: day, from: members.from, before: members.before, withIDs: false, beforeRefunds: true)
         } into: { scope, program in
             let gathering = RowGathering(MemberTotalsColumns())
             try await self.eachMemberTotals(scope, program: program) { totals in gathering.add { $0.append(totals) } }
@@ -19,6 +22,10 @@ extension Store {
         }
         var columns = halves[0]
         for half in halves.dropFirst() { columns.append(contentsOf: half) }
+        columns.takeOffRefunds(
+            try await database.read { database in
+                try await AnalyticsQueries.refundCorrections(throughDay: day, program: program, in: database)
+            })
         return await CustomerBase(
             columns: columns, referenceDate: referenceDate, currency: program.currency,
             fit: try await latestModelFit(), thresholds: thresholds)
