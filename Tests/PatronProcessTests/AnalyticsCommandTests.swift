@@ -4,11 +4,11 @@ import Testing
 
 /// `patron analytics` refuses what it cannot answer truthfully with one line and a non-zero status.
 @Suite struct AnalyticsCommandTests {
-    static func withFile<Result>(_ text: String, _ body: (String) throws -> Result) throws -> Result {
+    static func withFile<Result>(_ text: String, _ body: (String) async throws -> Result) async throws -> Result {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("analytics-\(UUID()).csv").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        return try body(path)
+        return try await body(path)
     }
 
     /// Ten customers who all bought on two or more days of 2026.
@@ -26,9 +26,9 @@ import Testing
         return lines.joined(separator: "\n") + "\n"
     }
 
-    @Test func aFitAtTheEdgeIsOneLineAndAFailure() throws {
-        let run = try Self.withFile(Self.tenRepeaters) { path in
-            try PatronCommand.run(
+    @Test func aFitAtTheEdgeIsOneLineAndAFailure() async throws {
+        let run = try await Self.withFile(Self.tenRepeaters) { path in
+            try await PatronCommand.run(
                 ["analytics", "clv", "--transactions", path, "--calibration-end", "2027-01-01"], environment: [:])
         }
         #expect(run.status != 0)
@@ -38,16 +38,16 @@ import Testing
         #expect(run.errors.hasPrefix("Error: BG/NBD: the purchases do not determine the model"), "\(run.errors)")
     }
 
-    @Test func negativeAmountsAndEmptyCustomersAreRefusedByLine() throws {
-        let negative = try Self.withFile("customer_id,date,amount\na,2024-01-01,10\na,2024-01-05,-5\n") { path in
-            try PatronCommand.run(
+    @Test func negativeAmountsAndEmptyCustomersAreRefusedByLine() async throws {
+        let negative = try await Self.withFile("customer_id,date,amount\na,2024-01-01,10\na,2024-01-05,-5\n") { path in
+            try await PatronCommand.run(
                 ["analytics", "rfm", "--transactions", path, "--reference-date", "2024-03-01"], environment: [:])
         }
         #expect(negative.status == 1)
         #expect(
             negative.errors.hasPrefix("Error: line 3: negative amount '-5' in column 'amount'"), "\(negative.errors)")
-        let empty = try Self.withFile("customer_id,date,amount\n,2024-01-01,10\n") { path in
-            try PatronCommand.run(
+        let empty = try await Self.withFile("customer_id,date,amount\n,2024-01-01,10\n") { path in
+            try await PatronCommand.run(
                 ["analytics", "summary", "--transactions", path, "--calibration-end", "2024-03-01"], environment: [:])
         }
         #expect(empty.status == 1)

@@ -9,7 +9,8 @@ import Testing
 /// The service as a process: killed in the middle of a load it loses no acknowledged order and doubles none;
 /// stopped with SIGTERM it finishes what it accepted and exits cleanly. Each order earns its whole yuan in points
 /// (the default program; no member gets near a higher tier), so the points show doubling as well as the orders.
-@Suite(.serialized) struct CrashRecoveryTests {
+// A time limit turns a server that never answers or never stops into a failure that names the test.
+@Suite(.serialized, .timeLimit(.minutes(5))) struct CrashRecoveryTests {
     static let members = 12
     static let workers = 8
 
@@ -26,7 +27,7 @@ import Testing
     @Test(arguments: TestDatabase.engines)
     func killedUnderLoadItLosesNoAcknowledgedOrderAndDoublesNone(engine: DatabaseEngine) async throws {
         try await Self.withServer(engine) { server, restart, key in
-            let (_, load) = try await Self.load(on: server, key: key, stoppingAfter: 150) { server.kill() }
+            let (_, load) = try await Self.load(on: server, key: key, stoppingAfter: 150) { await server.kill() }
             #expect(load.failures.isEmpty)
 
             let restarted = try await restart()
@@ -54,7 +55,7 @@ import Testing
                 #expect(
                     points.json["available"] as? Int == numbers.map { 1 + $0 % 9 }.reduce(0, +), "member m-\(member)")
             }
-            restarted.kill()
+            await restarted.kill()
         }
     }
 
@@ -73,15 +74,19 @@ import Testing
         }
     }
 
-    /// What a load of orders saw: the orders acknowledged, how many were sent, and any answer other than 200/201.
+    /// What a load of orders saw: the orders acknowledged, how many were sent, and any answer other than 200/201
+    /// or failed request before the server was stopped.
     struct LoadOutcome {
         var acknowledged: Set<Int>
         var sent: Int
         var failures: [String]
+        var stopping = false
+        var workersLeft = workers
     }
 
     /// Sends orders from several tasks until the server stops answering; once `threshold` orders are acknowledged,
-    /// runs `stop` (which ends the server) and returns what it returned with what the load saw.
+    /// runs `stop` (which ends the server) and returns what it returned with what the load saw. Throws when every
+    /// task has given up before the threshold, rather than waiting for acknowledgements that cannot come.
     static func load<Stopped: Sendable>(
         on server: ServerProcess, key: String, stoppingAfter threshold: Int,
         _ stop: @escaping @Sendable () async throws -> Stopped
@@ -90,15 +95,21 @@ import Testing
         let stopped = try await withThrowingTaskGroup(of: Void.self) { group in
             for worker in 0..<workers {
                 group.addTask {
+                    defer { outcome.update { $0.workersLeft -= 1 } }
                     var number = worker
                     while true {
                         outcome.update { $0.sent = max($0.sent, number + 1) }
-                        // A short timeout: once the server is gone, a request can only fail.
-                        guard
-                            let answer = try? await server.send(
-                                .POST, "/v1/orders", body: order(number), key: key, client: .shared,
-                                timeout: .seconds(5))
-                        else { return }
+                        let answer: (status: Int, json: [String: Any])
+                        do {
+                            answer = try await server.send(
+                                .POST, "/v1/orders", body: order(number), key: key, client: .shared)
+                        } catch {
+                            // Once the server is being stopped a request can only fail; before, it must not.
+                            outcome.update {
+                                if !$0.stopping { $0.failures.append("order \(number): \(error)") }
+                            }
+                            return
+                        }
                         outcome.update {
                             if [200, 201].contains(answer.status) {
                                 $0.acknowledged.insert(number)
@@ -110,8 +121,19 @@ import Testing
                     }
                 }
             }
-            while outcome.value.acknowledged.count < threshold { try await Task.sleep(for: .milliseconds(5)) }
+            while outcome.value.acknowledged.count < threshold {
+                let seen = outcome.value
+                guard seen.workersLeft > 0 else {
+                    throw ProcessTestError(
+                        "the load stopped after \(seen.acknowledged.count) acknowledged orders: \(seen.failures)")
+                }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            outcome.update { $0.stopping = true }
             let stopped = try await stop()
+            // The server has exited: what is still being sent can only fail, and the client would go on trying
+            // to connect until the request's deadline.
+            group.cancelAll()
             try await group.waitForAll()
             return stopped
         }
@@ -136,7 +158,7 @@ import Testing
     ) async throws {
         try await TestDatabase.withURL(engine) { url in
             let environment = ["PATRON_DATA_KEY": TestDatabase.makeDataKey()]
-            let key = try adminKey(url, environment)
+            let key = try await adminKey(url, environment)
             let start = { @Sendable in
                 try await ServerProcess.start(databaseURL: url.argument, environment: environment, client: .shared)
             }
@@ -145,8 +167,8 @@ import Testing
     }
 
     /// Migrates the database and makes an admin key with the CLI, whose last output line is the key.
-    static func adminKey(_ url: DatabaseURL, _ environment: [String: String]) throws -> String {
-        let output = try ServerProcess.run(
+    static func adminKey(_ url: DatabaseURL, _ environment: [String: String]) async throws -> String {
+        let output = try await ServerProcess.run(
             ["keys", "create", "--name", "tests", "--scopes", "admin", "--database-url", url.argument],
             environment: environment)
         guard let key = output.split(separator: "\n").last.map(String.init), !key.isEmpty else {

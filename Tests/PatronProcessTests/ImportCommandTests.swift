@@ -35,9 +35,9 @@ import Testing
             let arguments = [
                 "import", "points", file.path, "--errors", report.path, "--database-url", url.argument,
             ]
-            _ = try ServerProcess.run(["migrate", "--database-url", url.argument], environment: environment)
+            _ = try await ServerProcess.run(["migrate", "--database-url", url.argument], environment: environment)
 
-            let first = try PatronCommand.run(arguments, environment: environment)
+            let first = try await PatronCommand.run(arguments, environment: environment)
             #expect(first.status == 2, "some rows were refused: \(first.errors)")
             #expect(first.output == "Granted 4 rows; 0 already imported; 5 refused.\n")
             #expect(
@@ -49,7 +49,7 @@ import Testing
                     "line 9: expires_at must be RFC 3339",
                 ])
 
-            let again = try PatronCommand.run(arguments, environment: environment)
+            let again = try await PatronCommand.run(arguments, environment: environment)
             #expect(again.status == 2)
             #expect(again.output == "Granted 0 rows; 4 already imported; 5 refused.\n")
 
@@ -105,9 +105,9 @@ import Testing
             let arguments = [
                 "import", "points", file.path, "--errors", report.path, "--database-url", url.argument,
             ]
-            _ = try ServerProcess.run(["migrate", "--database-url", url.argument], environment: environment)
+            _ = try await ServerProcess.run(["migrate", "--database-url", url.argument], environment: environment)
 
-            let first = try PatronCommand.run(arguments, environment: environment)
+            let first = try await PatronCommand.run(arguments, environment: environment)
             #expect(first.status == 2, "some rows were refused: \(first.errors)")
             #expect(first.output == "Granted 4 rows; 0 already imported; 3 refused.\n")
             #expect(
@@ -116,7 +116,7 @@ import Testing
                     "line 8: points must be a whole number other than 0 (at most 1,000,000,000)",
                     "line 9: a closing quote must be followed by a comma or the end of the line",
                 ])
-            let again = try PatronCommand.run(arguments, environment: environment)
+            let again = try await PatronCommand.run(arguments, environment: environment)
             #expect(again.output == "Granted 0 rows; 4 already imported; 3 refused.\n")
 
             let database = try await DatabaseFactory.open(url, logger: TestDatabase.logger)

@@ -8,23 +8,20 @@ enum PatronCommand {
         let errors: String
     }
 
-    /// Runs `patron ARGUMENTS` to its end. Both outputs are small here, so reading one after the other
-    /// cannot fill a pipe.
-    static func run(_ arguments: [String], environment: [String: String]) throws -> Run {
-        let process = Process()
-        process.executableURL = try ServerProcess.executable
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+    /// Runs `patron ARGUMENTS` to its end, its outputs going to files read afterwards.
+    static func run(_ arguments: [String], environment: [String: String]) async throws -> Run {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "patron-command-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let output = directory.appendingPathComponent("output")
+        let errors = directory.appendingPathComponent("errors")
+        let process = try ChildProcess(
+            try ServerProcess.executable.path, arguments, environment: environment, output: output.path,
+            errors: errors.path)
+        let status = await process.exit()
         return Run(
-            status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
-            errors: String(decoding: errorData, as: UTF8.self))
+            status: status, output: String(decoding: try Data(contentsOf: output), as: UTF8.self),
+            errors: String(decoding: try Data(contentsOf: errors), as: UTF8.self))
     }
 }

@@ -13,9 +13,9 @@ import Synchronization
 /// A `patron serve` process on a database, started as a user would start it, for tests that kill or stop it.
 final class ServerProcess: Sendable {
     let baseURL: String
-    private let process: Process
+    private let process: ChildProcess
 
-    private init(baseURL: String, process: Process) {
+    private init(baseURL: String, process: ChildProcess) {
         self.baseURL = baseURL
         self.process = process
     }
@@ -33,8 +33,8 @@ final class ServerProcess: Sendable {
     }
 
     /// Runs `patron ARGUMENTS` to its end and returns its standard output; fails unless it exits 0.
-    static func run(_ arguments: [String], environment: [String: String]) throws -> String {
-        let run = try PatronCommand.run(arguments, environment: environment)
+    static func run(_ arguments: [String], environment: [String: String]) async throws -> String {
+        let run = try await PatronCommand.run(arguments, environment: environment)
         guard run.status == 0 else {
             throw ProcessTestError("patron \(arguments.joined(separator: " ")) exited with \(run.status)")
         }
@@ -49,16 +49,12 @@ final class ServerProcess: Sendable {
     {
         for _ in 0..<5 {
             let port = Int.random(in: 20_000..<60_000)
-            let process = Process()
-            process.executableURL = try executable
-            process.arguments = [
-                "serve", "--port", String(port), "--hostname", "127.0.0.1", "--database-url", databaseURL,
-                "--log-level", "error",
-            ]
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let process = try ChildProcess(
+                try executable.path,
+                [
+                    "serve", "--port", String(port), "--hostname", "127.0.0.1", "--database-url", databaseURL,
+                    "--log-level", "error",
+                ], environment: environment)
             let server = ServerProcess(baseURL: "http://127.0.0.1:\(port)", process: process)
             for _ in 0..<300 where process.isRunning {
                 if let response = try? await client.execute(
@@ -69,29 +65,28 @@ final class ServerProcess: Sendable {
                 try await Task.sleep(for: .milliseconds(100))
             }
             // The port was taken, or the server is slow to come up: try another port.
-            server.kill()
+            await server.kill()
         }
         throw ProcessTestError("patron serve did not become ready")
     }
 
     /// Kills the process at once, as a power cut or an out-of-memory kill would.
-    func kill() {
-        guard process.isRunning else { return }
-        Glibc.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+    func kill() async {
+        process.signal(SIGKILL)
+        _ = await process.exit()
     }
 
     /// Asks the process to stop, as an orchestrator does, and returns its exit status.
     func terminate() async throws -> Int32 {
-        Glibc.kill(process.processIdentifier, SIGTERM)
+        process.signal(SIGTERM)
         for _ in 0..<300 where process.isRunning {
             try await Task.sleep(for: .milliseconds(100))
         }
-        guard !process.isRunning else {
-            kill()
+        guard let status = process.exitStatus else {
+            await kill()
             throw ProcessTestError("patron serve did not stop within 30 s of SIGTERM")
         }
-        return process.terminationStatus
+        return status
     }
 
     /// Sends a request with the admin key and returns the status and the JSON body.

@@ -28,6 +28,7 @@ let coffeeCoupon: JSONValue = [
 
 extension TestApplication {
     /// A member who ordered `totalMinor` (so holds totalMinor / 100 points); returns their id.
+    @discardableResult
     func memberWithPoints(_ externalID: String, totalMinor: Int64 = 6400) async throws -> String {
         let answer = try await request(
             .post, "/v1/orders", json: order("O-\(externalID)", by: externalID, totalMinor: totalMinor))

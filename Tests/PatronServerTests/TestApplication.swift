@@ -21,7 +21,9 @@ struct TestApplication {
     ) async throws {
         let dataKey = TestDatabase.makeDataKey()
         try await TestDatabase.withURL(engine) { url in
-            let configuration = PatronConfiguration(databaseURL: url, dataKey: dataKey, logLevel: .warning)
+            // The router test framework runs the migrations before it starts the services, so on PostgreSQL the
+            // pool warns that it is leased before it runs (and then waits for it): errors only, then.
+            let configuration = PatronConfiguration(databaseURL: url, dataKey: dataKey, logLevel: .error)
             let application = try await buildApplication(configuration: configuration)
             let database = try await DatabaseFactory.open(url, logger: TestDatabase.logger)
             let store = Store(

@@ -41,7 +41,7 @@ import Testing
                     }
                 }
                 var committed: Set<Int> = []
-                for try await index in group { index.map { committed.insert($0) } }
+                for try await index in group { if let index { committed.insert(index) } }
                 return committed
             }
             #expect(committed == Set((0..<120).filter { $0 % 3 != 0 }))
