@@ -1,6 +1,7 @@
 @_exported import Logging
 import SQLKit
 import ServiceLifecycle
+import Synchronization
 
 /// A database Patron can read and write: SQLite or PostgreSQL behind one interface.
 ///
@@ -39,17 +40,67 @@ extension Database {
     public func withRunning<Result: Sendable>(
         _ body: @escaping @Sendable (Self) async throws -> Result
     ) async throws -> Result {
-        try await withThrowingTaskGroup(of: Result?.self) { group in
-            group.addTask {
+        let running = Task {
+            do {
                 try await self.run()
-                return nil
+            } catch {
+                Self.lifecycleLogger.error("database.run.failed", metadata: ["error": "\(String(reflecting: error))"])
             }
-            group.addTask { try await body(self) }
-            defer { group.cancelAll() }
-            while let result = try await group.next() {
-                if let result { return result }
-            }
-            throw CancellationError()
         }
+        let result: Swift.Result<Result, any Error>
+        do {
+            result = .success(try await body(self))
+        } catch {
+            result = .failure(error)
+        }
+        running.cancel()
+        // Under load, `PostgresClient.run()` has been seen to stay suspended for good after cancellation with
+        // every connection already closed (ServiceLifecycle's waiter inside it can miss the cancellation). The
+        // wait for the end is bounded so that this cannot hang a command or a test.
+        if await !Self.ends(running, within: .seconds(10)) {
+            Self.lifecycleLogger.warning("database.stop.unfinished", metadata: ["database.engine": "\(engine)"])
+        }
+        return try result.get()
+    }
+
+    /// Whether `task` ends within `limit`; a task that does not is left suspended.
+    private static func ends(_ task: Task<Void, Never>, within limit: Duration) async -> Bool {
+        let outcome = FirstOutcome()
+        let timer = Task {
+            try? await Task.sleep(for: limit)
+            outcome.resolve(false)
+        }
+        Task {
+            await task.value
+            outcome.resolve(true)
+        }
+        let ended = await withCheckedContinuation { outcome.wait(with: $0) }
+        timer.cancel()
+        return ended
+    }
+
+    private static var lifecycleLogger: Logger { Logger(label: "patron.database") }
+}
+
+/// The first of several outcomes, for one waiter that may come before or after it.
+private final class FirstOutcome: Sendable {
+    private let state = Mutex<(waiter: CheckedContinuation<Bool, Never>?, value: Bool?)>((nil, nil))
+
+    func wait(with waiter: CheckedContinuation<Bool, Never>) {
+        let value = state.withLock { state -> Bool? in
+            if state.value == nil { state.waiter = waiter }
+            return state.value
+        }
+        if let value { waiter.resume(returning: value) }
+    }
+
+    func resolve(_ value: Bool) {
+        let waiter = state.withLock { state -> CheckedContinuation<Bool, Never>? in
+            guard state.value == nil else { return nil }
+            state.value = value
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(returning: value)
     }
 }
