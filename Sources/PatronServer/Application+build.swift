@@ -5,56 +5,84 @@ import PatronCore
 import PatronStore
 import ServiceLifecycle
 
-/// Builds the whole service: database, migrations, routes, middleware and background services.
-/// `patron serve` runs what this returns; tests call it too.
+/// Builds the whole service: database, migrations, routes, middleware and background services, all run by the
+/// application's service group. `patron serve` runs what this returns.
 public func buildApplication(configuration: PatronConfiguration) async throws -> some ApplicationProtocol {
-    let logger = {
-        var logger = Logger(label: "patron")
-        logger.logLevel = configuration.logLevel
-        return logger
-    }()
-    let database = try await DatabaseFactory.open(configuration.databaseURL, logger: logger)
-    let dataKey = try DataKey.resolve(configuration: configuration.dataKey, database: configuration.databaseURL)
-    let store = Store(database: database, protector: DataProtector(dataKey: dataKey))
-    let metrics = ServerMetrics()
+    try await PatronApplication(configuration: configuration).application(runningServices: true)
+}
 
-    var services: [any Service] = [database]
-    if let interval = configuration.jobInterval {
-        services.append(LoyaltyJobService(store: store, interval: interval, logger: logger))
-    }
-    if let interval = configuration.modelRefitInterval {
-        services.append(ModelRefitService(store: store, interval: interval, logger: logger))
-    }
-    var application = Application(
-        router: buildRouter(store: store, metrics: metrics),
-        configuration: .init(
-            address: .hostname(configuration.hostname, port: configuration.port), serverName: "patron"),
-        services: services,
-        logger: logger)
-    application.beforeServerStarts {
-        let applied = try await Migrations.migrate(database)
-        logger.info(
-            "database.ready",
-            metadata: ["database.url": "\(configuration.databaseURL)", "migrations.applied": "\(applied)"])
-        if let path = configuration.programFile {
-            let version = try await store.saveProgram(try ProgramFile.read(path), actor: "program file \(path)")
-            logger.info("program.loaded", metadata: ["program.file": "\(path)", "program.version": "\(version)"])
+/// What `patron serve` is made of: the database, the routes that answer on it, the background services and what
+/// must happen before the server starts. `patron serve` and the tests assemble the service from these same parts.
+public struct PatronApplication: Sendable {
+    public let database: any Database
+    let routes: @Sendable () -> Router<PatronRequestContext>
+    let backgroundServices: [any Service]
+    let prepare: @Sendable () async throws -> Void
+    let configuration: PatronConfiguration
+    let logger: Logger
+
+    public init(configuration: PatronConfiguration) async throws {
+        let logger = {
+            var logger = Logger(label: "patron")
+            logger.logLevel = configuration.logLevel
+            return logger
+        }()
+        let database = try await DatabaseFactory.open(configuration.databaseURL, logger: logger)
+        let dataKey = try DataKey.resolve(configuration: configuration.dataKey, database: configuration.databaseURL)
+        let store = Store(database: database, protector: DataProtector(dataKey: dataKey))
+        let metrics = ServerMetrics()
+
+        var backgroundServices: [any Service] = []
+        if let interval = configuration.jobInterval {
+            backgroundServices.append(LoyaltyJobService(store: store, interval: interval, logger: logger))
         }
-        if configuration.createsFirstAdminKey, try await store.apiKeys().isEmpty {
-            let (_, secret) = try await store.createAPIKey(name: "first admin", scopes: [.admin])
-            // Written unbuffered: the key must reach a redirected standard output at once.
-            let message = """
-                No API key existed, so this admin key was created. It is shown only once:
+        if let interval = configuration.modelRefitInterval {
+            backgroundServices.append(ModelRefitService(store: store, interval: interval, logger: logger))
+        }
+        self.database = database
+        self.routes = { buildRouter(store: store, metrics: metrics) }
+        self.backgroundServices = backgroundServices
+        self.configuration = configuration
+        self.logger = logger
+        self.prepare = {
+            let applied = try await Migrations.migrate(database)
+            logger.info(
+                "database.ready",
+                metadata: ["database.url": "\(configuration.databaseURL)", "migrations.applied": "\(applied)"])
+            if let path = configuration.programFile {
+                let version = try await store.saveProgram(try ProgramFile.read(path), actor: "program file \(path)")
+                logger.info("program.loaded", metadata: ["program.file": "\(path)", "program.version": "\(version)"])
+            }
+            if configuration.createsFirstAdminKey, try await store.apiKeys().isEmpty {
+                let (_, secret) = try await store.createAPIKey(name: "first admin", scopes: [.admin])
+                // Written unbuffered: the key must reach a redirected standard output at once.
+                let message = """
+                    No API key existed, so this admin key was created. It is shown only once:
 
-                    \(secret)
+                        \(secret)
 
-                Make more with: patron keys create --name NAME --scopes SCOPES
+                    Make more with: patron keys create --name NAME --scopes SCOPES
 
-                """
-            FileHandle.standardOutput.write(Data(message.utf8))
+                    """
+                FileHandle.standardOutput.write(Data(message.utf8))
+            }
         }
     }
-    return application
+
+    /// The HTTP application, which migrates the database before it serves. With `runningServices` its service
+    /// group also runs the database and the background services, as `patron serve` needs; without, whoever calls
+    /// keeps `database` running (the tests do, since a service group also traps SIGTERM and SIGINT for the whole
+    /// process).
+    public func application(runningServices: Bool) -> Application<RouterResponder<PatronRequestContext>> {
+        var application = Application(
+            router: routes(),
+            configuration: .init(
+                address: .hostname(configuration.hostname, port: configuration.port), serverName: "patron"),
+            services: runningServices ? [database] + backgroundServices : [],
+            logger: logger)
+        application.beforeServerStarts(perform: prepare)
+        return application
+    }
 }
 
 func buildRouter(store: Store, metrics: ServerMetrics) -> Router<PatronRequestContext> {

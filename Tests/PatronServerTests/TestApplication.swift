@@ -21,17 +21,20 @@ struct TestApplication {
     ) async throws {
         let dataKey = TestDatabase.makeDataKey()
         try await TestDatabase.withURL(engine) { url in
-            // The router test framework runs the migrations before it starts the services, so on PostgreSQL the
-            // pool warns that it is leased before it runs (and then waits for it): errors only, then.
-            let configuration = PatronConfiguration(databaseURL: url, dataKey: dataKey, logLevel: .error)
-            let application = try await buildApplication(configuration: configuration)
+            let configuration = PatronConfiguration(databaseURL: url, dataKey: dataKey, logLevel: .warning)
+            let patron = try await PatronApplication(configuration: configuration)
+            // The application gets no services, so the router test framework starts no service group (whose
+            // signal handlers would be installed once per test, all in one process): the test runs the database.
+            let application = patron.application(runningServices: false)
             let database = try await DatabaseFactory.open(url, logger: TestDatabase.logger)
             let store = Store(
                 database: database, protector: DataProtector(dataKey: try DataKey.parse(dataKey, source: "test")))
-            try await database.withRunning { _ in
-                try await application.test(.router) { client in
-                    let (_, adminKey) = try await store.createAPIKey(name: "test admin", scopes: [.admin])
-                    try await body(TestApplication(client: client, adminKey: adminKey, store: store))
+            try await patron.database.withRunning { _ in
+                try await database.withRunning { _ in
+                    try await application.test(.router) { client in
+                        let (_, adminKey) = try await store.createAPIKey(name: "test admin", scopes: [.admin])
+                        try await body(TestApplication(client: client, adminKey: adminKey, store: store))
+                    }
                 }
             }
         }
