@@ -140,7 +140,10 @@ public struct Reward: Sendable, Hashable, Codable {
         func fail(_ field: String, _ detail: String) {
             problems.append(FieldError(pointer: "/\(field)", detail: detail))
         }
-        if rewardID.isEmpty || rewardID.count > 64 || rewardID.contains(where: { $0 == "/" || $0.isWhitespace }) {
+        let idScalars = rewardID.unicodeScalars
+        if idScalars.isEmpty || idScalars.count > 64
+            || idScalars.contains(where: { $0 == "/" || $0.properties.isWhitespace })
+        {
             fail("reward_id", "must be 1 to 64 characters without spaces or slashes")
         }
         if name.zh.allSatisfy(\.isWhitespace) { fail("name/zh", "must not be empty: a reward needs a Chinese name") }

@@ -1,0 +1,31 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import PatronCore
+import PatronStore
+import PatronTestSupport
+import Testing
+
+@testable import PatronServer
+
+/// Requests the schema-driven fuzzer (scripts/contract-check.sh) found read differently from what
+/// /openapi.json states.
+@Suite struct RequestReadingTests {
+    /// Lengths and blankness count Unicode scalars, as JSON Schema does; no stored text may hold NUL.
+    @Test(arguments: TestDatabase.engines)
+    func textIsReadByUnicodeScalarAndNeverHoldsNUL(engine: DatabaseEngine) async throws {
+        try await TestApplication.run(engine) { app in
+            let marked = try await app.request(.post, "/v1/members", json: ["external_id": " \u{301}"])
+            #expect(marked.status == .created)
+            let long = String(repeating: "e\u{301}", count: 101)
+            let tooLong = try await app.request(
+                .post, "/v1/members", json: ["external_id": "u-1", "name": .string(long)])
+            #expect(tooLong.errorPointers == ["/name"])
+            let nul = try await app.request(.post, "/v1/members", json: ["external_id": "u\u{0}2"])
+            #expect(nul.errorPointers == ["/external_id"])
+            let rule = try await app.request(
+                .put, "/v1/rules/r1", json: ["kind": "activity", "points": 5, "event": "a\u{0}"])
+            #expect(rule.errorPointers == ["/event"])
+        }
+    }
+}
