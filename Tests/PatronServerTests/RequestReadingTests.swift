@@ -28,4 +28,17 @@ import Testing
             #expect(rule.errorPointers == ["/event"])
         }
     }
+
+    @Test(arguments: TestDatabase.engines)
+    func pathParametersArePercentDecoded(engine: DatabaseEngine) async throws {
+        try await TestApplication.run(engine) { app in
+            let order = exampleOrder.setting("order_id", "A 1001")
+            #expect(try await app.request(.post, "/v1/orders", json: order).status == .created)
+            let found = try await app.request(.get, "/v1/orders/A%201001")
+            #expect(found.status == .ok)
+            #expect(found.json["order_id"] == "A 1001")
+            let rule = try await app.request(.put, "/v1/rules/%C3%A9", json: ["kind": "tier_multiplier"])
+            #expect(rule.json["rule"]?["rule_id"] == "é")
+        }
+    }
 }
