@@ -41,4 +41,16 @@ import Testing
             #expect(rule.json["rule"]?["rule_id"] == "é")
         }
     }
+
+    /// Cursors are opaque: any base64url text is read, and starts the list wherever it sorts.
+    @Test(arguments: TestDatabase.engines)
+    func anyBase64URLCursorIsRead(engine: DatabaseEngine) async throws {
+        try await TestApplication.run(engine) { app in
+            // One character is four bits short of a byte.
+            let short = try await app.request(.get, "/v1/members?cursor=A")
+            #expect(short.status == .ok)
+            #expect(try await app.request(.get, "/v1/members?cursor=_w").status == .ok)
+            #expect(try await app.request(.get, "/v1/members?cursor=a%2Bb").status == .unprocessableContent)
+        }
+    }
 }
