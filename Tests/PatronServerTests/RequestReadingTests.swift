@@ -53,4 +53,16 @@ import Testing
             #expect(try await app.request(.get, "/v1/members?cursor=a%2Bb").status == .unprocessableContent)
         }
     }
+
+    @Test(arguments: TestDatabase.engines)
+    func idempotencyKeysAreVisibleASCII(engine: DatabaseEngine) async throws {
+        try await TestApplication.run(engine) { app in
+            let member = try await app.request(.post, "/v1/members", json: ["external_id": "u-1"])
+            let spend = "/v1/members/\(member.json["member_id"]?.string ?? "")/points/spend"
+            let spaced = try await app.request(.post, spend, json: ["points": 1], idempotencyKey: "a b")
+            #expect(spaced.status == .badRequest)
+            let plain = try await app.request(.post, spend, json: ["points": 1], idempotencyKey: "key-1")
+            #expect(plain.status == .conflict)
+        }
+    }
 }
