@@ -26,7 +26,7 @@ public func buildApplication(configuration: PatronConfiguration) async throws ->
         services.append(ModelRefitService(store: store, interval: interval, logger: logger))
     }
     var application = Application(
-        router: buildRouter(store: store, metrics: metrics),
+        router: try buildRouter(store: store, metrics: metrics),
         configuration: .init(
             address: .hostname(configuration.hostname, port: configuration.port), serverName: "patron"),
         services: services,
@@ -57,11 +57,12 @@ public func buildApplication(configuration: PatronConfiguration) async throws ->
     return application
 }
 
-func buildRouter(store: Store, metrics: ServerMetrics) -> Router<PatronRequestContext> {
+func buildRouter(store: Store, metrics: ServerMetrics) throws -> Router<PatronRequestContext> {
     let router = Router(context: PatronRequestContext.self)
     router.middlewares.add(MetricsMiddleware(metrics: metrics))
     router.middlewares.add(ProblemMiddleware())
-    OperationsController(store: store, metrics: metrics).addRoutes(to: router)
+    router.middlewares.add(RequestTargetMiddleware(document: OpenAPIDocument.document))
+    OperationsController(store: store, metrics: metrics, document: try OpenAPIDocument.encoded()).addRoutes(to: router)
     let api = router.group("v1").add(middleware: APIKeyMiddleware(store: store))
     MembersController(store: store).addRoutes(to: api)
     OrdersController(store: store, metrics: metrics).addRoutes(to: api)
