@@ -26,6 +26,11 @@ import Testing
             let rule = try await app.request(
                 .put, "/v1/rules/r1", json: ["kind": "activity", "points": 5, "event": "a\u{0}"])
             #expect(rule.errorPointers == ["/event"])
+            let gift: JSONValue = [
+                "reward_id": "gift-1", "kind": "physical_gift", "name": ["zh": " \u{301}", "en": "Gift"],
+                "cost_points": 10,
+            ]
+            #expect(try await app.request(.post, "/v1/rewards", json: gift).status == .created)
         }
     }
 

@@ -146,8 +146,12 @@ public struct Reward: Sendable, Hashable, Codable {
         {
             fail("reward_id", "must be 1 to 64 characters without spaces or slashes")
         }
-        if name.zh.allSatisfy(\.isWhitespace) { fail("name/zh", "must not be empty: a reward needs a Chinese name") }
-        if name.en.allSatisfy(\.isWhitespace) { fail("name/en", "must not be empty: a reward needs an English name") }
+        if name.zh.unicodeScalars.allSatisfy(\.properties.isWhitespace) {
+            fail("name/zh", "must not be empty: a reward needs a Chinese name")
+        }
+        if name.en.unicodeScalars.allSatisfy(\.properties.isWhitespace) {
+            fail("name/en", "must not be empty: a reward needs an English name")
+        }
         if costPoints < 0 { fail("cost_points", "must not be negative") }
         if let stock, stock < 0 { fail("stock", "must not be negative") }
         if let perMemberLimit, perMemberLimit < 1 { fail("per_member_limit", "must be at least 1") }
