@@ -20,7 +20,7 @@ import Testing
         let deleteRule = document["paths"]?["/v1/rules/{rule_id}"]?["delete"]?["responses"]
         #expect(deleteRule?["204"]?["description"] != nil)
         #expect(deleteRule?["204"]?["content"] == nil, "a 204 has no body")
-        #expect(document["components"]?["schemas"]?["MemberInput"]?["additionalProperties"] == false)
+        #expect(document["components"]?["schemas"]?["Member"]?["additionalProperties"] == false)
     }
 
     /// A method a described path does not serve is 405 with Allow; an encoded NUL is 400.

@@ -74,6 +74,18 @@ extension OpenAPIDocument {
         ]
     }
 
+    /// How a model's fit ended.
+    static func withConvergence(
+        _ parameters: OrderedDictionary<String, JSONSchema>
+    ) -> OrderedDictionary<String, JSONSchema> {
+        var fields = parameters
+        fields["log_likelihood"] = number()
+        fields["iterations"] = count()
+        fields["gradient_norm"] = number()
+        fields["converged"] = boolean()
+        return fields
+    }
+
     static var analyticsSchemas: [SchemaName: JSONSchema] {
         let rate = number(nullable: true)
         let stage = choice(["new", "active", "dormant", "at_risk", "churned"])
@@ -84,7 +96,8 @@ extension OpenAPIDocument {
                 "customers_at_end": count(), "new_customers": count(), "lost_customers": count(),
                 "retention_rate": rate, "churn_rate": rate, "purchasing_customers": count(),
                 "repeat_customers": count(), "repurchase_rate": rate, "purchase_frequency": rate,
-                "order_count": count(), "revenue_minor": count(), "average_order_value_minor": count(nullable: true),
+                "order_count": count(), "revenue_minor": count(), "refunded_minor": count(),
+                "average_order_value_minor": count(nullable: true),
                 "purchases_per_year": rate, "gross_margin": number(), "lifetime_years": number(),
                 "simple_clv_minor": count(nullable: true), "members": count(), "active_member_rate": rate,
             ]),
@@ -115,10 +128,8 @@ extension OpenAPIDocument {
                 "fit_id": output(), "fitted_at": timestamp(), "calibration_end": date(), "utc_offset": output(),
                 "currency": output(), "time_unit": choice(["week", "day"]), "customers": count(),
                 "repeat_customers": count(), "order_count": count(),
-                "bgnbd": object([
-                    "r": number(), "alpha": number(), "a": number(), "b": number(), "log_likelihood": number(),
-                ]),
-                "gamma_gamma": object(["p": number(), "q": number(), "gamma": number(), "log_likelihood": number()]),
+                "bgnbd": object(withConvergence(["r": number(), "alpha": number(), "a": number(), "b": number()])),
+                "gamma_gamma": object(withConvergence(["p": number(), "q": number(), "gamma": number()])),
             ]),
             .insights: object([
                 "member_id": output(), "as_of": date(), "currency": output(), "rfm": orNull(ref(.standing)),

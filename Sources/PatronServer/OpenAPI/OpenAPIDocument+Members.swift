@@ -13,12 +13,19 @@ extension OpenAPIDocument {
                     "List members (cursor-paginated), or look one up exactly by external_id, email or phone",
                     id: "listMembers", scope: .membersRead,
                     parameters: [
-                        limit, cursor, query("external_id", text(maxLength: 1024, required: false), lookup),
+                        limit, cursor,
+                        query("external_id", .string(required: false, minLength: 1, pattern: anyText), lookup),
                         query("email", pattern(email, maxLength: 254, required: false), lookup),
-                        query("phone", pattern(phone, maxLength: 32, required: false), lookup),
+                        query("phone", pattern(phone, required: false), lookup),
                     ],
                     answers: [.ok(page(of: .member))],
-                    failures: [(.unprocessable, "`limit` is out of range, or email or phone is malformed.")]),
+                    failures: [
+                        (
+                            .unprocessable,
+                            "A parameter is malformed, empty or given twice, or more than one of external_id, email "
+                                + "and phone is given."
+                        )
+                    ]),
                 post: operation(
                     "Create a member, or update the one with this external_id", id: "upsertMember",
                     scope: .membersWrite, body: ref(.memberInput),
@@ -68,17 +75,21 @@ extension OpenAPIDocument {
                         .init(status: 202, description: "Accepted", schema: ref(.eventResult)),
                         .ok(ref(.eventResult), "A repeated message_id"),
                     ],
-                    failures: [(.contentTooLarge, "The body is larger than 32 KiB.")])),
+                    failures: [
+                        (.contentTooLarge, "The body is larger than 32 KiB."),
+                        (.conflict, "The traits' email or phone already belongs to another member."),
+                    ])),
             "/v1/events/batch": .init(
                 post: operation(
                     "Record up to 500 events (at most 512 KiB, each at most 32 KiB) all or nothing",
                     id: "recordEvents", scope: .eventsWrite,
-                    body: object(["batch": list(ref(.event), minItems: 1, maxItems: EventSubmission.maximumBatchCount)]
+                    body: input(["batch": list(ref(.event), minItems: 1, maxItems: EventSubmission.maximumBatchCount)]
                     ),
                     answers: [
                         .ok(
                             object([
-                                "accepted": count(), "duplicates": count(), "results": list(ref(.eventResult)),
+                                "accepted": count(), "duplicates": count(), "refused": count(),
+                                "results": list(ref(.eventResult)),
                             ]))
                     ],
                     failures: [
@@ -125,15 +136,15 @@ extension OpenAPIDocument {
     }()
 
     static var memberSchemas: [SchemaName: JSONSchema] {
-        var input = profile(externalID: text(maxLength: 128, nonBlank: true))
+        var fields = profile(externalID: text(maxLength: 128, nonBlank: true))
         let member: JSONSchema = object([
             "member_id": output(), "external_id": output(nullable: true), "status": cases(MemberStatus.self),
-            "tier": output(nullable: true), "name": output(nullable: true), "email": output(nullable: true),
+            "tier": output(), "name": output(nullable: true), "email": output(nullable: true),
             "phone": output(nullable: true), "birthday": date(nullable: true), "attributes": freeForm(),
             "joined_at": timestamp(), "created_at": timestamp(), "updated_at": timestamp(),
         ])
-        let patch = object(profile(externalID: nil))
-        input["attributes"] = freeForm(required: false)
-        return [.memberInput: object(input), .memberPatch: patch, .member: member]
+        let patch = input(profile(externalID: nil))
+        fields["attributes"] = freeForm(required: false)
+        return [.memberInput: input(fields), .memberPatch: patch, .member: member]
     }
 }

@@ -19,7 +19,7 @@ extension OpenAPIDocument {
 
         var meaning: String {
             switch self {
-            case .badRequest: "The body is not JSON, or a required header is missing."
+            case .badRequest: "The body is not JSON, a required header is missing, or the target holds an encoded NUL."
             case .unauthorized: "No API key, or an unknown or revoked one."
             case .forbidden: "The API key lacks the scope this operation needs."
             case .notFound: "Nothing has the id in the path."
@@ -39,6 +39,15 @@ extension OpenAPIDocument {
         var description: String
         var schema: JSONSchema?
         var contentType: OpenAPI.ContentType = .json
+        /// Headers every such answer carries, with what they say.
+        var headers: [String: String] = [:]
+
+        /// The answer with the program version as its `ETag`.
+        var versioned: Success {
+            var answer = self
+            answer.headers["ETag"] = "The program version in force, quoted: \"7\""
+            return answer
+        }
 
         static func ok(_ schema: JSONSchema, _ description: String = "OK") -> Success {
             Success(status: 200, description: description, schema: schema)
@@ -60,16 +69,19 @@ extension OpenAPIDocument {
         for answer in answers {
             let content: OpenAPI.Content.Map =
                 answer.schema.map { [answer.contentType: .content(.init(schema: $0))] } ?? [:]
+            var headers = OpenAPI.Header.Map()
+            for (name, description) in answer.headers.sorted(by: { $0.key < $1.key }) {
+                headers[name] = .header(.init(schema: .string, description: description, required: true))
+            }
             responses[OpenAPI.Response.StatusCode(integerLiteral: answer.status)] = .response(
-                description: answer.description, content: content)
+                description: answer.description, headers: headers.isEmpty ? nil : headers, content: content)
         }
-        var causes: [Failure: String] = [:]
+        var causes: [Failure: String] = [.badRequest: Failure.badRequest.meaning]
         if scope != nil {
             causes[.unauthorized] = Failure.unauthorized.meaning
             causes[.forbidden] = Failure.forbidden.meaning
         }
         if body != nil {
-            causes[.badRequest] = Failure.badRequest.meaning
             causes[.contentTooLarge] = "The body is larger than 1 MiB."
             causes[.unprocessable] = Failure.unprocessable.meaning
         }
@@ -103,7 +115,7 @@ extension OpenAPIDocument {
 
     /// A path segment naming something; any text the client chose or the server made.
     static func pathID(_ name: String, _ description: String) -> OpenAPI.Parameter {
-        .path(name: name, schema: .string(minLength: 1, maxLength: 1024, pattern: anyText), description: description)
+        .path(name: name, schema: .string(minLength: 1, pattern: anyText), description: description)
     }
 
     static func query(
@@ -116,8 +128,12 @@ extension OpenAPIDocument {
         "limit", integer(1, Pagination.maximumLimit, required: false),
         "At most this many items (default \(Pagination.defaultLimit)).")
     static let cursor = query(
-        "cursor", pattern("^[A-Za-z0-9_-]*$", maxLength: 1024, required: false),
+        "cursor", pattern("^[A-Za-z0-9_-]*$", required: false),
         "The next_cursor of the previous page; empty or absent for the first page.")
+
+    static let ifMatch = OpenAPI.Parameter.header(
+        name: "If-Match", required: false, schema: .string,
+        description: "Change only while this version (an ETag, such as \"7\") is in force; 412 otherwise.")
 
     static let idempotencyKey = OpenAPI.Parameter.header(
         name: "Idempotency-Key", required: true, schema: pattern(#"^[!-~]{1,255}$"#),

@@ -14,7 +14,7 @@ extension OpenAPIDocument {
     }
 
     static var orderLineInput: JSONSchema {
-        object([
+        input([
             "sku": text(maxLength: 128, nonBlank: true), "name": text(maxLength: 200, required: false),
             "category": text(maxLength: 128, required: false), "quantity": integer(1, 1_000_000),
             "unit_price_minor": amount(),
@@ -24,16 +24,17 @@ extension OpenAPIDocument {
 
     /// An order as `POST /v1/orders` takes it; the simulator does not need its id.
     static func orderInput(requiresOrderID: Bool) -> JSONSchema {
-        let customer = object(profile(externalID: text(maxLength: 128, nonBlank: true, required: false)))
+        let customer = input(profile(externalID: text(maxLength: 128, nonBlank: true, required: false)))
         return JSONSchema.all(of: [
-            object([
+            input([
                 "order_id": text(maxLength: 128, nonBlank: true, required: requiresOrderID),
                 "member_id": text(
                     maxLength: 64, nonBlank: true, required: false,
                     description: "An existing member; or give `member` instead."),
                 "member": customer.optionalSchemaObject().with(
                     description: "Finds the member by external_id, email or phone, creating them when new."),
-                "occurred_at": instant(), "currency": choice(Currency.codes, description: "ISO 4217"),
+                "occurred_at": instant(description: "At most 5 minutes in the future."),
+                "currency": choice(Currency.codes, description: "ISO 4217"),
                 "channel": cases(Channel.self, required: false), "store_id": text(maxLength: 128, required: false),
                 "lines": list(orderLineInput, minItems: 1, maxItems: OrderSubmission.maximumLines),
                 "discount_minor": amount(required: false, description: "At most the lines' subtotal."),
@@ -60,14 +61,17 @@ extension OpenAPIDocument {
             "sku": output(), "name": output(nullable: true), "category": output(nullable: true),
             "quantity": count(), "unit_price_minor": count(), "discount_minor": count(), "amount_minor": count(),
         ])
-        let award = object(["rule_id": output(), "points": count(), "reason": output(), "pending": boolean()])
+        let award = object([
+            "rule_id": output(), "points": count(), "reason": output(), "pending": boolean(),
+            "expires_at": timestamp(required: false), "expired": boolean(),
+        ])
         let recorded = object([
             "order_id": output(), "member_id": output(), "occurred_at": timestamp(), "currency": output(),
             "channel": cases(Channel.self), "store_id": output(nullable: true), "lines": list(line),
             "subtotal_minor": count(), "discount_minor": count(), "shipping_minor": count(), "total_minor": count(),
             "created_at": timestamp(),
             "points": object(
-                ["earned": count(), "pending": count(), "awards": list(award)], required: false,
+                ["earned": count(), "pending": count(), "expired": count(), "awards": list(award)], required: false,
                 description: "What the order earned; left out of lists."),
         ])
         return [
@@ -80,7 +84,7 @@ extension OpenAPIDocument {
         var traits = profile(externalID: nil)
         traits["attributes"] = freeForm(required: false)
         return .all(of: [
-            object([
+            input([
                 "type": cases(EventSubmission.Kind.self),
                 "user_id": text(maxLength: 128, required: false, description: "The member's external_id."),
                 "anonymous_id": text(maxLength: 128, required: false),
@@ -88,7 +92,7 @@ extension OpenAPIDocument {
                 "properties": freeForm(required: false),
                 "traits": .object(
                     required: false, description: "Profile fields for identify; other keys are kept as given.",
-                    properties: traits, additionalProperties: .init(true)),
+                    properties: nullableOptionals(traits), additionalProperties: .init(true)),
                 "context": freeForm(required: false), "timestamp": instant(required: false),
                 "message_id": text(maxLength: 200, required: false, description: "A repeat is ignored."),
             ]),
@@ -107,8 +111,11 @@ extension OpenAPIDocument {
 
     static var eventResult: JSONSchema {
         object([
-            "message_id": output(), "status": choice(["accepted", "duplicate"]),
+            "message_id": output(), "status": choice(["accepted", "duplicate", "refused"]),
             "member_id": output(required: false, description: "The member the event was matched to, if any."),
+            "errors": list(
+                object(["pointer": output(), "detail": output()]), required: false,
+                description: "Why a refused event was refused."),
         ])
     }
 }

@@ -15,33 +15,41 @@ extension OpenAPIDocument {
                 post: operation(
                     "Spend points as payment, soonest-expiring first", id: "spendPoints", scope: .pointsWrite,
                     parameters: [memberID, idempotencyKey],
-                    body: object([
+                    body: input([
                         "points": integer(1), "reference": text(maxLength: 128, required: false),
                     ]),
                     answers: [.created(ref(.pointsMovement)), .ok(ref(.pointsMovement), "A retry with the same key")],
                     failures: [
-                        noMember, (.badRequest, "The body is not JSON, or Idempotency-Key is missing."),
+                        noMember,
+                        (
+                            .badRequest,
+                            "The body is not JSON, Idempotency-Key is missing, or the target holds an encoded NUL."
+                        ),
                         (.conflict, "The balance is short, or the key was used for another request."),
                     ])),
             "/v1/members/{member_id}/points/adjustments": .init(
                 post: operation(
                     "A manual correction with a reason; the acting key is recorded", id: "adjustPoints", scope: .admin,
                     parameters: [memberID, idempotencyKey],
-                    body: object([
+                    body: input([
                         "points": .one(of: [integer(1), integer(-maximumSafeInteger, -1)], core: .init()),
                         "reason": text(maxLength: 500, nonBlank: true),
                         "expires_at": instant(required: false, description: "When the points granted expire."),
                     ]),
                     answers: [.created(ref(.pointsMovement)), .ok(ref(.pointsMovement), "A retry with the same key")],
                     failures: [
-                        noMember, (.badRequest, "The body is not JSON, or Idempotency-Key is missing."),
+                        noMember,
+                        (
+                            .badRequest,
+                            "The body is not JSON, Idempotency-Key is missing, or the target holds an encoded NUL."
+                        ),
                         (.conflict, "The key was used for another request."),
                     ])),
             "/v1/members/{member_id}/points/lots/{lot_id}/cancel": .init(
                 post: operation(
                     "Cancel a pending award", id: "cancelLot", scope: .admin,
                     parameters: [memberID, pathID("lot_id", "The award's lot id.")],
-                    body: object(["reason": text(maxLength: 500, nonBlank: true)]), answers: [.ok(ref(.balance))],
+                    body: input(["reason": text(maxLength: 500, nonBlank: true)]), answers: [.ok(ref(.balance))],
                     failures: [
                         (.notFound, "No member has this id, or the member has no such lot."),
                         (.conflict, "The lot is not pending."),
@@ -54,10 +62,10 @@ extension OpenAPIDocument {
                 post: operation(
                     "Refund units of an order: takes back the points they earned and lowers qualifying spend (idempotent on refund_id)",
                     id: "refundOrder", scope: .ordersWrite, parameters: [pathID("order_id", "The order's id.")],
-                    body: object([
+                    body: input([
                         "refund_id": text(maxLength: 128, nonBlank: true),
                         "lines": list(
-                            object(["sku": text(maxLength: 128, nonBlank: true), "quantity": integer(1)]), minItems: 1),
+                            input(["sku": text(maxLength: 128, nonBlank: true), "quantity": integer(1)]), minItems: 1),
                     ]),
                     answers: [.created(ref(.refund)), .ok(ref(.refund), "A replay of the same refund")],
                     failures: [
@@ -81,13 +89,20 @@ extension OpenAPIDocument {
         ])
         let entry = object([
             "entry_id": output(),
-            "kind": choice(["earn", "spend", "expire", "reverse", "adjust", "cancel", "restore", "settle"]),
+            "kind": cases(PointEntryKind.self),
             "points": count(), "reason": output(), "actor": output(nullable: true),
             "reference": output(nullable: true), "created_at": timestamp(),
         ])
         let points = object([
             "member_id": output(), "available": count(), "pending": count(), "lifetime_earned": count(),
-            "debt": count(), "expiring_soon": count(), "expiring_soon_days": count(), "entries": list(entry),
+            "debt": count(), "expiring_soon": count(), "expiring_soon_days": count(),
+            "lots": list(
+                object([
+                    "lot_id": output(), "source": output(), "source_id": output(nullable: true), "points": count(),
+                    "remaining": count(), "status": cases(LotStatus.self), "earned_at": timestamp(),
+                    "available_at": timestamp(), "expires_at": timestamp(nullable: true),
+                ]), description: "The lots with points left, soonest-expiring first."),
+            "entries": list(entry),
             "next_cursor": output(nullable: true),
         ])
         let movement = object([
@@ -96,7 +111,8 @@ extension OpenAPIDocument {
         ])
         let refund = object([
             "refund_id": output(), "order_id": output(), "member_id": output(), "amount_minor": count(),
-            "points_reversed": count(), "points_forgiven": count(), "points_owed": count(), "balance": ref(.balance),
+            "points_reversed": count(), "points_forgiven": count(), "points_owed": count(),
+            "points_lapsed": count(), "balance": ref(.balance),
         ])
         let tier = object([
             "member_id": output(), "tier": ref(.tierLevel), "since": date(), "next_evaluation": date(),

@@ -10,31 +10,33 @@ extension OpenAPIDocument {
         let invalidProgram =
             "A field is invalid, or the parts disagree: active_to after active_from, tier thresholds rising from 0 "
             + "with unique tier ids, rule ids unique, the kind's own fields present (see Rule)."
+        let stale = (Failure.preconditionFailed, Failure.preconditionFailed.meaning)
         return [
             "/v1/program": .init(
                 get: operation(
                     "The loyalty program in force and its version", id: "getProgram", scope: .admin,
-                    answers: [.ok(ref(.programVersion))]),
+                    answers: [Success.ok(ref(.programVersion)).versioned]),
                 put: operation(
                     "Replace the program (omitted fields take the standard values); stored as a new version",
-                    id: "replaceProgram", scope: .admin, body: ref(.program), answers: [.ok(ref(.programVersion))],
-                    failures: [(.unprocessable, invalidProgram)])),
+                    id: "replaceProgram", scope: .admin, parameters: [ifMatch], body: ref(.program),
+                    answers: [Success.ok(ref(.programVersion)).versioned],
+                    failures: [stale, (.unprocessable, invalidProgram)])),
             "/v1/rules": .init(
                 get: operation(
                     "The earning rules in force", id: "listRules", scope: .admin,
-                    answers: [.ok(object(["version": count(), "data": list(ref(.ruleOutput))]))])),
+                    answers: [Success.ok(object(["version": count(), "data": list(ref(.ruleOutput))])).versioned])),
             "/v1/rules/{rule_id}": .init(
                 put: operation(
                     "Create (201) or replace (200) one earning rule; the id in the path wins", id: "putRule",
-                    scope: .admin, parameters: [ruleID], body: ref(.rule),
+                    scope: .admin, parameters: [ruleID, ifMatch], body: ref(.rule),
                     answers: [
-                        .created(object(["version": count(), "rule": ref(.ruleOutput)])),
-                        .ok(object(["version": count(), "rule": ref(.ruleOutput)]), "Replaced"),
-                    ], failures: [(.unprocessable, invalidProgram)]),
+                        Success.created(object(["version": count(), "rule": ref(.ruleOutput)])).versioned,
+                        Success.ok(object(["version": count(), "rule": ref(.ruleOutput)]), "Replaced").versioned,
+                    ], failures: [stale, (.unprocessable, invalidProgram)]),
                 delete: operation(
-                    "Remove an earning rule", id: "deleteRule", scope: .admin, parameters: [ruleID],
-                    answers: [.init(status: 204, description: "Removed", schema: nil)],
-                    failures: [(.notFound, "No rule has this id.")])),
+                    "Remove an earning rule", id: "deleteRule", scope: .admin, parameters: [ruleID, ifMatch],
+                    answers: [Success(status: 204, description: "Removed", schema: nil).versioned],
+                    failures: [stale, (.notFound, "No rule has this id.")])),
             "/v1/rules/simulate": .init(
                 post: operation(
                     "What an order (the POST /v1/orders shape, order_id optional) would earn, and why; writes nothing",
@@ -56,11 +58,11 @@ extension OpenAPIDocument {
             "stacking": cases(EarningRule.Stacking.self, required: false), "points": positive,
             "per_minor": positive, "rounding": cases(EarningRule.Rounding.self, required: false),
             "factor": number(0, 100, required: false, description: "A multiplier (at least 1 but for base rules)."),
-            "match": object(["skus": list, "categories": list, "channels": list, "stores": list], required: false),
+            "match": input(["skus": list, "categories": list, "channels": list, "stores": list], required: false),
             "minimum_minor": positive, "event": text(maxLength: 1024, required: false),
             "active_from": instant(required: false), "active_to": instant(required: false),
             "pending_days": integer(0, 3650, required: false), "pending_until_return_window": boolean(required: false),
-            "caps": object(
+            "caps": input(
                 ["per_member_per_day": positive, "per_member_per_month": positive, "total": positive], required: false),
         ]
     }
@@ -74,17 +76,18 @@ extension OpenAPIDocument {
         }
         let points: JSONSchema = .integer
         let atLeastOne = JSONSchema.number(minimum: (1, exclusive: false))
+        let optionalFactor = orNull(atLeastOne, required: false)
         return .one(of: [
             kind(.pointsPerCurrencyUnit, ["points": points]),
             kind(.multiplier, ["factor": atLeastOne, "match": .object]),
-            kind(.tierMultiplier, ["factor": atLeastOne.optionalSchemaObject()]),
+            kind(.tierMultiplier, ["factor": optionalFactor]),
             kind(
-                .amountBonus, ["points": points, "minimum_minor": points, "factor": atLeastOne.optionalSchemaObject()]),
-            kind(.firstOrderBonus, ["points": points, "factor": atLeastOne.optionalSchemaObject()]),
+                .amountBonus, ["points": points, "minimum_minor": points, "factor": optionalFactor]),
+            kind(.firstOrderBonus, ["points": points, "factor": optionalFactor]),
             kind(.birthdayMonthMultiplier, ["factor": atLeastOne]),
             kind(
                 .activity,
-                ["points": points, "event": .string(minLength: 1), "factor": atLeastOne.optionalSchemaObject()]),
+                ["points": points, "event": .string(minLength: 1), "factor": optionalFactor]),
         ])
     }
 
@@ -112,37 +115,39 @@ extension OpenAPIDocument {
             "tier_id": .string(minLength: 1, maxLength: 64, pattern: anyText), "name": ref(.localizedName),
             "threshold": integer(0), "multiplier": number(0, 100), "benefits": list(text(maxLength: 1024)),
         ])
-        let program = object([
+        let program = input([
             "currency": choice(Currency.codes, required: false),
             "utc_offset": pattern(
                 #"^(Z|[+-](0[0-9]|1[0-4]):[0-5][0-9])$"#, required: false),
             "expiry": .all(
                 of: [
-                    object([
+                    input([
                         "policy": choice(["never", "days_after_earning", "end_of_month", "end_of_year"]),
-                        "days": integer(1, 36_500, required: false), "months": integer(0, 1200, required: false),
+                        "days": integer(required: false), "months": integer(required: false),
                     ]),
                     .one(of: [
                         .object(properties: ["policy": .string(allowedValues: "never")]),
-                        .object(properties: ["policy": .string(allowedValues: "days_after_earning"), "days": .integer]),
                         .object(properties: [
-                            "policy": .string(allowedValues: "end_of_month", "end_of_year"), "months": .integer,
+                            "policy": .string(allowedValues: "days_after_earning"), "days": integer(1, 36_500),
+                        ]),
+                        .object(properties: [
+                            "policy": .string(allowedValues: "end_of_month", "end_of_year"), "months": integer(0, 1200),
                         ]),
                     ]),
-                ], core: .init(required: false)),
+                ], core: .init(required: false, description: "days counts for days_after_earning, months otherwise")),
             "return_window_days": integer(0, 3650, required: false),
             "refund_policy": cases(RefundPolicy.self, required: false),
             "expiring_soon_days": integer(1, 3650, required: false),
-            "rules": list(.all(of: [object(ruleFields(ruleID: ruleID)), ruleKinds]), required: false),
+            "rules": list(.all(of: [input(ruleFields(ruleID: ruleID)), ruleKinds]), required: false),
             "referral": ref(.referralProgram, required: false),
             "birthday_reward": ref(.grant, required: false),
-            "tiers": object(
+            "tiers": input(
                 [
                     "basis": choice(["qualifying_spend", "points_earned"], required: false),
                     "window_months": integer(1, 60, required: false),
                     "evaluation": .all(
                         of: [
-                            object([
+                            input([
                                 "on": choice(["anniversary", "fixed_date"]), "month": integer(1, 12, required: false),
                                 "day": integer(1, 31, required: false),
                             ]),
@@ -156,7 +161,7 @@ extension OpenAPIDocument {
                 ], required: false),
         ])
         return [
-            .rule: .all(of: [object(ruleFields(ruleID: ruleID.optionalSchemaObject())), ruleKinds]),
+            .rule: .all(of: [input(ruleFields(ruleID: ruleID.optionalSchemaObject())), ruleKinds]),
             .ruleOutput: object(ruleOutput), .tierLevel: level, .program: program,
             .programVersion: object(["version": count(), "program": ref(.program)]),
             .localizedName: object(["zh": text(maxLength: 1024), "en": text(maxLength: 1024)]),

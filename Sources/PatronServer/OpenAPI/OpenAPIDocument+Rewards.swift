@@ -11,9 +11,14 @@ extension OpenAPIDocument {
                 get: operation(
                     "The catalog; with member_id, whether that member can redeem each reward now and why not",
                     id: "listRewards", scope: .membersRead,
-                    parameters: [query("member_id", text(maxLength: 1024, required: false), "A member's id.")],
+                    parameters: [
+                        query("member_id", .string(required: false, minLength: 1, pattern: anyText), "A member's id.")
+                    ],
                     answers: [.ok(object(["rewards": list(ref(.reward))]))],
-                    failures: [(.notFound, "No member has member_id.")]),
+                    failures: [
+                        (.notFound, "No member has member_id."),
+                        (.unprocessable, "member_id is empty or given twice."),
+                    ]),
                 post: operation(
                     "Create (201) or replace (200) a reward by reward_id", id: "saveReward", scope: .admin,
                     body: ref(.rewardInput), answers: [.created(ref(.reward)), .ok(ref(.reward), "Replaced")],
@@ -45,11 +50,14 @@ extension OpenAPIDocument {
                 post: operation(
                     "Redeem a reward: points and stock are taken and a coupon issued in one transaction",
                     id: "redeemReward", scope: .pointsWrite, parameters: [memberID, idempotencyKey],
-                    body: object(["reward_id": text(maxLength: 64, nonBlank: true)]),
+                    body: input(["reward_id": text(maxLength: 64, nonBlank: true)]),
                     answers: [.created(ref(.redemption)), .ok(ref(.redemption), "A retry with the same key")],
                     failures: [
                         (.notFound, "No member or no reward has this id."),
-                        (.badRequest, "The body is not JSON, or Idempotency-Key is missing."),
+                        (
+                            .badRequest,
+                            "The body is not JSON, Idempotency-Key is missing, or the target holds an encoded NUL."
+                        ),
                         (.conflict, "The member cannot redeem it now (`reasons` says why), or the key was reused."),
                     ])),
             "/v1/members/{member_id}/redemptions/{redemption_id}/cancel": .init(
@@ -65,7 +73,7 @@ extension OpenAPIDocument {
                 post: operation(
                     "Whether a coupon can be used now, and its discount on an order total", id: "validateCoupon",
                     scope: .pointsWrite, parameters: [code],
-                    body: object(["order_total_minor": integer(0, required: false)]), bodyRequired: false,
+                    body: input(["order_total_minor": integer(0, required: false)]), bodyRequired: false,
                     answers: [
                         .ok(
                             object([
@@ -78,7 +86,7 @@ extension OpenAPIDocument {
                 post: operation(
                     "Use a coupon on an order (idempotent per order)", id: "consumeCoupon", scope: .pointsWrite,
                     parameters: [code],
-                    body: object([
+                    body: input([
                         "order_id": text(maxLength: 128, nonBlank: true),
                         "order_total_minor": integer(0, required: false),
                     ]), answers: [.ok(ref(.redemption))],
@@ -95,13 +103,13 @@ extension OpenAPIDocument {
                 post: operation(
                     "Make the member's referral code (once) and remember the device it is shared from",
                     id: "makeReferralCode", scope: .membersWrite, parameters: [memberID],
-                    body: object(["device_id": text(maxLength: 256, required: false)]), bodyRequired: false,
+                    body: input(["device_id": text(maxLength: 256, required: false)]), bodyRequired: false,
                     answers: [.ok(ref(.referralSummary))], failures: [noMember])),
             "/v1/referrals": .init(
                 post: operation(
                     "Link a member who has not ordered yet to the owner of a referral code", id: "joinReferral",
                     scope: .membersWrite,
-                    body: object([
+                    body: input([
                         "referral_code": text(maxLength: 64, nonBlank: true),
                         "member_id": text(maxLength: 64, nonBlank: true),
                         "email": pattern(email, maxLength: 254, required: false),
@@ -121,8 +129,8 @@ extension OpenAPIDocument {
                     id: "surpriseCampaign", scope: .admin, body: ref(.surprise),
                     answers: [.created(ref(.surpriseOutcome)), .ok(ref(.surpriseOutcome), "A dry run, or a replay")],
                     failures: [
+                        (.notFound, "The grant names no reward."),
                         (.conflict, "The campaign_id was used for a different campaign."),
-                        (.unprocessable, "A field is invalid, or the grant names no reward."),
                     ])),
             "/v1/reports/rewards": .init(
                 get: operation(

@@ -105,6 +105,37 @@ extension OpenAPIDocument {
             additionalProperties: .init(false))
     }
 
+    /// A request object: an optional property may also be null, which the server reads as absent, and
+    /// properties not listed are ignored.
+    static func input(
+        _ properties: OrderedDictionary<String, JSONSchema>, required: Bool = true, description: String? = nil
+    ) -> JSONSchema {
+        .object(
+            required: required, description: description, properties: nullableOptionals(properties),
+            additionalProperties: .init(true))
+    }
+
+    /// The properties with each optional one also allowing null.
+    static func nullableOptionals(
+        _ properties: OrderedDictionary<String, JSONSchema>
+    ) -> OrderedDictionary<String, JSONSchema> {
+        var fields = properties
+        for (name, schema) in properties where !schema.required {
+            fields[name] = orNull(schema.requiredSchemaObject(), required: false)
+        }
+        return fields
+    }
+
+    /// A whole number from 0 to 2^64 − 1 (an integer below 2^64, as JSON Schema can state it exactly).
+    static func unsigned64(description: String? = nil) -> JSONSchema {
+        .all(
+            of: [
+                .integer(minimum: (0, exclusive: false)),
+                .number(maximum: (18_446_744_073_709_551_616, exclusive: true)),
+            ],
+            core: .init(description: description))
+    }
+
     /// A free-form object whose keys the client chooses.
     static func freeForm(required: Bool = true, description: String? = nil) -> JSONSchema {
         .object(required: required, description: description, additionalProperties: .init(true))
