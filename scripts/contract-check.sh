@@ -16,8 +16,11 @@ schemathesis="$venv/bin/schemathesis"
 config="$PWD/scripts/contract-check.toml"
 
 if ! "$schemathesis" --version 2>/dev/null | grep -q "$schemathesis_version"; then
-  echo "Installing schemathesis $schemathesis_version into $venv"
-  python3 -m venv "$venv"
+  # CPython 3.11 can fail inside schemathesis's generator ("AST constructor recursion depth mismatch"),
+  # so a newer Python is preferred when there is one.
+  python=$(command -v python3.13 || command -v python3.12 || command -v python3)
+  echo "Installing schemathesis $schemathesis_version into $venv with $($python --version)"
+  "$python" -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version"
 fi
 
