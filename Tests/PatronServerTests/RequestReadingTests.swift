@@ -70,4 +70,20 @@ import Testing
             #expect(plain.status == .conflict)
         }
     }
+
+    /// A look-back of 9·10^15 days overflowed the milliseconds it is taken in and stopped the server.
+    @Test(arguments: TestDatabase.engines)
+    func aSurpriseLooksBackAtMostAHundredYears(engine: DatabaseEngine) async throws {
+        try await TestApplication.run(engine) { app in
+            try await app.request(.post, "/v1/members", json: ["external_id": "u-1"])
+            let campaign: JSONValue = [
+                "campaign_id": "c-1", "count": 1, "seed": 0, "grant": ["points": 1],
+                "filter": ["last_order_within_days": 9_000_000_000_000_000],
+            ]
+            let refused = try await app.request(.post, "/v1/campaigns/surprise", json: campaign)
+            #expect(refused.errorPointers == ["/filter/last_order_within_days"])
+            let century = campaign.setting("filter", ["last_order_within_days": 36_500])
+            #expect(try await app.request(.post, "/v1/campaigns/surprise", json: century).status == .created)
+        }
+    }
 }

@@ -92,7 +92,7 @@ extension OpenAPIDocument {
             "reason": text(maxLength: 1024, required: false),
             "filter": input([
                 "tiers": list(text(maxLength: 1024), required: false),
-                "last_order_within_days": integer(0, required: false),
+                "last_order_within_days": integer(0, 36_500, required: false),
                 "birthday_this_month": boolean(required: false),
             ]),
             "grant": ref(.grant),
