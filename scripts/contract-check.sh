@@ -18,7 +18,9 @@ config="$PWD/scripts/contract-check.toml"
 if ! "$schemathesis" --version 2>/dev/null | grep -q "$schemathesis_version"; then
   # CPython 3.11 can fail inside schemathesis's generator ("AST constructor recursion depth mismatch"),
   # so a newer Python is preferred when there is one.
-  python=$(command -v python3.13 || command -v python3.12 || command -v python3)
+  for python in python3.13 python3.12 python3; do
+    if "$python" -c 'import venv' >/dev/null 2>&1; then break; fi
+  done
   echo "Installing schemathesis $schemathesis_version into $venv with $($python --version)"
   "$python" -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version"
