@@ -23,6 +23,7 @@ extension OpenAPIDocument {
             "min_spend_minor": integer(0, required: false), "cashback_points": integer(1, required: false),
             "benefit": text(maxLength: 1024, required: false), "donation_minor": integer(1, required: false),
             "charity": text(maxLength: 1024, required: false), "coupon_valid_days": integer(1, 3650, required: false),
+            "transferable": boolean(required: false),
         ]
     }
 

@@ -73,7 +73,13 @@ extension OpenAPIDocument {
                 post: operation(
                     "Whether a coupon can be used now, and its discount on an order total", id: "validateCoupon",
                     scope: .pointsWrite, parameters: [code],
-                    body: input(["order_total_minor": integer(0, required: false)]), bodyRequired: false,
+                    body: input([
+                        "order_id": text(maxLength: 128, required: false),
+                        "order_total_minor": integer(0, required: false),
+                        "member_id": text(
+                            maxLength: 64, required: false,
+                            description: "The paying member; another member's coupon is refused unless transferable"),
+                    ]), bodyRequired: false,
                     answers: [
                         .ok(
                             object([
@@ -89,10 +95,17 @@ extension OpenAPIDocument {
                     body: input([
                         "order_id": text(maxLength: 128, nonBlank: true),
                         "order_total_minor": integer(0, required: false),
+                        "member_id": text(
+                            maxLength: 64, required: false,
+                            description: "The paying member; another member's coupon is refused unless transferable"),
                     ]), answers: [.ok(ref(.redemption))],
                     failures: [
                         (.notFound, "No coupon has this code."),
-                        (.conflict, "The coupon is not usable, or was used on another order."),
+                        (
+                            .conflict,
+                            "The coupon is not usable, was used on another order, or is another member's and not "
+                                + "transferable."
+                        ),
                         (.unprocessable, "A field is invalid, or the order is below the coupon's minimum spend."),
                     ])),
             "/v1/members/{member_id}/referral": .init(
