@@ -15,7 +15,7 @@ public func buildApplication(configuration: PatronConfiguration) async throws ->
 /// must happen before the server starts. `patron serve` and the tests assemble the service from these same parts.
 public struct PatronApplication: Sendable {
     public let database: any Database
-    let routes: @Sendable () -> Router<PatronRequestContext>
+    let routes: @Sendable () throws -> Router<PatronRequestContext>
     let backgroundServices: [any Service]
     let prepare: @Sendable () async throws -> Void
     let configuration: PatronConfiguration
@@ -40,7 +40,7 @@ public struct PatronApplication: Sendable {
             backgroundServices.append(ModelRefitService(store: store, interval: interval, logger: logger))
         }
         self.database = database
-        self.routes = { buildRouter(store: store, metrics: metrics) }
+        self.routes = { try buildRouter(store: store, metrics: metrics) }
         self.backgroundServices = backgroundServices
         self.configuration = configuration
         self.logger = logger
@@ -73,9 +73,9 @@ public struct PatronApplication: Sendable {
     /// group also runs the database and the background services, as `patron serve` needs; without, whoever calls
     /// keeps `database` running (the tests do, since a service group also traps SIGTERM and SIGINT for the whole
     /// process).
-    public func application(runningServices: Bool) -> Application<RouterResponder<PatronRequestContext>> {
+    public func application(runningServices: Bool) throws -> Application<RouterResponder<PatronRequestContext>> {
         var application = Application(
-            router: routes(),
+            router: try routes(),
             configuration: .init(
                 address: .hostname(configuration.hostname, port: configuration.port), serverName: "patron"),
             services: runningServices ? [database] + backgroundServices : [],
@@ -85,11 +85,12 @@ public struct PatronApplication: Sendable {
     }
 }
 
-func buildRouter(store: Store, metrics: ServerMetrics) -> Router<PatronRequestContext> {
+func buildRouter(store: Store, metrics: ServerMetrics) throws -> Router<PatronRequestContext> {
     let router = Router(context: PatronRequestContext.self)
     router.middlewares.add(MetricsMiddleware(metrics: metrics))
     router.middlewares.add(ProblemMiddleware())
-    OperationsController(store: store, metrics: metrics).addRoutes(to: router)
+    router.middlewares.add(RequestTargetMiddleware(document: OpenAPIDocument.document))
+    OperationsController(store: store, metrics: metrics, document: try OpenAPIDocument.encoded()).addRoutes(to: router)
     let api = router.group("v1").add(middleware: APIKeyMiddleware(store: store))
     MembersController(store: store).addRoutes(to: api)
     OrdersController(store: store, metrics: metrics).addRoutes(to: api)

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import PatronCore
 import PatronStore
@@ -9,6 +10,15 @@ public struct PatronRequestContext: RequestContext {
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+    }
+
+    /// The path's parameters, percent-decoded: the router keeps them as sent, so `/v1/orders/A%201` would
+    /// otherwise look for an order `A%201` instead of `A 1`.
+    public var parameters: Parameters {
+        Parameters(
+            coreContext.parameters.map { name, value in
+                (name, value.removingPercentEncoding.map { Substring($0) } ?? value)
+            })
     }
 
     /// Request bodies are limited to 1 MiB (DESIGN §4); larger ones get 413.

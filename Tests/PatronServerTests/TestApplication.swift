@@ -25,7 +25,7 @@ struct TestApplication {
             let patron = try await PatronApplication(configuration: configuration)
             // The application gets no services, so the router test framework starts no service group (whose
             // signal handlers would be installed once per test, all in one process): the test runs the database.
-            let application = patron.application(runningServices: false)
+            let application = try patron.application(runningServices: false)
             let database = try await DatabaseFactory.open(url, logger: TestDatabase.logger)
             let store = Store(
                 database: database, protector: DataProtector(dataKey: try DataKey.parse(dataKey, source: "test")))

@@ -48,8 +48,8 @@ import Testing
                 for table in ["members", "member_identities", "orders", "events"] {
                     for row in try await database.raw("SELECT * FROM \(unsafeRaw: table)").all() {
                         for column in row.allColumns {
-                            if let value = try? row.decode(column: column, as: String?.self) {
-                                text += (value ?? "") + "|"
+                            if let value = try? row.decode(column: column, as: String.self) {
+                                text += value + "|"
                             }
                         }
                     }

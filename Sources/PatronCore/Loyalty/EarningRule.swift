@@ -151,7 +151,7 @@ public struct EarningRule: Sendable, Hashable, Encodable {
             guard let value else { return fail(key, "is required for a \(kind.rawValue) rule") }
             if value <= 0 { fail(key, "must be greater than zero") }
         }
-        if ruleID.isEmpty || ruleID.count > 64 { fail("rule_id", "must be 1 to 64 characters") }
+        if ruleID.isEmpty || ruleID.unicodeScalars.count > 64 { fail("rule_id", "must be 1 to 64 characters") }
         switch kind {
         case .pointsPerCurrencyUnit:
             requirePositive(points, "points")

@@ -28,6 +28,9 @@ public struct Currency: Sendable, Hashable, Codable, CustomStringConvertible {
         try container.encode(code)
     }
 
+    /// Every code Patron knows, sorted.
+    public static let codes: [String] = minorUnits.keys.sorted()
+
     /// Active ISO 4217 codes and their minor-unit digits.
     static let minorUnits: [String: Int] = {
         let table = """

@@ -140,11 +140,18 @@ public struct Reward: Sendable, Hashable, Codable {
         func fail(_ field: String, _ detail: String) {
             problems.append(FieldError(pointer: "/\(field)", detail: detail))
         }
-        if rewardID.isEmpty || rewardID.count > 64 || rewardID.contains(where: { $0 == "/" || $0.isWhitespace }) {
+        let idScalars = rewardID.unicodeScalars
+        if idScalars.isEmpty || idScalars.count > 64
+            || idScalars.contains(where: { $0 == "/" || $0.properties.isWhitespace })
+        {
             fail("reward_id", "must be 1 to 64 characters without spaces or slashes")
         }
-        if name.zh.allSatisfy(\.isWhitespace) { fail("name/zh", "must not be empty: a reward needs a Chinese name") }
-        if name.en.allSatisfy(\.isWhitespace) { fail("name/en", "must not be empty: a reward needs an English name") }
+        if name.zh.unicodeScalars.allSatisfy(\.properties.isWhitespace) {
+            fail("name/zh", "must not be empty: a reward needs a Chinese name")
+        }
+        if name.en.unicodeScalars.allSatisfy(\.properties.isWhitespace) {
+            fail("name/en", "must not be empty: a reward needs an English name")
+        }
         if costPoints < 0 { fail("cost_points", "must not be negative") }
         if let stock, stock < 0 { fail("stock", "must not be negative") }
         if let perMemberLimit, perMemberLimit < 1 { fail("per_member_limit", "must be at least 1") }

@@ -52,11 +52,16 @@ public struct FieldReader: Sendable {
             fail(key, "must be a string, not \(value.typeName)")
             return nil
         }
-        if required, text.allSatisfy(\.isWhitespace) {
+        // Counted and tested by Unicode scalar, as JSON Schema's maxLength and patterns count.
+        if text.unicodeScalars.contains("\u{0}") {
+            fail(key, "must not contain NUL")
+            return nil
+        }
+        if required, text.unicodeScalars.allSatisfy(\.properties.isWhitespace) {
             fail(key, "must not be empty")
             return nil
         }
-        if text.count > maxLength {
+        if text.unicodeScalars.count > maxLength {
             fail(key, "must be at most \(maxLength) characters")
             return nil
         }

@@ -136,7 +136,7 @@ public struct TierProgram: Sendable, Hashable, Encodable {
             fail("levels/0/threshold", "the lowest tier must start at 0")
         }
         for (index, level) in levels.enumerated() {
-            if level.tierID.isEmpty || level.tierID.count > 64 {
+            if level.tierID.isEmpty || level.tierID.unicodeScalars.count > 64 {
                 fail("levels/\(index)/tier_id", "must be 1 to 64 characters")
             }
             if index > 0, level.threshold <= levels[index - 1].threshold {

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import PatronStore
 
@@ -5,6 +6,8 @@ import PatronStore
 struct OperationsController {
     let store: Store
     let metrics: ServerMetrics
+    /// The encoded OpenAPI document.
+    let document: Data
 
     func addRoutes(to router: Router<PatronRequestContext>) {
         router.get("health") { _, _ in try JSONBody.response(["status": "ok"]) }
@@ -22,7 +25,7 @@ struct OperationsController {
         router.get("openapi.json") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.json)))
+                body: .init(byteBuffer: ByteBuffer(bytes: document)))
         }
     }
 }

@@ -16,7 +16,7 @@ struct Pagination {
         var cursor: String?
         if let text = query.string("cursor", allowEmpty: true), !text.isEmpty {
             cursor = Self.decode(text)
-            if cursor == nil { query.fail("cursor", "is not a cursor this API returned") }
+            if cursor == nil { query.fail("cursor", "must be base64url (A-Z, a-z, 0-9, - and _)") }
         }
         self.cursor = cursor
     }
@@ -35,9 +35,24 @@ struct Pagination {
         }
     }
 
+    /// The text of a base64url cursor. Cursors are opaque: one this API did not make is read leniently (left
+    /// over bits dropped, bytes that are not UTF-8 replaced, NUL removed) and starts the list wherever it sorts.
     static func decode(_ text: String) -> String? {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        return Data(base64Encoded: base64).flatMap { String(data: $0, encoding: .utf8) }
+        var bytes: [UInt8] = []
+        var buffer: UInt32 = 0
+        var bits = 0
+        for scalar in text.unicodeScalars {
+            guard let value = alphabet.firstIndex(of: scalar) else { return nil }
+            buffer = (buffer << 6) | UInt32(value)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                bytes.append(UInt8(truncatingIfNeeded: buffer >> UInt32(bits)))
+            }
+        }
+        return String(decoding: bytes.filter { $0 != 0 }, as: UTF8.self)
     }
+
+    private static let alphabet = Array(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".unicodeScalars)
 }

@@ -180,8 +180,9 @@ struct RewardsController {
         if campaign.count < 1 || campaign.count > 100_000 {
             problems.append(FieldError(pointer: "/count", detail: "must be 1 to 100000"))
         }
-        if let days = campaign.filter.lastOrderWithinDays, days < 0 {
-            problems.append(FieldError(pointer: "/filter/last_order_within_days", detail: "must not be negative"))
+        // Bounded: the look-back is taken in milliseconds, and a larger count overflowed and stopped the server.
+        if let days = campaign.filter.lastOrderWithinDays, days < 0 || days > 36_500 {
+            problems.append(FieldError(pointer: "/filter/last_order_within_days", detail: "must be 0 to 36500"))
         }
         var dryRun = false
         switch body["dry_run"] {

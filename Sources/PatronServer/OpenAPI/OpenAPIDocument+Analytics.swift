@@ -1,171 +1,155 @@
+import OpenAPIKit
 import PatronAnalytics
 import PatronCore
 
+/// Customer analytics over the stored orders.
 extension OpenAPIDocument {
-    static let date: JSONValue = ["type": "string", "format": "date"]
-    static let number: JSONValue = ["type": "number"]
+    static func dateQuery(_ name: String, _ description: String, required: Bool = false) -> OpenAPI.Parameter {
+        query(name, date(required: required), description, required: required)
+    }
 
-    static func dateQuery(_ name: String, _ description: String, required: Bool = false) -> JSONValue {
-        [
-            "name": .string(name), "in": "query", "required": .bool(required), "schema": date,
-            "description": .string(description),
+    static let predictionParameters: [OpenAPI.Parameter] = [
+        query(
+            "horizon_days", integer(1, 3650, required: false), "Days over which expected purchases count (default 90)."),
+        query("months", integer(1, 120, required: false), "Months summed in the lifetime value (default 12)."),
+        query(
+            "discount_rate", number(0, 1, required: false),
+            "Monthly discount rate of the lifetime value (default 0.01)."),
+    ]
+
+    static var analyticsPaths: [OpenAPI.Path: OpenAPI.PathItem] {
+        let noFit = (Failure.conflict, "No model has been fitted yet, or there is not enough data to fit one.")
+        let badQuery = (Failure.unprocessable, "A query parameter is invalid, or `to` is before `from`.")
+        return [
+            "/v1/analytics/kpis": .init(
+                get: operation(
+                    "Customer KPIs of a period of local days", id: "customerKPIs", scope: .reportsRead,
+                    parameters: [
+                        dateQuery("from", "First day of the period.", required: true),
+                        dateQuery("to", "Last day of the period (included).", required: true),
+                        query(
+                            "lapse_days", integer(1, 3650, required: false),
+                            "A customer is active when they ordered in the lapse_days days before (default 365)."),
+                        query(
+                            "gross_margin", number(0, 1, required: false), "Gross margin of the simple CLV (default 1)."
+                        ),
+                        query(
+                            "lifetime_years", number(0, 100, required: false),
+                            "Expected customer lifetime of the simple CLV (default 3)."),
+                    ], answers: [.ok(ref(.kpis))], failures: [badQuery])),
+            "/v1/analytics/rfm": .init(
+                get: operation(
+                    "Every customer's RFM scores, segment and lifecycle stage at a reference date", id: "rfm",
+                    scope: .reportsRead,
+                    parameters: [
+                        dateQuery("reference_date", "The day scored (default today)."),
+                        query(
+                            "segment", choice(RFMSegment.allCases.map(\.code), required: false), "Only this segment."),
+                        limit, cursor,
+                    ], answers: [.ok(ref(.rfmPage))], failures: [badQuery])),
+            "/v1/analytics/cohorts": .init(
+                get: operation(
+                    "Retention by cohort of first-order month", id: "cohorts", scope: .reportsRead,
+                    parameters: [
+                        dateQuery("from", "Cohorts from this day's month (default 11 months before to's month)."),
+                        dateQuery("to", "Cohorts through this day's month (default today)."),
+                    ], answers: [.ok(ref(.cohorts))], failures: [badQuery])),
+            "/v1/analytics/churn-risk": .init(
+                get: operation(
+                    "Members ranked by lifetime value at risk, CLV × (1 − P(alive)), from the fitted models",
+                    id: "churnRisk", scope: .reportsRead,
+                    parameters: [dateQuery("as_of", "Histories through this day (default today)."), limit]
+                        + predictionParameters, answers: [.ok(ref(.churnRisk))], failures: [noFit, badQuery])),
+            "/v1/analytics/model": .init(
+                get: operation(
+                    "The stored BG/NBD + Gamma-Gamma fit", id: "modelFit", scope: .reportsRead,
+                    answers: [.ok(ref(.modelFit))], failures: [noFit])),
+            "/v1/members/{member_id}/insights": .init(
+                get: operation(
+                    "A member's RFM standing, lifecycle stage, P(alive), churn risk, expected purchases and CLV",
+                    id: "memberInsights", scope: .membersRead,
+                    parameters: [memberID, dateQuery("as_of", "Their history through this day (default today).")]
+                        + predictionParameters, answers: [.ok(ref(.insights))],
+                    failures: [(.notFound, "No member has this id."), noFit, badQuery])),
         ]
     }
 
-    static func numberQuery(_ name: String, _ type: String, _ description: String) -> JSONValue {
-        [
-            "name": .string(name), "in": "query", "required": false, "schema": ["type": .string(type)],
-            "description": .string(description),
-        ]
+    /// How a model's fit ended.
+    static func withConvergence(
+        _ parameters: OrderedDictionary<String, JSONSchema>
+    ) -> OrderedDictionary<String, JSONSchema> {
+        var fields = parameters
+        fields["log_likelihood"] = number()
+        fields["iterations"] = count()
+        fields["gradient_norm"] = number()
+        fields["converged"] = boolean()
+        return fields
     }
 
-    static let predictionParameters: [JSONValue] = [
-        numberQuery("horizon_days", "integer", "Days over which expected purchases are counted (1–3650, default 90)."),
-        numberQuery("months", "integer", "Months summed in the lifetime value (1–120, default 12)."),
-        numberQuery("discount_rate", "number", "Monthly discount rate of the lifetime value (0–1, default 0.01)."),
-    ]
-
-    static let analyticsPaths: [String: JSONValue] = [
-        "/v1/analytics/kpis": [
-            "get": operation(
-                "Customer KPIs of a period of local days: customers at start/end, new, lost, retention, churn, repurchase rate, purchase frequency, AOV, simple CLV, active-member rate, orders and revenue",
-                scope: "reports:read",
-                parameters: [
-                    dateQuery("from", "First day of the period.", required: true),
-                    dateQuery("to", "Last day of the period (included).", required: true),
-                    numberQuery(
-                        "lapse_days", "integer",
-                        "A customer is active on a day when they ordered in the lapse_days days ending on it (1–3650, default 365)."
-                    ),
-                    numberQuery(
-                        "gross_margin", "number", "Gross margin of the simple CLV, a fraction (0–1, default 1)."),
-                    numberQuery(
-                        "lifetime_years", "number", "Expected customer lifetime of the simple CLV (0–100, default 3)."),
-                ],
-                response: ref("KPIs"))
-        ],
-        "/v1/analytics/rfm": [
-            "get": operation(
-                "Every customer's RFM scores, segment and lifecycle stage at a reference date, as segment and stage counts and a page of members by id",
-                scope: "reports:read",
-                parameters: [
-                    dateQuery("reference_date", "The day scored (default today); later orders are ignored."),
-                    [
-                        "name": "segment", "in": "query", "required": false,
-                        "schema": .object(["enum": .array(RFMSegment.allCases.map { .string($0.code) })]),
-                    ],
-                    query("limit", "integer"), query("cursor", "string"),
-                ],
-                response: ref("RFMPage"))
-        ],
-        "/v1/analytics/cohorts": [
-            "get": operation(
-                "Retention by cohort of first-order month: for each later month, the cohort's customers who ordered in it",
-                scope: "reports:read",
-                parameters: [
-                    dateQuery("from", "Cohorts from this day's month (default: 11 months before to's month)."),
-                    dateQuery(
-                        "to", "Cohorts through this day's month; activity is counted through this day (default today)."),
-                ],
-                response: ref("Cohorts"))
-        ],
-        "/v1/analytics/churn-risk": [
-            "get": operation(
-                "Members ranked by lifetime value at risk, CLV × (1 − P(alive)), from the fitted models (409 before the first fit)",
-                scope: "reports:read",
-                parameters: [
-                    dateQuery("as_of", "Histories through this day (default today)."),
-                    numberQuery("limit", "integer", "At most this many members (1–500, default 50)."),
-                ] + predictionParameters,
-                response: ref("ChurnRisk"))
-        ],
-        "/v1/analytics/model": [
-            "get": operation(
-                "The stored BG/NBD + Gamma-Gamma fit: parameters, when and over what data (409 before the first fit)",
-                scope: "reports:read", response: ref("ModelFit"))
-        ],
-        "/v1/members/{member_id}/insights": [
-            "get": operation(
-                "A member's RFM standing, lifecycle stage, P(alive), churn risk, expected purchases, expected spend, CLV and expected next purchase, from the fitted models (409 before the first fit)",
-                scope: "members:read",
-                parameters: [path("member_id"), dateQuery("as_of", "Their history through this day (default today).")]
-                    + predictionParameters,
-                response: ref("Insights"))
-        ],
-    ]
-
-    static let analyticsSchemas: [String: JSONValue] = [
-        "KPIs": object([
-            "from": date, "to": date, "lapse_days": integer, "currency": string, "customers_at_start": integer,
-            "customers_at_end": integer, "new_customers": integer, "lost_customers": integer,
-            "retention_rate": nullable(number), "churn_rate": nullable(number), "purchasing_customers": integer,
-            "repeat_customers": integer, "repurchase_rate": nullable(number), "purchase_frequency": nullable(number),
-            "order_count": integer, "revenue_minor": integer, "refunded_minor": integer,
-            "average_order_value_minor": nullable(integer),
-            "purchases_per_year": nullable(number), "gross_margin": number, "lifetime_years": number,
-            "simple_clv_minor": nullable(integer), "members": integer, "active_member_rate": nullable(number),
-        ]),
-        "Standing": object([
-            "member_id": string, "recency_days": integer, "frequency": integer, "monetary_minor": integer,
-            "order_count": integer, "first_order_date": date, "last_order_date": date, "r": integer, "f": integer,
-            "m": integer, "segment": .object(["enum": .array(RFMSegment.allCases.map { .string($0.code) })]),
-            "segment_name": string,
-            "lifecycle_stage": ["enum": ["new", "active", "dormant", "at_risk", "churned"]],
-            "probability_alive": nullable(number),
-        ]),
-        "RFMPage": object([
-            "reference_date": date, "currency": string, "customers": integer,
-            "segments": [
-                "type": "array", "items": object(["segment": string, "name": string, "customers": integer]),
-            ],
-            "lifecycle_stages": object([
-                "new": integer, "active": integer, "dormant": integer, "at_risk": integer, "churned": integer,
+    static var analyticsSchemas: [SchemaName: JSONSchema] {
+        let rate = number(nullable: true)
+        let stage = choice(["new", "active", "dormant", "at_risk", "churned"])
+        return [
+            .kpis: object([
+                "from": date(), "to": date(), "lapse_days": count(), "currency": output(),
+                "customers_at_start": count(),
+                "customers_at_end": count(), "new_customers": count(), "lost_customers": count(),
+                "retention_rate": rate, "churn_rate": rate, "purchasing_customers": count(),
+                "repeat_customers": count(), "repurchase_rate": rate, "purchase_frequency": rate,
+                "order_count": count(), "revenue_minor": count(), "refunded_minor": count(),
+                "average_order_value_minor": count(nullable: true),
+                "purchases_per_year": rate, "gross_margin": number(), "lifetime_years": number(),
+                "simple_clv_minor": count(nullable: true), "members": count(), "active_member_rate": rate,
             ]),
-            "model_fitted_at": nullable(timestamp), "data": ["type": "array", "items": ref("Standing")],
-            "next_cursor": nullable(string),
-        ]),
-        "Cohorts": object([
-            "from": date, "to": date,
-            "cohorts": [
-                "type": "array",
-                "items": object([
-                    "month": string, "customers": integer,
-                    "active_customers": ["type": "array", "items": integer],
-                    "retention_rates": ["type": "array", "items": number],
+            .standing: object([
+                "member_id": output(), "recency_days": count(), "frequency": count(), "monetary_minor": count(),
+                "order_count": count(), "first_order_date": date(), "last_order_date": date(), "r": count(),
+                "f": count(), "m": count(), "segment": choice(RFMSegment.allCases.map(\.code)),
+                "segment_name": output(), "lifecycle_stage": stage, "probability_alive": rate,
+            ]),
+            .rfmPage: object([
+                "reference_date": date(), "currency": output(), "customers": count(),
+                "segments": list(object(["segment": output(), "name": output(), "customers": count()])),
+                "lifecycle_stages": object([
+                    "new": count(), "active": count(), "dormant": count(), "at_risk": count(), "churned": count(),
                 ]),
-            ],
-        ]),
-        "ModelFit": object([
-            "fit_id": string, "fitted_at": timestamp, "calibration_end": date, "utc_offset": string,
-            "currency": string, "time_unit": ["enum": ["week", "day"]], "customers": integer,
-            "repeat_customers": integer, "order_count": integer,
-            "bgnbd": object([
-                "r": number, "alpha": number, "a": number, "b": number, "log_likelihood": number,
-                "iterations": integer, "gradient_norm": number, "converged": ["type": "boolean"],
+                "model_fitted_at": timestamp(nullable: true), "data": list(ref(.standing)),
+                "next_cursor": output(nullable: true),
             ]),
-            "gamma_gamma": object([
-                "p": number, "q": number, "gamma": number, "log_likelihood": number, "iterations": integer,
-                "gradient_norm": number, "converged": ["type": "boolean"],
+            .cohorts: object([
+                "from": date(), "to": date(),
+                "cohorts": list(
+                    object([
+                        "month": output(), "customers": count(), "active_customers": list(count()),
+                        "retention_rates": list(number()),
+                    ])),
             ]),
-        ]),
-        "Insights": object([
-            "member_id": string, "as_of": date, "currency": string, "rfm": nullable(ref("Standing")),
-            "lifecycle_stage": nullable(string), "probability_alive": nullable(number),
-            "churn_risk": nullable(number), "horizon_days": integer, "expected_purchases": nullable(number),
-            "expected_average_spend_minor": nullable(integer), "clv_months": integer, "discount_rate": number,
-            "clv_minor": nullable(integer), "expected_next_purchase": nullable(date), "model": ref("ModelFit"),
-        ]),
-        "ChurnRisk": object([
-            "as_of": date, "currency": string, "clv_months": integer, "discount_rate": number,
-            "model": ref("ModelFit"),
-            "data": [
-                "type": "array",
-                "items": object([
-                    "member_id": string, "churn_risk": number, "probability_alive": number, "clv_minor": integer,
-                    "value_at_risk_minor": integer, "order_count": integer, "revenue_minor": integer,
-                    "last_order_date": date, "days_since_last_order": integer,
-                ]),
-            ],
-        ]),
-    ]
+            .modelFit: object([
+                "fit_id": output(), "fitted_at": timestamp(), "calibration_end": date(), "utc_offset": output(),
+                "currency": output(), "time_unit": choice(["week", "day"]), "customers": count(),
+                "repeat_customers": count(), "order_count": count(),
+                "bgnbd": object(withConvergence(["r": number(), "alpha": number(), "a": number(), "b": number()])),
+                "gamma_gamma": object(withConvergence(["p": number(), "q": number(), "gamma": number()])),
+            ]),
+            .insights: object([
+                "member_id": output(), "as_of": date(), "currency": output(), "rfm": orNull(ref(.standing)),
+                "lifecycle_stage": choice(["new", "active", "dormant", "at_risk", "churned"], nullable: true),
+                "probability_alive": rate, "churn_risk": rate, "horizon_days": count(), "expected_purchases": rate,
+                "expected_average_spend_minor": count(nullable: true), "clv_months": count(),
+                "discount_rate": number(), "clv_minor": count(nullable: true),
+                "expected_next_purchase": date(nullable: true),
+                "model": ref(.modelFit),
+            ]),
+            .churnRisk: object([
+                "as_of": date(), "currency": output(), "clv_months": count(), "discount_rate": number(),
+                "model": ref(.modelFit),
+                "data": list(
+                    object([
+                        "member_id": output(), "churn_risk": number(), "probability_alive": number(),
+                        "clv_minor": count(), "value_at_risk_minor": count(), "order_count": count(),
+                        "revenue_minor": count(), "last_order_date": date(), "days_since_last_order": count(),
+                    ])),
+            ]),
+        ]
+    }
 }

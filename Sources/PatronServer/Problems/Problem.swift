@@ -12,6 +12,8 @@ public struct Problem: Error, HTTPResponseError, Encodable, Sendable {
     public var errors: [FieldError]?
     /// Every business reason a request was refused, each with a stable code (an extension member).
     public var reasons: [Reason]?
+    /// The methods a path serves, sent as the `Allow` header of a 405.
+    public var allow: String?
 
     public struct Reason: Encodable, Sendable {
         public var code: String
@@ -46,6 +48,7 @@ public struct Problem: Error, HTTPResponseError, Encodable, Sendable {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers: HTTPFields = [.contentType: "application/problem+json"]
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        if let allow { headers[.allow] = allow }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let body = (try? encoder.encode(self)) ?? Data()

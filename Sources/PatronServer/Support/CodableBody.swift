@@ -4,6 +4,9 @@ import PatronCore
 /// Decoding a JSON value into a `Decodable` type, with decoding failures reported as field errors.
 enum CodableBody {
     static func decode<Value: Decodable>(_ type: Value.Type, from value: JSONValue) throws -> Value {
+        if let pointer = nulPointer(in: value, at: "") {
+            throw ValidationFailure(pointer: pointer.isEmpty ? "/" : pointer, detail: "must not contain NUL")
+        }
         let data = try JSONEncoder().encode(value)
         do {
             return try JSONDecoder().decode(type, from: data)
@@ -19,6 +22,9 @@ enum CodableBody {
     static func decode<Value: Decodable>(
         _ type: Value.Type, from text: Data, body: JSONValue, unsignedKeys: [String]
     ) throws -> Value {
+        if let pointer = nulPointer(in: body, at: "") {
+            throw ValidationFailure(pointer: pointer.isEmpty ? "/" : pointer, detail: "must not contain NUL")
+        }
         var errors: [FieldError] = []
         for key in unsignedKeys {
             guard let value = body[key] else { continue }
@@ -32,6 +38,20 @@ enum CodableBody {
             return try JSONDecoder().decode(type, from: text)
         } catch let error as DecodingError {
             throw ValidationFailure([fieldError(error)])
+        }
+    }
+
+    /// Where a text with NUL is, which no stored text may hold; nil when there is none.
+    static func nulPointer(in value: JSONValue, at pointer: String) -> String? {
+        switch value {
+        case .string(let text): text.unicodeScalars.contains("\u{0}") ? pointer : nil
+        case .array(let items):
+            items.indices.lazy.compactMap { nulPointer(in: items[$0], at: "\(pointer)/\($0)") }.first
+        case .object(let fields):
+            fields.lazy.compactMap { key, field in
+                key.unicodeScalars.contains("\u{0}") ? pointer : nulPointer(in: field, at: "\(pointer)/\(key)")
+            }.first
+        default: nil
         }
     }
 

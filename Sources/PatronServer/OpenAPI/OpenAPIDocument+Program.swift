@@ -1,0 +1,179 @@
+import OpenAPIKit
+import PatronCore
+
+/// The loyalty program, its earning rules and the simulator.
+extension OpenAPIDocument {
+    static var programPaths: [OpenAPI.Path: OpenAPI.PathItem] {
+        let ruleID = OpenAPI.Parameter.path(
+            name: "rule_id", schema: .string(minLength: 1, maxLength: 64, pattern: anyText),
+            description: "The rule's id.")
+        let invalidProgram =
+            "A field is invalid, or the parts disagree: active_to after active_from, tier thresholds rising from 0 "
+            + "with unique tier ids, rule ids unique, the kind's own fields present (see Rule)."
+        let stale = (Failure.preconditionFailed, Failure.preconditionFailed.meaning)
+        return [
+            "/v1/program": .init(
+                get: operation(
+                    "The loyalty program in force and its version", id: "getProgram", scope: .admin,
+                    answers: [Success.ok(ref(.programVersion)).versioned]),
+                put: operation(
+                    "Replace the program (omitted fields take the standard values); stored as a new version",
+                    id: "replaceProgram", scope: .admin, parameters: [ifMatch], body: ref(.program),
+                    answers: [Success.ok(ref(.programVersion)).versioned],
+                    failures: [stale, (.unprocessable, invalidProgram)])),
+            "/v1/rules": .init(
+                get: operation(
+                    "The earning rules in force", id: "listRules", scope: .admin,
+                    answers: [Success.ok(object(["version": count(), "data": list(ref(.ruleOutput))])).versioned])),
+            "/v1/rules/{rule_id}": .init(
+                put: operation(
+                    "Create (201) or replace (200) one earning rule; the id in the path wins", id: "putRule",
+                    scope: .admin, parameters: [ruleID, ifMatch], body: ref(.rule),
+                    answers: [
+                        Success.created(object(["version": count(), "rule": ref(.ruleOutput)])).versioned,
+                        Success.ok(object(["version": count(), "rule": ref(.ruleOutput)]), "Replaced").versioned,
+                    ], failures: [stale, (.unprocessable, invalidProgram)]),
+                delete: operation(
+                    "Remove an earning rule", id: "deleteRule", scope: .admin, parameters: [ruleID, ifMatch],
+                    answers: [Success(status: 204, description: "Removed", schema: nil).versioned],
+                    failures: [stale, (.notFound, "No rule has this id.")])),
+            "/v1/rules/simulate": .init(
+                post: operation(
+                    "What an order (the POST /v1/orders shape, order_id optional) would earn, and why; writes nothing",
+                    id: "simulateOrder", scope: .ordersRead, body: ref(.simulationInput),
+                    answers: [.ok(ref(.simulation))],
+                    failures: [
+                        (.unprocessable, "As for POST /v1/orders: a field is invalid or the amounts do not add up.")
+                    ])),
+        ]
+    }
+
+    /// The fields of a rule; `ruleID` is required in a program's list and taken from the path otherwise.
+    static func ruleFields(ruleID: JSONSchema) -> OrderedDictionary<String, JSONSchema> {
+        let positive = integer(1, required: false)
+        let list = list(text(maxLength: 1024), required: false)
+        return [
+            "rule_id": ruleID, "name": text(maxLength: 1024, required: false),
+            "kind": cases(EarningRule.Kind.self), "priority": integer(required: false),
+            "stacking": cases(EarningRule.Stacking.self, required: false), "points": positive,
+            "per_minor": positive, "rounding": cases(EarningRule.Rounding.self, required: false),
+            "factor": number(0, 100, required: false, description: "A multiplier (at least 1 but for base rules)."),
+            "match": input(["skus": list, "categories": list, "channels": list, "stores": list], required: false),
+            "minimum_minor": positive, "event": text(maxLength: 1024, required: false),
+            "active_from": instant(required: false), "active_to": instant(required: false),
+            "pending_days": integer(0, 3650, required: false), "pending_until_return_window": boolean(required: false),
+            "caps": input(
+                ["per_member_per_day": positive, "per_member_per_month": positive, "total": positive], required: false),
+        ]
+    }
+
+    /// Each kind's own required fields.
+    static var ruleKinds: JSONSchema {
+        func kind(_ kind: EarningRule.Kind, _ fields: OrderedDictionary<String, JSONSchema> = [:]) -> JSONSchema {
+            var properties = fields
+            properties["kind"] = .string(allowedValues: [AnyCodable(kind.rawValue)])
+            return .object(properties: properties)
+        }
+        let points: JSONSchema = .integer
+        let atLeastOne = JSONSchema.number(minimum: (1, exclusive: false))
+        let optionalFactor = orNull(atLeastOne, required: false)
+        return .one(of: [
+            kind(.pointsPerCurrencyUnit, ["points": points]),
+            kind(.multiplier, ["factor": atLeastOne, "match": .object]),
+            kind(.tierMultiplier, ["factor": optionalFactor]),
+            kind(
+                .amountBonus, ["points": points, "minimum_minor": points, "factor": optionalFactor]),
+            kind(.firstOrderBonus, ["points": points, "factor": optionalFactor]),
+            kind(.birthdayMonthMultiplier, ["factor": atLeastOne]),
+            kind(
+                .activity,
+                ["points": points, "event": .string(minLength: 1), "factor": optionalFactor]),
+        ])
+    }
+
+    /// A fixed_date evaluation names a day every year has (not 29 February).
+    static var fixedDate: JSONSchema {
+        func days(_ months: [Int], _ last: Int) -> JSONSchema {
+            .object(properties: [
+                "on": .string(allowedValues: "fixed_date"),
+                "month": .integer(allowedValues: months.map { AnyCodable($0) }),
+                "day": .integer(maximum: (last, exclusive: false)),
+            ])
+        }
+        return .any(of: [
+            .object(properties: ["on": .string(allowedValues: "anniversary")]), days([1, 3, 5, 7, 8, 10, 12], 31),
+            days([4, 6, 9, 11], 30), days([2], 28),
+        ])
+    }
+
+    static var programSchemas: [SchemaName: JSONSchema] {
+        let ruleID = JSONSchema.string(minLength: 1, maxLength: 64, pattern: anyText)
+        var ruleOutput = ruleFields(ruleID: output())
+        ruleOutput["priority"] = count()
+        ruleOutput["stacking"] = cases(EarningRule.Stacking.self)
+        let level = object([
+            "tier_id": .string(minLength: 1, maxLength: 64, pattern: anyText), "name": ref(.localizedName),
+            "threshold": integer(0), "multiplier": number(0, 100), "benefits": list(text(maxLength: 1024)),
+        ])
+        let program = input([
+            "currency": choice(Currency.codes, required: false),
+            "utc_offset": pattern(
+                #"^(Z|[+-](0[0-9]|1[0-4]):[0-5][0-9])$"#, required: false),
+            "expiry": .all(
+                of: [
+                    input([
+                        "policy": choice(["never", "days_after_earning", "end_of_month", "end_of_year"]),
+                        "days": integer(required: false), "months": integer(required: false),
+                    ]),
+                    .one(of: [
+                        .object(properties: ["policy": .string(allowedValues: "never")]),
+                        .object(properties: [
+                            "policy": .string(allowedValues: "days_after_earning"), "days": integer(1, 36_500),
+                        ]),
+                        .object(properties: [
+                            "policy": .string(allowedValues: "end_of_month", "end_of_year"), "months": integer(0, 1200),
+                        ]),
+                    ]),
+                ], core: .init(required: false, description: "days counts for days_after_earning, months otherwise")),
+            "return_window_days": integer(0, 3650, required: false),
+            "refund_policy": cases(RefundPolicy.self, required: false),
+            "expiring_soon_days": integer(1, 3650, required: false),
+            "rules": list(.all(of: [input(ruleFields(ruleID: ruleID)), ruleKinds]), required: false),
+            "referral": ref(.referralProgram, required: false),
+            "birthday_reward": ref(.grant, required: false),
+            "tiers": input(
+                [
+                    "basis": choice(["qualifying_spend", "points_earned"], required: false),
+                    "window_months": integer(1, 60, required: false),
+                    "evaluation": .all(
+                        of: [
+                            input([
+                                "on": choice(["anniversary", "fixed_date"]), "month": integer(1, 12, required: false),
+                                "day": integer(1, 31, required: false),
+                            ]),
+                            fixedDate,
+                        ], core: .init(required: false)),
+                    "grace_days": integer(0, 3650, required: false),
+                    "downgrade_steps": integer(0, required: false),
+                    "levels": .array(
+                        required: false, description: "Thresholds rise from 0; tier ids are unique.", minItems: 1,
+                        prefixItems: [.object(properties: ["threshold": .integer(allowedValues: 0)])], items: level),
+                ], required: false),
+        ])
+        return [
+            .rule: .all(of: [input(ruleFields(ruleID: ruleID.optionalSchemaObject())), ruleKinds]),
+            .ruleOutput: object(ruleOutput), .tierLevel: level, .program: program,
+            .programVersion: object(["version": count(), "program": ref(.program)]),
+            .localizedName: object(["zh": text(maxLength: 1024), "en": text(maxLength: 1024)]),
+            .simulation: object([
+                "points": count(), "tier": output(),
+                "awards": list(
+                    object([
+                        "rule_id": output(), "points": count(), "reason": output(), "pending_days": count(),
+                        "points_by_line": list(count()),
+                    ])),
+                "lines": list(object(["sku": output(), "points": count()])),
+            ]),
+        ]
+    }
+}
