@@ -55,4 +55,25 @@ import Testing
             #expect(refused.errorPointers == ["/currency"])
         }
     }
+
+    @Test(arguments: TestDatabase.engines)
+    func theCurrencyIsFixedOnceAnOrderIsRecorded(engine: DatabaseEngine) async throws {
+        try await TestApplication.run(engine) { app in
+            // Before any order the currency may still be chosen.
+            #expect(try await app.request(.put, "/v1/program", json: ["currency": "JPY"]).status == .ok)
+            #expect(try await app.request(.put, "/v1/program", json: ["currency": "CNY"]).status == .ok)
+            let recorded = try await app.request(
+                .post, "/v1/orders", json: Self.order("CN-2", currency: "CNY", totalMinor: 10_000))
+            #expect(recorded.status == .created)
+
+            let changed = try await app.request(.put, "/v1/program", json: ["currency": "JPY"])
+            #expect(changed.status == .unprocessableContent)
+            #expect(changed.errorPointers == ["/currency"])
+            let detail = changed.json["errors"]?.array.first?["detail"]?.string ?? ""
+            #expect(detail.contains("CNY") && detail.contains("JPY"), "\(detail)")
+            #expect(try await app.request(.get, "/v1/program").json["program"]?["currency"]?.string == "CNY")
+            // The same currency again is no change and stays allowed.
+            #expect(try await app.request(.put, "/v1/program", json: ["currency": "CNY"]).status == .ok)
+        }
+    }
 }

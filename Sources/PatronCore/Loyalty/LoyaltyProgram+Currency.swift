@@ -10,3 +10,17 @@ extension LoyaltyProgram {
                 + "before sending them")
     }
 }
+
+extension LoyaltyProgram {
+    /// Recorded orders, points and every figure derived from them are in the currency they were recorded in, so it
+    /// cannot change under them: once an order exists the program's currency is fixed.
+    public func currencyChangeProblems(from current: LoyaltyProgram, ordersRecorded: Bool) -> [FieldError] {
+        guard currency != current.currency, ordersRecorded else { return [] }
+        return [
+            FieldError(
+                pointer: "/currency",
+                detail: "orders are already recorded in \(current.currency.code); the program's currency cannot "
+                    + "change to \(currency.code)")
+        ]
+    }
+}

@@ -89,6 +89,10 @@ extension Store {
                 let outcome = try change(&program)
                 var problems = program.problems()
                 problems += program.unknownRewards(existing: try await Self.existingRewards(program, in: database))
+                if program.currency != current.program.currency {
+                    let ordersRecorded = try await database.raw("SELECT 1 AS found FROM orders LIMIT 1").first() != nil
+                    problems += program.currencyChangeProblems(from: current.program, ordersRecorded: ordersRecorded)
+                }
                 guard problems.isEmpty else { throw ValidationFailure(problems) }
                 guard program != current.program else {
                     return ProgramChange(version: current.version, program: program, outcome: outcome)
