@@ -14,12 +14,12 @@ schemathesis_version=4.32.5
 venv=${PATRON_CONTRACT_VENV:-$PWD/.build/contract-venv}
 schemathesis="$venv/bin/schemathesis"
 config="$PWD/scripts/contract-check.toml"
+hooks_dir="$PWD/scripts"
 
 if ! "$schemathesis" --version 2>/dev/null | grep -q "$schemathesis_version"; then
-  # CPython 3.11 can fail inside schemathesis's generator ("AST constructor recursion depth mismatch"),
-  # so a newer Python is preferred when there is one.
+  # A newer Python is preferred when one runs; scripts/contract_hooks.py covers a CPython 3.11 fault.
   for python in python3.13 python3.12 python3; do
-    if "$python" -c 'import venv' >/dev/null 2>&1; then break; fi
+    if "$python" -c 'import ensurepip, venv' >/dev/null 2>&1; then break; fi
   done
   echo "Installing schemathesis $schemathesis_version into $venv with $($python --version)"
   "$python" -m venv "$venv"
@@ -60,7 +60,7 @@ run_schemathesis() {
   local engine=$1 started=$SECONDS
   echo "Contract check on $engine: schemathesis $schemathesis_version for at most ${seconds}s"
   # Run from the scratch directory: schemathesis keeps a cache in the working directory.
-  (cd "$work" && "$schemathesis" --config-file "$config" run \
+  (cd "$work" && PYTHONPATH="$hooks_dir" SCHEMATHESIS_HOOKS=contract_hooks "$schemathesis" --config-file "$config" run \
     "http://127.0.0.1:$port/openapi.json" --checks all --header "Authorization: Bearer $admin_key" \
     --max-time "$seconds" --seed "$seed" --workers 2 --no-color --generation-database none \
     --suppress-health-check all | tee "$work/$engine.log")

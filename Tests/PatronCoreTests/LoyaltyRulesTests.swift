@@ -96,6 +96,13 @@ import Testing
         #expect(LoyaltyProgram.standard.problems().isEmpty)
     }
 
+    @Test func valuesAKindDoesNotUseAreStillChecked() {
+        let negative = EarningRule(ruleID: "t", kind: .tierMultiplier, points: -6486, minimumMinor: 0)
+        #expect(Set(negative.problems(at: "/rule").map(\.pointer)) == ["/rule/points", "/rule/minimum_minor"])
+        let positive = EarningRule(ruleID: "t", kind: .tierMultiplier, points: 5, minimumMinor: 100)
+        #expect(positive.problems(at: "/rule").isEmpty)
+    }
+
     @Test func allocationIsExactAndFair() {
         #expect(Allocation.proportional(10, weights: [1, 1, 1]) == [4, 3, 3])
         #expect(Allocation.proportional(7, weights: [0, 0]) == [7, 0])

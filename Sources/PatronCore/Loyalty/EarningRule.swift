@@ -172,6 +172,12 @@ public struct EarningRule: Sendable, Hashable, Encodable {
             requirePositive(points, "points")
             if (event ?? "").isEmpty { fail("event", "is required for an activity rule: the track event's name") }
         }
+        // A value the kind does not use must still be one that the kinds using it accept.
+        let takesPoints: Set<Kind> = [.pointsPerCurrencyUnit, .amountBonus, .firstOrderBonus, .activity]
+        if let points, points <= 0, !takesPoints.contains(kind) { fail("points", "must be greater than zero") }
+        if let minimumMinor, minimumMinor <= 0, kind != .amountBonus {
+            fail("minimum_minor", "must be greater than zero")
+        }
         if let factor, factor < .one, kind != .pointsPerCurrencyUnit {
             fail("factor", "must be at least 1")
         }
