@@ -147,14 +147,13 @@ public struct EarningRule: Sendable, Hashable, Encodable {
         func fail(_ key: String, _ detail: String) {
             problems.append(FieldError(pointer: "\(pointer)/\(key)", detail: detail))
         }
-        func requirePositive(_ value: Int64?, _ key: String) {
-            guard let value else { return fail(key, "is required for a \(kind.rawValue) rule") }
-            if value <= 0 { fail(key, "must be greater than zero") }
+        func require(_ value: Int64?, _ key: String) {
+            if value == nil { fail(key, "is required for a \(kind.rawValue) rule") }
         }
         if ruleID.isEmpty || ruleID.unicodeScalars.count > 64 { fail("rule_id", "must be 1 to 64 characters") }
         switch kind {
         case .pointsPerCurrencyUnit:
-            requirePositive(points, "points")
+            require(points, "points")
             if let perMinor, perMinor <= 0 { fail("per_minor", "must be greater than zero") }
         case .multiplier:
             if factor == nil { fail("factor", "is required for a multiplier rule") }
@@ -164,20 +163,17 @@ public struct EarningRule: Sendable, Hashable, Encodable {
         case .tierMultiplier:
             break
         case .amountBonus:
-            requirePositive(points, "points")
-            requirePositive(minimumMinor, "minimum_minor")
+            require(points, "points")
+            require(minimumMinor, "minimum_minor")
         case .firstOrderBonus:
-            requirePositive(points, "points")
+            require(points, "points")
         case .activity:
-            requirePositive(points, "points")
+            require(points, "points")
             if (event ?? "").isEmpty { fail("event", "is required for an activity rule: the track event's name") }
         }
-        // A value the kind does not use must still be one that the kinds using it accept.
-        let takesPoints: Set<Kind> = [.pointsPerCurrencyUnit, .amountBonus, .firstOrderBonus, .activity]
-        if let points, points <= 0, !takesPoints.contains(kind) { fail("points", "must be greater than zero") }
-        if let minimumMinor, minimumMinor <= 0, kind != .amountBonus {
-            fail("minimum_minor", "must be greater than zero")
-        }
+        // Checked for every kind: a value the kind does not use is still stored and shown.
+        if let points, points <= 0 { fail("points", "must be greater than zero") }
+        if let minimumMinor, minimumMinor <= 0 { fail("minimum_minor", "must be greater than zero") }
         if let factor, factor < .one, kind != .pointsPerCurrencyUnit {
             fail("factor", "must be at least 1")
         }
