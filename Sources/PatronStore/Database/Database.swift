@@ -54,11 +54,13 @@ extension Database {
             result = .failure(error)
         }
         running.cancel()
-        // Under load, `PostgresClient.run()` has been seen to stay suspended for good after cancellation with
-        // every connection already closed (ServiceLifecycle's waiter inside it can miss the cancellation). The
+        // Under load, run() has been seen to stay suspended for good after cancellation, on both engines: the
+        // ServiceLifecycle wait for cancellation or graceful shutdown inside it can miss the cancellation. The
         // wait for the end is bounded so that this cannot hang a command or a test.
         if await !Self.ends(running, within: .seconds(10)) {
             Self.lifecycleLogger.warning("database.stop.unfinished", metadata: ["database.engine": "\(engine)"])
+            // SQLite's run() waits for the same signal before it closes; close here instead.
+            await close()
         }
         return try result.get()
     }
