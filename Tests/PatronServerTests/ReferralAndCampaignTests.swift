@@ -187,6 +187,16 @@ private func days(_ count: Int64) -> Timestamp {
             let invalid = try await app.request(
                 .post, "/v1/campaigns/surprise", json: real.setting("count", 0).setting("grant", [:]))
             #expect(invalid.errorPointers == ["/count", "/grant"])
+            // Every text is held to the lengths the API's document states.
+            let long = String(repeating: "长", count: 1025)
+            let tooLong = try await app.request(
+                .post, "/v1/campaigns/surprise",
+                json: real.setting("campaign_id", "long").setting("reason", .string(long))
+                    .setting("filter", ["tiers": ["金卡", .string(long)]])
+                    .setting("grant", ["reward_id": .string(long)]))
+            #expect(tooLong.status == .unprocessableContent)
+            #expect(tooLong.errorPointers == ["/grant/reward_id", "/reason", "/filter/tiers/1"])
+            #expect(try await app.rowCount("campaign_grants") == 3)
         }
     }
 

@@ -111,6 +111,9 @@ public struct GrantedReward: Sendable, Hashable, Codable {
         if points == nil && (rewardID ?? "").isEmpty {
             return [FieldError(pointer: pointer, detail: "needs points or a reward_id")]
         }
+        if let rewardID, rewardID.unicodeScalars.count > 1024 {
+            return [FieldError(pointer: "\(pointer)/reward_id", detail: "must be at most 1024 characters")]
+        }
         return []
     }
 }

@@ -173,17 +173,7 @@ struct RewardsController {
         try context.require(.admin)
         let (body, text) = try await JSONBody.readWithText(request, context: context)
         let campaign = try CodableBody.decode(SurpriseCampaign.self, from: text, body: body, unsignedKeys: ["seed"])
-        var problems = campaign.grant.problems(at: "/grant")
-        if campaign.campaignID.isEmpty || campaign.campaignID.count > 128 {
-            problems.append(FieldError(pointer: "/campaign_id", detail: "must be 1 to 128 characters"))
-        }
-        if campaign.count < 1 || campaign.count > 100_000 {
-            problems.append(FieldError(pointer: "/count", detail: "must be 1 to 100000"))
-        }
-        // Bounded: the look-back is taken in milliseconds, and a larger count overflowed and stopped the server.
-        if let days = campaign.filter.lastOrderWithinDays, days < 0 || days > 36_500 {
-            problems.append(FieldError(pointer: "/filter/last_order_within_days", detail: "must be 0 to 36500"))
-        }
+        var problems = campaign.problems()
         var dryRun = false
         switch body["dry_run"] {
         case .bool(let value)?: dryRun = value

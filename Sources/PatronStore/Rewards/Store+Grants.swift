@@ -2,67 +2,6 @@ import Foundation
 import PatronCore
 import SQLKit
 
-/// Which members a surprise campaign may pick from. Every condition given must hold.
-public struct SurpriseFilter: Sendable, Hashable, Codable {
-    public var tiers: [String]?
-    public var lastOrderWithinDays: Int?
-    public var birthdayThisMonth: Bool?
-
-    public init(tiers: [String]? = nil, lastOrderWithinDays: Int? = nil, birthdayThisMonth: Bool? = nil) {
-        self.tiers = tiers
-        self.lastOrderWithinDays = lastOrderWithinDays
-        self.birthdayThisMonth = birthdayThisMonth
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case tiers
-        case lastOrderWithinDays = "last_order_within_days"
-        case birthdayThisMonth = "birthday_this_month"
-    }
-}
-
-/// A surprise: `count` members chosen at random (reproducibly, by `seed`) from those matching `filter`,
-/// each given `grant` once.
-public struct SurpriseCampaign: Sendable, Hashable, Codable {
-    public var campaignID: String
-    public var filter: SurpriseFilter
-    public var count: Int
-    public var seed: UInt64
-    public var grant: GrantedReward
-    public var reason: String?
-
-    public init(
-        campaignID: String, filter: SurpriseFilter, count: Int, seed: UInt64, grant: GrantedReward,
-        reason: String? = nil
-    ) {
-        self.campaignID = campaignID
-        self.filter = filter
-        self.count = count
-        self.seed = seed
-        self.grant = grant
-        self.reason = reason
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case campaignID = "campaign_id"
-        case filter, count, seed, grant, reason
-    }
-}
-
-/// Who a surprise campaign picked, and whether they were given anything.
-public struct SurpriseOutcome: Sendable, Hashable, Codable {
-    public var campaignID: String
-    public var eligible: Int
-    public var selected: [String]
-    public var dryRun: Bool
-
-    enum CodingKeys: String, CodingKey {
-        case campaignID = "campaign_id"
-        case eligible, selected
-        case dryRun = "dry_run"
-    }
-}
-
 extension Store {
     /// Picks the campaign's members and, unless `dryRun`, gives each the grant, all in one transaction.
     /// Running the same campaign again answers the first outcome; a different request under the same
