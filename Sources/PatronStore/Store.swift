@@ -8,9 +8,12 @@ public struct Store: Sendable {
     public let orders: OrderRepository
     public let programs: ProgramBook
     let ledger: PointLedger
+    /// The time recorded on writes that are not given one.
+    public let clock: WallClock
 
-    public init(database: any Database, protector: DataProtector) {
+    public init(database: any Database, protector: DataProtector, clock: WallClock = .system) {
         self.database = database
+        self.clock = clock
         self.members = MemberRepository(protector: protector)
         self.orders = OrderRepository()
         self.programs = ProgramBook()

@@ -49,8 +49,7 @@ extension AnalyticsCommand {
 
         static func orToday(_ day: PatronCore.CalendarDate?, store: Store) async throws -> PatronCore.CalendarDate {
             if let day { return day }
-            return try await store.program().program.utcOffset.date(
-                of: Timestamp(millisecondsSinceEpoch: Clock.nowMilliseconds()))
+            return try await store.program().program.utcOffset.date(of: store.clock.now)
         }
     }
 

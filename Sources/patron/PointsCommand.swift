@@ -69,7 +69,7 @@ enum AsOf {
         "YYYY-MM-DD (the end of that day in the program's time zone) or an RFC 3339 instant (default: now)."
 
     static func parse(_ text: String?, store: Store) async throws -> Timestamp {
-        guard let text else { return Timestamp(millisecondsSinceEpoch: Clock.nowMilliseconds()) }
+        guard let text else { return store.clock.now }
         if let instant = Timestamp(rfc3339: text) { return instant }
         if let day = CalendarDate(iso: text) {
             let offset = try await store.program().program.utcOffset

@@ -57,7 +57,7 @@ import Testing
             let store = Store(
                 database: database, protector: DataProtector(dataKey: try DataKey.parse(key, source: "test")))
             try await database.withRunning { _ in
-                let now = Timestamp(millisecondsSinceEpoch: Clock.nowMilliseconds())
+                let now = WallClock.system.now
                 let first = try #require(try await store.member(externalID: "u-1"))
                 #expect(try await store.pointsSummary(memberID: first.id, at: now)?.balance.available == 325)
                 let second = try #require(try await store.member(externalID: "u-2"))

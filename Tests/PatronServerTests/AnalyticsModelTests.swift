@@ -251,7 +251,7 @@ private func relativeDifference(_ left: Double?, _ right: Double) -> Double {
             let model = try await app.request(.get, "/v1/analytics/model")
             #expect(model.status == .ok, "\(model.text)")
             let today = try await app.store.program().program.utcOffset.date(
-                of: Timestamp(millisecondsSinceEpoch: Clock.nowMilliseconds()))
+                of: WallClock.system.now)
             #expect(model.json["calibration_end"]?.string == today.isoString)
             await service.runOnce()
             #expect(try await app.rowCount("analytics_model_fits") == 1)

@@ -8,7 +8,7 @@ import Testing
 /// When an order says it happened, and who placed it, are checked like every other field.
 @Suite struct OrderInputTests {
     func instant(_ offsetMilliseconds: Int64) -> JSONValue {
-        .string(Timestamp(millisecondsSinceEpoch: Clock.nowMilliseconds() + offsetMilliseconds).rfc3339)
+        .string(Timestamp(millisecondsSinceEpoch: WallClock.system.milliseconds + offsetMilliseconds).rfc3339)
     }
 
     @Test(arguments: TestDatabase.engines)

@@ -347,5 +347,5 @@ import Testing
 }
 
 func isoNow() -> String {
-    Timestamp(millisecondsSinceEpoch: Clock.nowMilliseconds()).rfc3339
+    WallClock.system.now.rfc3339
 }

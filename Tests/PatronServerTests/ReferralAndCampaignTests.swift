@@ -29,7 +29,7 @@ extension TestApplication {
 }
 
 private func days(_ count: Int64) -> Timestamp {
-    Timestamp(millisecondsSinceEpoch: Clock.nowMilliseconds() + count * 86_400_000)
+    Timestamp(millisecondsSinceEpoch: WallClock.system.milliseconds + count * 86_400_000)
 }
 
 @Suite struct ReferralAndCampaignTests {
@@ -103,7 +103,7 @@ private func days(_ count: Int64) -> Timestamp {
             #expect(try await app.join(code, bob).status == .created)
             #expect(try await app.join(code, erin).status == .created)
 
-            let now = Clock.nowMilliseconds()
+            let now = WallClock.system.milliseconds
             let today = Timestamp(millisecondsSinceEpoch: now).rfc3339
             // Below the ¥50 minimum: does not qualify. Then ¥64: qualifies.
             try await app.request(.post, "/v1/orders", json: order("B-1", by: "bob", totalMinor: 3000, at: today))

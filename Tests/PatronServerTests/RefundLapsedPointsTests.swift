@@ -80,7 +80,7 @@ import Testing
             _ = try await app.request(
                 .post, "/v1/orders", json: Self.order("EX-1", member: "e-1", totalMinor: 4_000, daysAgo: 1))
             let expired = try await app.store.expirePoints(
-                asOf: Timestamp(millisecondsSinceEpoch: Clock.nowMilliseconds()))
+                asOf: WallClock.system.now)
             #expect(expired.points == 30)
 
             let refund = try await app.request(

@@ -8,7 +8,7 @@ import SQLKit
 import Testing
 
 private func days(_ count: Int64) -> Timestamp {
-    Timestamp(millisecondsSinceEpoch: Clock.nowMilliseconds() + count * 86_400_000)
+    Timestamp(millisecondsSinceEpoch: WallClock.system.milliseconds + count * 86_400_000)
 }
 
 private let goldMug: JSONValue = [

@@ -30,7 +30,7 @@ import Testing
             var random = SeededRandom(seed: UInt64(policyIndex + 1) * 7919 + 1)
             var orders: [(id: String, lines: [OrderLine])] = []
             var spends: [(member: String, key: String, points: Int64)] = []
-            let now = Clock.nowMilliseconds()
+            let now = WallClock.system.milliseconds
             var clock = now - 60 * Self.day
 
             for step in 0..<150 {
@@ -55,7 +55,7 @@ import Testing
                         _ = try await store.refundOrder(
                             orderID: order.id, refundID: "RF-\(step)",
                             lines: [RefundLine(sku: line.sku, quantity: Int64(1 + random.next(below: 2)))], actor: nil,
-                            at: Timestamp(millisecondsSinceEpoch: Clock.nowMilliseconds()))
+                            at: WallClock.system.now)
                     } catch LedgerError.refundExceedsOrder, LedgerError.refundRefused {}
                 case 6:
                     guard let member = try await store.member(externalID: externalID) else { continue }
@@ -89,7 +89,7 @@ import Testing
                     else { continue }
                     _ = try await store.cancelPendingLot(
                         memberID: member.id, lotID: lotID, reason: "test", actor: "t",
-                        at: Timestamp(millisecondsSinceEpoch: Clock.nowMilliseconds()))
+                        at: WallClock.system.now)
                 default:
                     // Replays change nothing.
                     let before = try await Self.snapshot(store)

@@ -24,7 +24,7 @@ import Testing
             var program = LoyaltyProgram.standard
             program.rules[0].pendingUntilReturnWindow = true
             try await store.saveProgram(program, actor: nil)
-            let now = Clock.nowMilliseconds()
+            let now = WallClock.system.milliseconds
             let recorded = try await store.recordOrder(
                 try Self.order("J-1", totalMinor: 6400, at: now), fingerprint: "1")
             let memberID = recorded.order.memberID
@@ -50,7 +50,7 @@ import Testing
     @Test(arguments: TestDatabase.engines)
     func pointsExpireOnceAndLiabilityFollows(engine: DatabaseEngine) async throws {
         try await TestDatabase.withStore(engine) { store in
-            let now = Clock.nowMilliseconds()
+            let now = WallClock.system.milliseconds
             let memberID = try await store.recordOrder(
                 try Self.order("J-2", totalMinor: 6400, at: now), fingerprint: "2"
             )
@@ -80,7 +80,7 @@ import Testing
     @Test(arguments: TestDatabase.engines)
     func tiersAreLoweredOneStepAtTheAnniversaryOnly(engine: DatabaseEngine) async throws {
         try await TestDatabase.withStore(engine) { store in
-            let now = Clock.nowMilliseconds()
+            let now = WallClock.system.milliseconds
             // ¥8,000 reaches Gold at once.
             let memberID = try await store.recordOrder(
                 try Self.order("J-3", totalMinor: 800_000, at: now), fingerprint: "3"
@@ -125,7 +125,7 @@ import Testing
             let member = try #require(try await store.member(externalID: "legacy-1"))
             let summary = try #require(
                 try await store.pointsSummary(
-                    memberID: member.id, at: .init(millisecondsSinceEpoch: Clock.nowMilliseconds())))
+                    memberID: member.id, at: WallClock.system.now))
             #expect(summary.balance.available == 400)
             #expect(try await store.member(externalID: "legacy-2") != nil, "unknown members are created")
         }
@@ -138,7 +138,7 @@ import Testing
             var program = LoyaltyProgram.standard
             program.refundPolicy = .allowNegative
             try await store.saveProgram(program, actor: "test")
-            let now = Clock.nowMilliseconds()
+            let now = WallClock.system.milliseconds
             // A member who owes 100 points: earned 100, spent them, then the order was refunded.
             let order = try LoyaltyJobTests.order("DEBT-1", totalMinor: 10_000, at: now - LoyaltyJobTests.day)
             let debtor = try await store.recordOrder(order, fingerprint: "DEBT-1").order.memberID
@@ -169,7 +169,7 @@ import Testing
             #expect(outcomes[1_200] == .duplicate, "a grant id repeated in one file applies once")
             #expect(try await store.importGrants(grants, actor: "import").allSatisfy { $0 == .duplicate })
 
-            let at = Timestamp(millisecondsSinceEpoch: Clock.nowMilliseconds())
+            let at = WallClock.system.now
             let seventh = try #require(try await store.member(externalID: "bulk-7"))
             let seventhRows: [Int] = (0..<2_500).filter { $0 % 700 == 7 }
             let expected: Int64 = seventhRows.map { Int64(1 + $0 % 50) }.reduce(0, +)

@@ -19,7 +19,7 @@ import Testing
     @Test(arguments: TestDatabase.engines)
     func everyMemberFollowsTheCurrentEvaluationRule(engine: DatabaseEngine) async throws {
         try await TestDatabase.withStore(engine) { store in
-            let now = Timestamp(millisecondsSinceEpoch: Clock.nowMilliseconds())
+            let now = WallClock.system.now
             let memberID = try await store.recordOrder(try Self.order("C-1", at: now), fingerprint: "1").order.memberID
             let today = UTCOffset.shanghai.date(of: now)
             var standing = try #require(try await store.tierView(memberID: memberID, at: now)).standing

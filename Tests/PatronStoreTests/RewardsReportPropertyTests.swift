@@ -25,7 +25,7 @@ import Testing
             var random = SeededRandom(seed: UInt64(policy.rawValue.count) * 104_729 + 5)
             var orders: [(id: String, lines: [OrderLine])] = []
             var redemptions: [(member: String, id: String)] = []
-            var clock = Clock.nowMilliseconds() - 200 * Self.day
+            var clock = WallClock.system.milliseconds - 200 * Self.day
             for step in 0..<150 {
                 let externalID = Self.members[random.next(below: Self.members.count)]
                 let instant = Timestamp(millisecondsSinceEpoch: clock)

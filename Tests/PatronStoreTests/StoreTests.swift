@@ -14,7 +14,7 @@ import Testing
     ]
 
     /// When the orders above arrive.
-    static let receivedAt = Timestamp(millisecondsSinceEpoch: Clock.nowMilliseconds())
+    static let receivedAt = WallClock.system.now
 
     static func count(_ table: String, in store: Store) async throws -> Int {
         try await store.database.read {

@@ -20,6 +20,12 @@ extension EarningRule {
         rule.perMinor = reader.integer("per_minor")
         rule.rounding = reader.choice("rounding")
         rule.factor = reader.multiplier("factor")
+        // The bound holds for the number sent, not only for its rounding to thousandths: 0.9995 is below 1.
+        if kind != .pointsPerCurrencyUnit, case .number(let sent)? = reader.raw("factor"), sent < 1,
+            let factor = rule.factor, factor >= .one
+        {
+            reader.fail("factor", "must be at least 1")
+        }
         rule.match = reader.nested("match") { match in
             Match(
                 skus: match.strings("skus"), categories: match.strings("categories"),

@@ -154,7 +154,6 @@ public struct EarningRule: Sendable, Hashable, Encodable {
         switch kind {
         case .pointsPerCurrencyUnit:
             require(points, "points")
-            if let perMinor, perMinor <= 0 { fail("per_minor", "must be greater than zero") }
         case .multiplier:
             if factor == nil { fail("factor", "is required for a multiplier rule") }
             if match == nil { fail("match", "is required: name the skus, categories, channels or stores") }
@@ -174,6 +173,7 @@ public struct EarningRule: Sendable, Hashable, Encodable {
         // Checked for every kind: a value the kind does not use is still stored and shown.
         if let points, points <= 0 { fail("points", "must be greater than zero") }
         if let minimumMinor, minimumMinor <= 0 { fail("minimum_minor", "must be greater than zero") }
+        if let perMinor, perMinor <= 0 { fail("per_minor", "must be greater than zero") }
         if let factor, factor < .one, kind != .pointsPerCurrencyUnit {
             fail("factor", "must be at least 1")
         }

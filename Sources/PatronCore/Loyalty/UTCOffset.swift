@@ -19,6 +19,7 @@ public struct UTCOffset: Sendable, Hashable, Codable, CustomStringConvertible {
         }
         let characters = Array(text)
         guard characters.count == 6, characters[0] == "+" || characters[0] == "-", characters[3] == ":",
+            [1, 2, 4, 5].allSatisfy({ characters[$0].isASCII && characters[$0].isNumber }),
             let hours = Int(String(characters[1...2])), let minutes = Int(String(characters[4...5])),
             hours <= 14, minutes < 60
         else { return nil }

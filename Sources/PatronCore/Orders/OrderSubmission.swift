@@ -128,8 +128,15 @@ public struct OrderSubmission: Sendable, Hashable {
             }
             let unitPrice = amount(&lineReader, "unit_price_minor", required: true)
             let discount = amount(&lineReader, "discount_minor") ?? 0
-            if let quantity, let unitPrice, quantity > 0, quantity <= 1_000_000, discount > quantity * unitPrice {
-                lineReader.fail("discount_minor", "must not exceed quantity × unit_price_minor")
+            if let quantity, let unitPrice, quantity > 0, quantity <= 1_000_000 {
+                // Each factor is bounded, their product is not: 10^6 × 10^13 does not fit in 64 bits.
+                let (gross, overflow) = quantity.multipliedReportingOverflow(by: unitPrice)
+                if overflow || gross > maximumAmountMinor {
+                    lineReader.fail(
+                        "unit_price_minor", "quantity × unit_price_minor must not exceed \(maximumAmountMinor)")
+                } else if discount > gross {
+                    lineReader.fail("discount_minor", "must not exceed quantity × unit_price_minor")
+                }
             }
             reader.absorb(lineReader.errors)
             if lineReader.errors.isEmpty, let sku, let quantity, let unitPrice {

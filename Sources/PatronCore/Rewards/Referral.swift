@@ -111,8 +111,8 @@ public struct GrantedReward: Sendable, Hashable, Codable {
         if points == nil && (rewardID ?? "").isEmpty {
             return [FieldError(pointer: pointer, detail: "needs points or a reward_id")]
         }
-        if let rewardID, rewardID.unicodeScalars.count > 1024 {
-            return [FieldError(pointer: "\(pointer)/reward_id", detail: "must be at most 1024 characters")]
+        if let rewardID, rewardID.unicodeScalars.count > 64 {
+            return [FieldError(pointer: "\(pointer)/reward_id", detail: "must be at most 64 characters")]
         }
         return []
     }

@@ -152,6 +152,13 @@ public struct Reward: Sendable, Hashable, Codable {
         if name.en.unicodeScalars.allSatisfy(\.properties.isWhitespace) {
             fail("name/en", "must not be empty: a reward needs an English name")
         }
+        let texts = [
+            ("name/zh", name.zh), ("name/en", name.en), ("description/zh", description?.zh),
+            ("description/en", description?.en), ("benefit", benefit), ("charity", charity),
+        ]
+        for (field, text) in texts where (text?.unicodeScalars.count ?? 0) > 1024 {
+            fail(field, "must be at most 1024 characters")
+        }
         if costPoints < 0 { fail("cost_points", "must not be negative") }
         if let stock, stock < 0 { fail("stock", "must not be negative") }
         if let perMemberLimit, perMemberLimit < 1 { fail("per_member_limit", "must be at least 1") }

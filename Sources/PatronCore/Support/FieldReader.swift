@@ -152,12 +152,17 @@ public struct FieldReader: Sendable {
         guard let items = array(key) else { return nil }
         var strings: [String] = []
         for (index, item) in items.enumerated() {
-            if case .string(let text) = item, text.count <= maxLength {
-                strings.append(text)
-            } else if case .string = item {
+            guard case .string(let text) = item else {
+                fail("\(key)/\(index)", "must be a string, not \(item.typeName)")
+                continue
+            }
+            // Counted by Unicode scalar, as in `string(_:)`.
+            if text.unicodeScalars.contains("\u{0}") {
+                fail("\(key)/\(index)", "must not contain NUL")
+            } else if text.unicodeScalars.count > maxLength {
                 fail("\(key)/\(index)", "must be at most \(maxLength) characters")
             } else {
-                fail("\(key)/\(index)", "must be a string, not \(item.typeName)")
+                strings.append(text)
             }
         }
         return strings

@@ -24,7 +24,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable {
             }
             return value
         }
-        guard bytes.count >= 20,
+        // At most 64 characters, as the API's document states: the fraction could otherwise run on.
+        guard bytes.count >= 20, bytes.count <= 64,
             let year = digits(0, 4), bytes[4] == 45, let month = digits(5, 2), bytes[7] == 45,
             let day = digits(8, 2), bytes[10] == 84 || bytes[10] == 116 || bytes[10] == 32,
             let hour = digits(11, 2), bytes[13] == 58, let minute = digits(14, 2), bytes[16] == 58,

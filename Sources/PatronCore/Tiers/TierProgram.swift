@@ -123,12 +123,18 @@ public struct TierProgram: Sendable, Hashable, Encodable {
         if !(1...60).contains(windowMonths) { fail("window_months", "must be 1 to 60") }
         if graceDays < 0 || graceDays > 3650 { fail("grace_days", "must be 0 to 3650") }
         if downgradeSteps < 0 { fail("downgrade_steps", "must be 0 (to the qualified tier) or more") }
-        if evaluation.on == .fixedDate {
-            let month = evaluation.month ?? 0
-            if !(1...12).contains(month) {
+        // Out of range is refused whatever `on` says, so a stored program never holds a day that cannot be.
+        if let month = evaluation.month, !(1...12).contains(month) {
+            fail("evaluation/month", "must be 1 to 12")
+        } else if let day = evaluation.day, !(1...31).contains(day) {
+            fail("evaluation/day", "must be 1 to 31")
+        } else if evaluation.on == .fixedDate {
+            if let month = evaluation.month {
+                if !CalendarDate.isValid(year: 2001, month: month, day: evaluation.day ?? 0) {
+                    fail("evaluation/day", "must be a day of that month (not 29 February) for a fixed_date evaluation")
+                }
+            } else {
                 fail("evaluation/month", "must be 1 to 12 for a fixed_date evaluation")
-            } else if !CalendarDate.isValid(year: 2001, month: month, day: evaluation.day ?? 0) {
-                fail("evaluation/day", "must be a day of that month (not 29 February) for a fixed_date evaluation")
             }
         }
         if levels.isEmpty { fail("levels", "must hold at least one tier") }

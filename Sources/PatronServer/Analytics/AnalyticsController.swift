@@ -127,7 +127,7 @@ struct AnalyticsController {
     /// `date`, or today in the program's time zone when it is nil.
     private func orToday(_ date: PatronCore.CalendarDate?) async throws -> PatronCore.CalendarDate {
         if let date { return date }
-        return try await store.program().program.utcOffset.date(of: .now)
+        return try await store.program().program.utcOffset.date(of: store.clock.now)
     }
 }
 

@@ -24,7 +24,7 @@ struct ModelRefitService: Service {
 
     func runOnce() async {
         do {
-            let today = try await store.program().program.utcOffset.date(of: .now)
+            let today = try await store.program().program.utcOffset.date(of: store.clock.now)
             let (fit, refitted) = try await store.refitModels(asOf: today)
             if refitted {
                 logger.info(

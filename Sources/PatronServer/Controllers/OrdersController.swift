@@ -16,7 +16,7 @@ struct OrdersController {
     @Sendable func create(_ request: Request, context: PatronRequestContext) async throws -> Response {
         try context.require(.ordersWrite)
         let (body, _) = try await JSONBody.read(request, context: context)
-        let submission = try OrderSubmission.parse(body, receivedAt: .now)
+        let submission = try OrderSubmission.parse(body, receivedAt: store.clock.now)
         let recording = try await store.recordOrder(
             submission, fingerprint: Fingerprint.sha256(try JSONBody.canonical(body)))
         metrics.recordOrder(isReplay: recording.isReplay)

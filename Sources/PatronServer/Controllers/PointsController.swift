@@ -20,7 +20,7 @@ struct PointsController {
         try context.require(.membersRead)
         let memberID = try context.parameters.require("member_id")
         let pagination = try Pagination(request)
-        guard let summary = try await store.pointsSummary(memberID: memberID, at: .now) else {
+        guard let summary = try await store.pointsSummary(memberID: memberID, at: store.clock.now) else {
             throw LedgerError.memberNotFound(memberID: memberID)
         }
         let page = try await store.pointEntries(memberID: memberID, after: pagination.cursor, limit: pagination.limit)
@@ -76,14 +76,14 @@ struct PointsController {
         let reason = reader.string("reason", required: true, maxLength: 500)
         try reader.finish()
         let balance = try await store.cancelPendingLot(
-            memberID: memberID, lotID: lotID, reason: reason ?? "", actor: context.apiKey?.name, at: .now)
+            memberID: memberID, lotID: lotID, reason: reason ?? "", actor: context.apiKey?.name, at: store.clock.now)
         return try JSONBody.response(balance)
     }
 
     @Sendable func tier(_ request: Request, context: PatronRequestContext) async throws -> Response {
         try context.require(.membersRead)
         let memberID = try context.parameters.require("member_id")
-        guard let view = try await store.tierView(memberID: memberID, at: .now) else {
+        guard let view = try await store.tierView(memberID: memberID, at: store.clock.now) else {
             throw LedgerError.memberNotFound(memberID: memberID)
         }
         return try JSONBody.response(TierResource(memberID: memberID, view: view))
@@ -110,7 +110,7 @@ struct PointsController {
         }
         try reader.finish()
         let (result, isReplay) = try await store.refundOrder(
-            orderID: orderID, refundID: refundID ?? "", lines: lines, actor: context.apiKey?.name, at: .now)
+            orderID: orderID, refundID: refundID ?? "", lines: lines, actor: context.apiKey?.name, at: store.clock.now)
         return try JSONBody.response(result, status: isReplay ? .ok : .created)
     }
 
@@ -118,8 +118,4 @@ struct PointsController {
         try context.require(.reportsRead)
         return try JSONBody.response(LiabilityResource(liability: try await store.pointsLiability()))
     }
-}
-
-extension Timestamp {
-    static var now: Timestamp { Timestamp(millisecondsSinceEpoch: Clock.nowMilliseconds()) }
 }

@@ -85,12 +85,13 @@ struct ProgramController {
     @Sendable func simulate(_ request: Request, context: PatronRequestContext) async throws -> Response {
         try context.require(.ordersRead)
         var (body, _) = try await JSONBody.read(request, context: context)
-        if case .object(var object) = body, object["order_id"] == nil {
+        if case .object(var object) = body, object["order_id"] == nil || object["order_id"] == .null {
             object["order_id"] = .string("simulation")
             body = .object(object)
         }
-        let submission = try OrderSubmission.parse(body, receivedAt: .now)
-        let (award, tier) = try await store.simulate(submission, at: Clock.nowMilliseconds())
+        let now = store.clock.now
+        let submission = try OrderSubmission.parse(body, receivedAt: now)
+        let (award, tier) = try await store.simulate(submission, at: now.millisecondsSinceEpoch)
         return try JSONBody.response(SimulationResource(award: award, tier: tier, lines: submission.lines))
     }
 }

@@ -39,7 +39,7 @@ struct RewardsController {
         var query = QueryReader(request)
         let memberID = query.string("member_id")
         try query.finish()
-        let offers = try await store.rewardOffers(memberID: memberID, at: .now)
+        let offers = try await store.rewardOffers(memberID: memberID, at: store.clock.now)
         return try JSONBody.response(
             ["rewards": offers.map { RewardResource(stored: $0.stored, refusals: memberID == nil ? nil : $0.refusals) }]
         )
@@ -65,9 +65,10 @@ struct RewardsController {
         let rewardID = reader.string("reward_id", required: true, maxLength: 64)
         try reader.finish()
         let (result, isReplay) = try await store.redeem(
-            memberID: memberID, rewardID: rewardID ?? "", idempotencyKey: key, actor: context.apiKey?.name, at: .now)
+            memberID: memberID, rewardID: rewardID ?? "", idempotencyKey: key, actor: context.apiKey?.name,
+            at: store.clock.now)
         return try JSONBody.response(
-            RedemptionResource(redemption: result.redemption, balance: result.balance),
+            RedemptionResource(redemption: result.redemption, balance: result.balance, at: store.clock.now),
             status: isReplay ? .ok : .created)
     }
 
@@ -78,7 +79,7 @@ struct RewardsController {
         let page = try await store.redemptions(memberID: memberID, after: pagination.cursor, limit: pagination.limit)
         return try JSONBody.response(
             RedemptionPage(
-                redemptions: page.items.map { RedemptionResource(redemption: $0, balance: nil) },
+                redemptions: page.items.map { RedemptionResource(redemption: $0, balance: nil, at: store.clock.now) },
                 nextCursor: Pagination.encode(page.nextCursor)))
     }
 
@@ -87,8 +88,10 @@ struct RewardsController {
         try context.require(.pointsWrite)
         let result = try await store.cancelRedemption(
             memberID: try context.parameters.require("member_id"),
-            redemptionID: try context.parameters.require("redemption_id"), actor: context.apiKey?.name, at: .now)
-        return try JSONBody.response(RedemptionResource(redemption: result.redemption, balance: result.balance))
+            redemptionID: try context.parameters.require("redemption_id"), actor: context.apiKey?.name,
+            at: store.clock.now)
+        return try JSONBody.response(
+            RedemptionResource(redemption: result.redemption, balance: result.balance, at: store.clock.now))
     }
 
     /// `{"order_id"?, "order_total_minor"?, "member_id"?}`: whether the coupon can be used on that order,
@@ -97,8 +100,8 @@ struct RewardsController {
         try context.require(.pointsWrite)
         let code = try context.parameters.require("code")
         let order = try await tillOrder(request, context: context, requiringOrderID: false)
-        let check = try await store.checkCoupon(code: code, order: order, at: .now)
-        return try JSONBody.response(CouponCheckResource(check: check))
+        let check = try await store.checkCoupon(code: code, order: order, at: store.clock.now)
+        return try JSONBody.response(CouponCheckResource(check: check, at: store.clock.now))
     }
 
     /// `{"order_id": "A-1002", "order_total_minor"?, "member_id"?}`: 200 with the used coupon; the same again
@@ -108,8 +111,8 @@ struct RewardsController {
         let code = try context.parameters.require("code")
         let order = try await tillOrder(request, context: context, requiringOrderID: true)
         let (redemption, _) = try await store.useCoupon(
-            code: code, orderID: order.orderID ?? "", order: order, actor: context.apiKey?.name, at: .now)
-        return try JSONBody.response(RedemptionResource(redemption: redemption, balance: nil))
+            code: code, orderID: order.orderID ?? "", order: order, actor: context.apiKey?.name, at: store.clock.now)
+        return try JSONBody.response(RedemptionResource(redemption: redemption, balance: nil, at: store.clock.now))
     }
 
     private func tillOrder(
@@ -142,7 +145,7 @@ struct RewardsController {
         var reader = FieldReader(body)
         let deviceID = reader.string("device_id", maxLength: 256)
         try reader.finish()
-        let summary = try await store.makeReferralCode(memberID: memberID, deviceID: deviceID, at: .now)
+        let summary = try await store.makeReferralCode(memberID: memberID, deviceID: deviceID, at: store.clock.now)
         return try JSONBody.response(ReferralSummaryResource(summary: summary))
     }
 
@@ -164,7 +167,7 @@ struct RewardsController {
         try reader.finish()
         let (link, isReplay) = try await store.joinReferral(
             code: code ?? "", memberID: memberID ?? "", email: parsedEmail, phone: parsedPhone, deviceID: deviceID,
-            at: .now)
+            at: store.clock.now)
         return try JSONBody.response(link, status: isReplay ? .ok : .created)
     }
 
@@ -181,7 +184,7 @@ struct RewardsController {
         default: problems.append(FieldError(pointer: "/dry_run", detail: "must be true or false"))
         }
         if !problems.isEmpty { throw ValidationFailure(problems) }
-        let (outcome, isReplay) = try await store.runSurprise(campaign, dryRun: dryRun, at: .now)
+        let (outcome, isReplay) = try await store.runSurprise(campaign, dryRun: dryRun, at: store.clock.now)
         return try JSONBody.response(outcome, status: dryRun || isReplay ? .ok : .created)
     }
 

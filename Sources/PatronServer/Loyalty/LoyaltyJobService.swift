@@ -20,7 +20,7 @@ struct LoyaltyJobService: Service {
             while !Task.isCancelled {
                 // Waiting first lets the migrations of `beforeServerStarts` finish.
                 do { try await Task.sleep(for: interval) } catch { return }
-                let now = Clock.nowMilliseconds()
+                let now = store.clock.milliseconds
                 await runOnce(asOf: Timestamp(millisecondsSinceEpoch: now))
                 // Birthdays read every member's encrypted birthday, so they run once a (UTC) day.
                 let day = now / 86_400_000

@@ -111,9 +111,10 @@ extension OpenAPIDocument {
         var ruleOutput = ruleFields(ruleID: output())
         ruleOutput["priority"] = count()
         ruleOutput["stacking"] = cases(EarningRule.Stacking.self)
-        let level = object([
+        let level = input([
             "tier_id": .string(minLength: 1, maxLength: 64, pattern: anyText), "name": ref(.localizedName),
-            "threshold": integer(0), "multiplier": number(0, 100), "benefits": list(text(maxLength: 1024)),
+            "threshold": integer(0), "multiplier": number(0, 100),
+            "benefits": list(text(maxLength: 1024), required: false),
         ])
         let program = input([
             "currency": choice(Currency.codes, required: false),
@@ -164,7 +165,7 @@ extension OpenAPIDocument {
             .rule: .all(of: [input(ruleFields(ruleID: ruleID.optionalSchemaObject())), ruleKinds]),
             .ruleOutput: object(ruleOutput), .tierLevel: level, .program: program,
             .programVersion: object(["version": count(), "program": ref(.program)]),
-            .localizedName: object(["zh": text(maxLength: 1024), "en": text(maxLength: 1024)]),
+            .localizedName: input(["zh": text(maxLength: 1024), "en": text(maxLength: 1024)]),
             .simulation: object([
                 "points": count(), "tier": output(),
                 "awards": list(

@@ -9,7 +9,7 @@ extension OpenAPIDocument {
         return [
             "reward_id": pattern(#"^[^/\u0000\#(whitespace)]{1,64}$"#, description: "No spaces or slashes"),
             "kind": cases(RewardKind.self),
-            "name": object([
+            "name": input([
                 "zh": text(maxLength: 1024, nonBlank: true), "en": text(maxLength: 1024, nonBlank: true),
             ]),
             "description": optionalName,
@@ -80,7 +80,7 @@ extension OpenAPIDocument {
         ])
         let grant = JSONSchema.all(
             of: [
-                input(["points": integer(1, required: false), "reward_id": text(maxLength: 1024, required: false)]),
+                input(["points": integer(1, required: false), "reward_id": text(maxLength: 64, required: false)]),
                 .any(of: [
                     .object(properties: ["points": .integer]),
                     .object(properties: ["reward_id": .string(minLength: 1)]),
@@ -117,10 +117,10 @@ extension OpenAPIDocument {
             ]),
             .referralProgram: input([
                 "referrer_points": integer(0, required: false), "referee_points": integer(0, required: false),
-                "referrer_reward_id": text(maxLength: 1024, required: false),
-                "referee_reward_id": text(maxLength: 1024, required: false),
+                "referrer_reward_id": text(maxLength: 64, required: false),
+                "referee_reward_id": text(maxLength: 64, required: false),
                 "min_order_minor": integer(0, required: false),
-                "max_referrals_per_member": integer(0, required: false),
+                "max_referrals_per_member": integer(1, required: false),
             ]),
             .rewardsReport: object([
                 "points_earned": count(), "points_redeemed": count(), "points_expired": count(),

@@ -34,6 +34,8 @@ struct RewardResource: Encodable {
 struct RedemptionResource: Encodable {
     let redemption: Redemption
     let balance: PointBalance?
+    /// When the answer is given: the state is the redemption's state then.
+    let at: Timestamp
 
     private enum CodingKeys: String, CodingKey {
         case state, balance
@@ -42,7 +44,7 @@ struct RedemptionResource: Encodable {
     func encode(to encoder: any Encoder) throws {
         try redemption.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(redemption.state(at: .now), forKey: .state)
+        try container.encode(redemption.state(at: at), forKey: .state)
         try container.encodeIfPresent(balance, forKey: .balance)
     }
 }
@@ -50,6 +52,7 @@ struct RedemptionResource: Encodable {
 /// `POST /v1/coupons/{code}/validate`.
 struct CouponCheckResource: Encodable {
     let check: CouponCheck
+    let at: Timestamp
 
     private enum CodingKeys: String, CodingKey {
         case valid, state, problems, reasons, reward, redemption
@@ -65,7 +68,8 @@ struct CouponCheckResource: Encodable {
             check.problems.map { Problem.Reason(code: $0.code, detail: $0.detail) }, forKey: .reasons)
         try container.encode(check.discountMinor, forKey: .discountMinor)
         try container.encode(check.reward, forKey: .reward)
-        try container.encode(RedemptionResource(redemption: check.redemption, balance: nil), forKey: .redemption)
+        try container.encode(
+            RedemptionResource(redemption: check.redemption, balance: nil, at: at), forKey: .redemption)
     }
 }
 

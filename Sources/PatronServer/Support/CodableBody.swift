@@ -4,9 +4,7 @@ import PatronCore
 /// Decoding a JSON value into a `Decodable` type, with decoding failures reported as field errors.
 enum CodableBody {
     static func decode<Value: Decodable>(_ type: Value.Type, from value: JSONValue) throws -> Value {
-        if let pointer = nulPointer(in: value, at: "") {
-            throw ValidationFailure(pointer: pointer.isEmpty ? "/" : pointer, detail: "must not contain NUL")
-        }
+        if let problem = unstorable(value, at: "", exempt: []) { throw ValidationFailure([problem]) }
         let data = try JSONEncoder().encode(value)
         do {
             return try JSONDecoder().decode(type, from: data)
@@ -22,8 +20,8 @@ enum CodableBody {
     static func decode<Value: Decodable>(
         _ type: Value.Type, from text: Data, body: JSONValue, unsignedKeys: [String]
     ) throws -> Value {
-        if let pointer = nulPointer(in: body, at: "") {
-            throw ValidationFailure(pointer: pointer.isEmpty ? "/" : pointer, detail: "must not contain NUL")
+        if let problem = unstorable(body, at: "", exempt: Set(unsignedKeys.map { "/\($0)" })) {
+            throw ValidationFailure([problem])
         }
         var errors: [FieldError] = []
         for key in unsignedKeys {
@@ -41,15 +39,23 @@ enum CodableBody {
         }
     }
 
-    /// Where a text with NUL is, which no stored text may hold; nil when there is none.
-    static func nulPointer(in value: JSONValue, at pointer: String) -> String? {
+    /// The first value no field may hold, wherever it is: a text with NUL, or a number beyond ±(2⁵³−1), the
+    /// range the API's document gives every integer (`exempt` pointers have their own range). Nil when none.
+    static func unstorable(_ value: JSONValue, at pointer: String, exempt: Set<String>) -> FieldError? {
         switch value {
-        case .string(let text): text.unicodeScalars.contains("\u{0}") ? pointer : nil
+        case .string(let text):
+            text.unicodeScalars.contains("\u{0}")
+                ? FieldError(pointer: pointer.isEmpty ? "/" : pointer, detail: "must not contain NUL") : nil
+        case .number(let number):
+            abs(number) > 9_007_199_254_740_991 && !exempt.contains(pointer)
+                ? FieldError(pointer: pointer, detail: "must be from −9007199254740991 to 9007199254740991") : nil
         case .array(let items):
-            items.indices.lazy.compactMap { nulPointer(in: items[$0], at: "\(pointer)/\($0)") }.first
+            items.indices.lazy.compactMap { unstorable(items[$0], at: "\(pointer)/\($0)", exempt: exempt) }.first
         case .object(let fields):
             fields.lazy.compactMap { key, field in
-                key.unicodeScalars.contains("\u{0}") ? pointer : nulPointer(in: field, at: "\(pointer)/\(key)")
+                key.unicodeScalars.contains("\u{0}")
+                    ? FieldError(pointer: pointer.isEmpty ? "/" : pointer, detail: "must not contain NUL")
+                    : unstorable(field, at: "\(pointer)/\(key)", exempt: exempt)
             }.first
         default: nil
         }

@@ -15,7 +15,7 @@ public struct APIKey: Sendable, Hashable {
 extension Store {
     /// Creates a key; the returned secret is shown once and cannot be recovered.
     public func createAPIKey(name: String, scopes: Set<Scope>) async throws -> (key: APIKey, secret: String) {
-        let now = Clock.nowMilliseconds()
+        let now = clock.milliseconds
         let key = APIKey(
             id: Identifier.make(prefix: "key", milliseconds: now), name: name, scopes: scopes,
             createdAt: Timestamp(millisecondsSinceEpoch: now), revokedAt: nil)
@@ -57,7 +57,7 @@ extension Store {
         try await database.write {
             try await $0.raw(
                 """
-                UPDATE api_keys SET revoked_at = \(bind: Clock.nowMilliseconds())
+                UPDATE api_keys SET revoked_at = \(bind: clock.milliseconds)
                 WHERE id = \(bind: id) AND revoked_at IS NULL RETURNING id
                 """
             ).first() != nil

@@ -64,7 +64,7 @@ extension Store {
             throw AnalyticsError.notEnoughData(reason: error.description)
         }
         var stored = StoredModelFit(
-            fitID: 0, fittedAt: Timestamp(millisecondsSinceEpoch: Clock.nowMilliseconds()), calibrationEnd: asOf,
+            fitID: 0, fittedAt: clock.now, calibrationEnd: asOf,
             utcOffset: program.utcOffset, currency: program.currency.code, unit: unit,
             orderCount: fingerprint.count, newestOrderCreatedAt: fingerprint.newest,
             customers: fit.purchases.customerCount, repeatCustomers: fit.spend.customerCount,

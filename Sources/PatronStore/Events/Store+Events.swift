@@ -23,7 +23,7 @@ extension Store {
         let members = self.members
         let store = self
         return try await database.write { database in
-            let now = Clock.nowMilliseconds()
+            let now = clock.milliseconds
             var recordings: [EventRecording] = []
             recordings.reserveCapacity(events.count)
             for event in events {

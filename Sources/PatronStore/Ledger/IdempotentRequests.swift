@@ -14,7 +14,7 @@ enum IdempotentRequests {
     ) async throws -> (result: Result, isReplay: Bool) {
         do {
             let result = try await database.write { connection in
-                let now = Clock.nowMilliseconds()
+                let now = WallClock.system.milliseconds
                 let claimed = try await connection.raw(
                     """
                     INSERT INTO idempotent_requests (request_key, request_fingerprint, result, created_at)

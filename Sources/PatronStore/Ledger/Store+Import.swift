@@ -39,7 +39,7 @@ extension Store {
     public func importGrants(_ grants: [PointGrant], actor: String?) async throws -> [GrantOutcome] {
         let store = self
         return try await database.write { database in
-            let now = Clock.nowMilliseconds()
+            let now = clock.milliseconds
             let (_, program) = try await store.programs.current(in: database)
             let importer = GrantImporter(store: store, program: program, actor: actor, now: now, database: database)
             var outcomes: [GrantOutcome] = []

@@ -76,8 +76,8 @@ extension Store {
         return try await IdempotentRequests.perform(
             key: "spend:\(memberID):\(idempotencyKey)", fingerprint: "\(points)|\(reference ?? "")",
             database: database
-        ) { database in
-            let now = Clock.nowMilliseconds()
+        ) { [clock] database in
+            let now = clock.milliseconds
             var balance = try await ledger.lockBalance(memberID: memberID, at: now, in: database)
             let reason = reference.map { "spent as payment, \($0)" } ?? "spent as payment"
             let draws = try await ledger.spend(
@@ -102,18 +102,18 @@ extension Store {
             key: "\(source):\(memberID):\(idempotencyKey)",
             fingerprint: "\(points)|\(reason)|\(expiresAt?.rfc3339 ?? "")",
             database: database
-        ) { database in
+        ) { [clock] database in
             try await Self.adjust(
                 memberID: memberID, points: points, reason: reason, reference: idempotencyKey, actor: actor,
-                source: source, expiresAt: expiresAt, ledger: ledger, programs: programs, in: database)
+                source: source, expiresAt: expiresAt, ledger: ledger, programs: programs, at: clock.milliseconds,
+                in: database)
         }
     }
 
     static func adjust(
         memberID: String, points: Int64, reason: String, reference: String?, actor: String?, source: String,
-        expiresAt: Timestamp?, ledger: PointLedger, programs: ProgramBook, in database: any SQLDatabase
+        expiresAt: Timestamp?, ledger: PointLedger, programs: ProgramBook, at now: Int64, in database: any SQLDatabase
     ) async throws -> PointsMovement {
-        let now = Clock.nowMilliseconds()
         let (_, program) = try await programs.current(in: database)
         var balance = try await ledger.lockBalance(memberID: memberID, at: now, in: database)
         var draws: [LotDraw] = []
@@ -266,8 +266,8 @@ extension Store {
         let ledger = self.ledger
         var run = LedgerJobRun(lots: 0, points: 0, members: 0)
         while true {
-            let batch = try await database.write { database in
-                let now = Clock.nowMilliseconds()
+            let batch = try await database.write { [clock] database in
+                let now = clock.milliseconds
                 let memberIDs = try await database.raw(
                     """
                     SELECT DISTINCT member_id FROM point_lots WHERE \(condition)

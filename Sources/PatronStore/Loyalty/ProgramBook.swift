@@ -13,7 +13,7 @@ public actor ProgramBook {
     public init() {}
 
     func current(in database: any SQLDatabase) async throws -> (version: Int64, program: LoyaltyProgram) {
-        let now = Clock.nowMilliseconds()
+        let now = WallClock.system.milliseconds
         if let cached, now - cached.loadedAt < refreshMilliseconds { return (cached.version, cached.program) }
         let loaded = try await Self.load(in: database)
         remember(loaded.version, loaded.program, at: now)
@@ -76,6 +76,7 @@ extension Store {
         acceptedVersions: Set<Int64>? = nil, actor: String?,
         _ change: @escaping @Sendable (inout LoyaltyProgram) throws -> Outcome
     ) async throws -> ProgramChange<Outcome> {
+        let clock = self.clock
         let result = try await database.write { database in
             // Every engine inserts version n + 1 only if no one else did (the primary key decides): the loser
             // of a race reads the winner's version and applies its change to that. On PostgreSQL the insert
@@ -102,19 +103,19 @@ extension Store {
                     """
                     INSERT INTO loyalty_programs (version, definition, actor, created_at)
                     VALUES (\(bind: next), \(bind: try ProgramBook.encode(program)), \(bind: actor),
-                            \(bind: Clock.nowMilliseconds()))
+                            \(bind: clock.milliseconds))
                     ON CONFLICT (version) DO NOTHING RETURNING version
                     """
                 ).first()
                 guard inserted != nil else { continue }
                 if program.tiers.evaluation != current.program.tiers.evaluation {
-                    let today = program.utcOffset.date(of: Timestamp(millisecondsSinceEpoch: Clock.nowMilliseconds()))
+                    let today = program.utcOffset.date(of: clock.now)
                     try await TierRepository().followEvaluationRule(of: program, today: today, in: database)
                 }
                 return ProgramChange(version: next, program: program, outcome: outcome)
             }
         }
-        await programs.remember(result.version, result.program, at: Clock.nowMilliseconds())
+        await programs.remember(result.version, result.program, at: WallClock.system.milliseconds)
         return result
     }
 

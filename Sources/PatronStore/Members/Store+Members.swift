@@ -9,7 +9,7 @@ extension Store {
         }
         let (members, programs) = (self.members, self.programs)
         return try await database.write { database in
-            let now = Clock.nowMilliseconds()
+            let now = clock.milliseconds
             let (id, created) = try await members.ensure(externalID: externalID, at: now, in: database)
             try await members.apply(profile, to: id, mode: .overwrite, at: now, in: database)
             guard let member = try await members.find(id: id, in: database) else {
@@ -23,7 +23,7 @@ extension Store {
     public func updateMember(id: String, with profile: MemberProfile) async throws -> Member {
         let (members, programs) = (self.members, self.programs)
         return try await database.write { database in
-            try await members.apply(profile, to: id, mode: .overwrite, at: Clock.nowMilliseconds(), in: database)
+            try await members.apply(profile, to: id, mode: .overwrite, at: clock.milliseconds, in: database)
             guard let member = try await members.find(id: id, in: database) else {
                 throw MemberError.notFound(memberID: id)
             }

@@ -43,21 +43,13 @@ public enum Migrations {
                 try await connection.raw(
                     """
                     INSERT INTO schema_migrations (version, name, applied_at)
-                    VALUES (\(bind: Int64(migration.version)), \(bind: migration.name), \(bind: Clock.nowMilliseconds()))
+                    VALUES (\(bind: Int64(migration.version)), \(bind: migration.name), \(bind: WallClock.system.milliseconds))
                     """
                 ).run()
                 newlyApplied.append(migration.version)
             }
             return newlyApplied
         }
-    }
-}
-
-public enum Clock {
-    public static func nowMilliseconds() -> Int64 {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
     }
 }
 

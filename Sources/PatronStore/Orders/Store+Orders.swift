@@ -17,7 +17,7 @@ extension Store {
         let store = self
         do {
             let order = try await database.write { database in
-                let now = Clock.nowMilliseconds()
+                let now = clock.milliseconds
                 let memberID = try await store.resolveCustomer(submission.customer, at: now, in: database)
                 guard
                     let order = try await store.orders.insert(

@@ -4,7 +4,7 @@
 public enum Identifier {
     private static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
 
-    public static func make(prefix: String, milliseconds: Int64 = Clock.nowMilliseconds()) -> String {
+    public static func make(prefix: String, milliseconds: Int64 = WallClock.system.milliseconds) -> String {
         var generator = SystemRandomNumberGenerator()
         var characters = [UInt8](repeating: 0, count: 26)
         var time = UInt64(max(0, milliseconds))

@@ -25,7 +25,7 @@ extension Store {
     public func saveReward(_ reward: Reward) async throws -> (reward: StoredReward, created: Bool) {
         let definition = try RewardRows.encode(reward)
         return try await database.write { database in
-            let now = Clock.nowMilliseconds()
+            let now = clock.milliseconds
             let existed = try await RewardRows.find(reward.rewardID, in: database) != nil
             try await database.raw(
                 """

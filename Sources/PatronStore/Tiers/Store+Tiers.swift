@@ -69,7 +69,7 @@ extension Store {
         var changed = 0
         while true {
             let batch = try await database.write { database in
-                let now = Clock.nowMilliseconds()
+                let now = clock.milliseconds
                 let (_, program) = try await programs.current(in: database)
                 let day = program.utcOffset.date(of: asOf)
                 let tiers = TierRepository()
