@@ -37,6 +37,22 @@ import Testing
     }
 
     @Test(arguments: TestDatabase.engines)
+    func writesRecordTheTimeOfTheClockTheStoreIsGiven(engine: DatabaseEngine) async throws {
+        let instant = Timestamp(rfc3339: "2031-03-01T00:00:00Z")!
+        try await TestDatabase.withStore(engine, clock: WallClock { instant.millisecondsSinceEpoch }) { store in
+            let (member, _) = try await store.upsertMember(MemberProfile(externalID: "u-clock"))
+            #expect(member.createdAt == instant)
+            _ = try await store.adjustPoints(
+                memberID: member.id, points: 10, reason: "welcome", idempotencyKey: "k-1", actor: nil)
+            let entries = try await store.pointEntries(memberID: member.id, after: nil, limit: 10).items
+            #expect(entries.map(\.createdAt) == [instant])
+            let summary = try #require(try await store.pointsSummary(memberID: member.id, at: instant))
+            // The standard program keeps points 365 days from the day they were earned: the clock's day.
+            #expect(summary.lots.map(\.expiresAt) == [Timestamp(rfc3339: "2032-02-29T16:00:00Z")])
+        }
+    }
+
+    @Test(arguments: TestDatabase.engines)
     func personalDataIsEncryptedAtRest(engine: DatabaseEngine) async throws {
         try await TestDatabase.withStore(engine) { store in
             _ = try await store.recordOrder(

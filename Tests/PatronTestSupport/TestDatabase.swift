@@ -58,16 +58,16 @@ public enum TestDatabase {
         }
     }
 
-    /// Opens a fresh, migrated database and runs `body` with a store on it.
+    /// Opens a fresh, migrated database and runs `body` with a store on it that reads `clock`.
     public static func withStore<Result: Sendable>(
-        _ engine: DatabaseEngine, _ body: @escaping @Sendable (Store) async throws -> Result
+        _ engine: DatabaseEngine, clock: WallClock = .system, _ body: @escaping @Sendable (Store) async throws -> Result
     ) async throws -> Result {
         try await withURL(engine) { url in
             let database = try await DatabaseFactory.open(url, logger: logger)
             let protector = DataProtector(dataKey: try DataKey.parse(makeDataKey(), source: "test"))
             return try await database.withRunning { database in
                 try await Migrations.migrate(database)
-                return try await body(Store(database: database, protector: protector))
+                return try await body(Store(database: database, protector: protector, clock: clock))
             }
         }
     }
