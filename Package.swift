@@ -97,7 +97,7 @@ let package = Package(
         .target(
             name: "PatronTestSupport",
             dependencies: [
-                "PatronStore", .product(name: "Crypto", package: "swift-crypto"),
+                "PatronStore", "PatronAnalytics", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SQLKit", package: "sql-kit"),
             ],
             path: "Tests/PatronTestSupport",
@@ -105,7 +105,8 @@ let package = Package(
         ),
         .testTarget(name: "PatronCoreTests", dependencies: ["PatronCore"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "PatronAnalyticsTests", dependencies: ["PatronAnalytics"], swiftSettings: swiftSettings),
+            name: "PatronAnalyticsTests", dependencies: ["PatronAnalytics", "PatronTestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "PatronStoreTests",
             dependencies: [

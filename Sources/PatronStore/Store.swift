@@ -9,7 +9,7 @@ public struct Store: Sendable {
     public let programs: ProgramBook
     let ledger: PointLedger
     /// The time recorded on writes that are not given one.
-    public let clock: WallClock
+    public private(set) var clock: WallClock
 
     public init(database: any Database, protector: DataProtector, clock: WallClock = .system) {
         self.database = database
@@ -18,6 +18,13 @@ public struct Store: Sendable {
         self.orders = OrderRepository()
         self.programs = ProgramBook()
         self.ledger = PointLedger(engine: database.engine)
+    }
+
+    /// The same store on the same database, recording the time `clock` reads.
+    public func with(_ clock: WallClock) -> Store {
+        var store = self
+        store.clock = clock
+        return store
     }
 
     /// Whether the database answers a trivial query.

@@ -1,4 +1,5 @@
 import PatronAnalytics
+import PatronTestSupport
 import Testing
 
 /// Exact maximum-likelihood estimates on the CDNOW calibration summary, computed with SciPy by

@@ -1,4 +1,5 @@
 import PatronAnalytics
+import PatronTestSupport
 import Testing
 
 @Suite("CSV errors and large files")

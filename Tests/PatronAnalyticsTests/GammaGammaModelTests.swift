@@ -1,4 +1,5 @@
 import PatronAnalytics
+import PatronTestSupport
 import Testing
 
 @Suite("Gamma-Gamma model", .enabled(if: CDNOWData.isAvailable, CDNOWData.skipMessage))

@@ -41,9 +41,9 @@ final class ServerProcess: Sendable {
         return run.output
     }
 
-    /// Starts `patron serve` on `databaseURL` at a free port and waits until `/ready` answers.
+    /// Starts `patron serve ARGUMENTS` on `databaseURL` at a free port and waits until `/ready` answers.
     static func start(
-        databaseURL: String, environment: [String: String], client: HTTPClient
+        databaseURL: String, environment: [String: String], client: HTTPClient, arguments: [String] = []
     ) async throws
         -> ServerProcess
     {
@@ -54,7 +54,7 @@ final class ServerProcess: Sendable {
                 [
                     "serve", "--port", String(port), "--hostname", "127.0.0.1", "--database-url", databaseURL,
                     "--log-level", "error",
-                ], environment: environment)
+                ] + arguments, environment: environment)
             let server = ServerProcess(baseURL: "http://127.0.0.1:\(port)", process: process)
             for _ in 0..<300 where process.isRunning {
                 if let response = try? await client.execute(

@@ -3,6 +3,9 @@ import PatronCore
 import SQLKit
 
 extension Store {
+    /// The PostgreSQL advisory lock that orders model-fit inserts (the migrations hold another).
+    static let modelFitLock = "7274767"
+
     /// The newest stored fit known to have converged, or nil before the first. Fits stored before convergence was
     /// recorded are passed over: one of them may have diverged, and the next refit replaces them.
     public func latestModelFit() async throws -> StoredModelFit? {
@@ -44,12 +47,13 @@ extension Store {
             )
             return (program, fingerprint, try await Self.latestModelFit(in: database))
         }
-        if let latest, latest.orderCount == fingerprint.count, latest.newestOrderCreatedAt == fingerprint.newest,
-            latest.calibrationEnd == asOf, latest.utcOffset == program.utcOffset,
-            latest.currency == program.currency.code
-        {
-            return (latest, false)
+        @Sendable func isCurrent(_ fit: StoredModelFit?) -> Bool {
+            guard let fit else { return false }
+            return fit.orderCount == fingerprint.count && fit.newestOrderCreatedAt == fingerprint.newest
+                && fit.calibrationEnd == asOf && fit.utcOffset == program.utcOffset
+                && fit.currency == program.currency.code
         }
+        if let latest, isCurrent(latest) { return (latest, false) }
         let referenceDay = asOf.daysSinceEpoch
         // The fit needs no member ids; leaving them out keeps a million members' totals small.
         let (totals, _) = try await memberPurchaseTotals(
@@ -63,7 +67,7 @@ extension Store {
         } catch {
             throw AnalyticsError.notEnoughData(reason: error.description)
         }
-        var stored = StoredModelFit(
+        let stored = StoredModelFit(
             fitID: 0, fittedAt: clock.now, calibrationEnd: asOf,
             utcOffset: program.utcOffset, currency: program.currency.code, unit: unit,
             orderCount: fingerprint.count, newestOrderCreatedAt: fingerprint.newest,
@@ -72,10 +76,19 @@ extension Store {
             spend: fit.spend.model, spendLogLikelihood: fit.spend.logLikelihood,
             purchasesConvergence: fit.purchases.convergence, spendConvergence: fit.spend.convergence)
         let row = stored.row
-        stored.fitID = try await database.write { database in
+        let engine = database.engine
+        // Another node may have fitted the same orders meanwhile: the check and the insert hold one lock, so
+        // the fit is stored once and the later node answers the stored one.
+        let (saved, inserted) = try await database.write { database in
+            if engine == .postgres {
+                try await database.raw("SELECT pg_advisory_xact_lock(\(unsafeRaw: Self.modelFitLock))").run()
+            }
+            if let newer = try await Self.latestModelFit(in: database), isCurrent(newer) { return (newer, false) }
             try await database.insert(into: "analytics_model_fits").model(row).run()
-            return try await Self.latestModelFit(in: database)?.fitID ?? 0
+            var saved = stored
+            saved.fitID = try await Self.latestModelFit(in: database)?.fitID ?? 0
+            return (saved, true)
         }
-        return (stored, true)
+        return (saved, inserted)
     }
 }

@@ -65,6 +65,9 @@ extension Store {
     /// period, or lowers their tier. Running it again the same day changes nothing.
     public func evaluateTiers(asOf: Timestamp, batchSize: Int = 500) async throws -> (evaluated: Int, changed: Int) {
         let programs = self.programs
+        // Several nodes may run this at once: each takes the due rows no other holds, so a member is evaluated
+        // once; a row another node has just evaluated is no longer due when its lock is released.
+        let skipLocked: SQLQueryString = database.engine == .postgres ? "FOR UPDATE SKIP LOCKED" : ""
         var evaluated = 0
         var changed = 0
         while true {
@@ -76,7 +79,7 @@ extension Store {
                 let due = try await database.raw(
                     """
                     SELECT member_id FROM member_tiers WHERE next_evaluation_day <= \(bind: day.daysSinceEpoch)
-                    ORDER BY member_id LIMIT \(unsafeRaw: String(batchSize))
+                    ORDER BY member_id LIMIT \(unsafeRaw: String(batchSize)) \(skipLocked)
                     """
                 ).all().map { try $0.decode(column: "member_id", as: String.self) }
                 var changes = 0

@@ -2,12 +2,12 @@ import Glibc
 import PatronAnalytics
 
 /// A small deterministic generator (SplitMix64) so simulated tests are reproducible.
-struct SeededGenerator: RandomNumberGenerator {
+public struct SeededGenerator: RandomNumberGenerator {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var value = state
         value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -15,15 +15,15 @@ struct SeededGenerator: RandomNumberGenerator {
         return value ^ (value >> 31)
     }
 
-    mutating func nextInt(upperBound: Int) -> Int { Int.random(in: 0..<upperBound, using: &self) }
+    public mutating func nextInt(upperBound: Int) -> Int { Int.random(in: 0..<upperBound, using: &self) }
 
     /// Uniform on (0, 1).
-    mutating func nextUnit() -> Double { Double.random(in: Double.ulpOfOne..<1, using: &self) }
+    public mutating func nextUnit() -> Double { Double.random(in: Double.ulpOfOne..<1, using: &self) }
 }
 
-enum Simulation {
+public enum Simulation {
     /// Gamma(shape, rate) by Marsaglia & Tsang.
-    static func gamma(shape: Double, rate: Double, using generator: inout SeededGenerator) -> Double {
+    public static func gamma(shape: Double, rate: Double, using generator: inout SeededGenerator) -> Double {
         if shape < 1 {
             let boosted = gamma(shape: shape + 1, rate: rate, using: &generator)
             return boosted * pow(generator.nextUnit(), 1 / shape)
@@ -43,39 +43,46 @@ enum Simulation {
         }
     }
 
-    static func normal(using generator: inout SeededGenerator) -> Double {
+    public static func normal(using generator: inout SeededGenerator) -> Double {
         (-2 * log(generator.nextUnit())).squareRoot() * cos(2 * Double.pi * generator.nextUnit())
     }
 
-    static func beta(_ a: Double, _ b: Double, using generator: inout SeededGenerator) -> Double {
+    public static func beta(_ a: Double, _ b: Double, using generator: inout SeededGenerator) -> Double {
         let x = gamma(shape: a, rate: 1, using: &generator)
         let y = gamma(shape: b, rate: 1, using: &generator)
         return x / (x + y)
     }
 
     /// One customer's history under the BG/NBD model, observed for `age` units after the first purchase.
-    static func bgnbdHistory(
+    public static func bgnbdHistory(
         _ model: BGNBDModel, age: Double, using generator: inout SeededGenerator
     )
         -> PurchaseHistory
     {
+        let times = bgnbdRepeatTimes(model, age: age, using: &generator)
+        return PurchaseHistory(frequency: times.count, recency: times.last ?? 0, age: age)
+    }
+
+    /// When one customer buys again under the BG/NBD model, in units after the first purchase, up to `age`.
+    public static func bgnbdRepeatTimes(
+        _ model: BGNBDModel, age: Double, using generator: inout SeededGenerator
+    ) -> [Double] {
         let rate = gamma(shape: model.r, rate: model.alpha, using: &generator)
         let dropout = beta(model.a, model.b, using: &generator)
         var time = 0.0
-        var frequency = 0
-        var recency = 0.0
+        var times: [Double] = []
         while true {
             time += -log(generator.nextUnit()) / rate
             if time > age { break }
-            frequency += 1
-            recency = time
+            times.append(time)
             if generator.nextUnit() < dropout { break }
         }
-        return PurchaseHistory(frequency: frequency, recency: recency, age: age)
+        return times
     }
 
     /// Spend per purchase under the Gamma-Gamma model: a customer's mean over `count` purchases.
-    static func meanSpend(_ model: GammaGammaModel, count: Int, using generator: inout SeededGenerator) -> Double {
+    public static func meanSpend(_ model: GammaGammaModel, count: Int, using generator: inout SeededGenerator) -> Double
+    {
         let scale = gamma(shape: model.q, rate: model.gamma, using: &generator)
         var total = 0.0
         for _ in 0..<count { total += gamma(shape: model.p, rate: scale, using: &generator) }

@@ -1,0 +1,61 @@
+import AsyncHTTPClient
+import Foundation
+import NIOHTTP1
+import PatronCore
+import PatronStore
+import PatronTestSupport
+import Testing
+
+/// Two `patron serve` processes on one PostgreSQL database, both running the background jobs: every due item
+/// is handled once, whichever node reaches it, and an order sent to both is stored once.
+@Suite(.timeLimit(.minutes(6)))
+struct TwoNodeTests {
+    @Test(.enabled(if: TestDatabase.engines.contains(.postgres), "needs PATRON_TEST_POSTGRES_URL"))
+    func backgroundJobsOfTwoNodesHandleEachDueItemOnce() async throws {
+        try await TestDatabase.withURL(.postgres) { url in
+            let dataKey = TestDatabase.makeDataKey()
+            let protector = DataProtector(dataKey: try DataKey.parse(dataKey, source: "test"))
+            let database = try await DatabaseFactory.open(url, logger: TestDatabase.logger)
+            try await database.withRunning { database in
+                try await Migrations.migrate(database)
+                let now = WallClock.system.milliseconds
+                let store = Store(database: database, protector: protector)
+                try await LoyaltyHistory.record(into: store, endingAt: now)
+                let lots = try await LoyaltyHistory.count(
+                    "SELECT COUNT(*) AS n FROM point_lots WHERE remaining > 0 AND expires_at <= \(now)", store)
+                #expect(lots > 0)
+
+                let environment = ["PATRON_DATA_KEY": dataKey]
+                let jobs = ["--job-interval", "1", "--refit-interval", "1"]
+                let first = try await ServerProcess.start(
+                    databaseURL: url.argument, environment: environment, client: .shared, arguments: jobs)
+                let second = try await ServerProcess.start(
+                    databaseURL: url.argument, environment: environment, client: .shared, arguments: jobs)
+                var due = -1
+                for _ in 0..<600 where due != 0 {
+                    try await Task.sleep(for: .milliseconds(100))
+                    due = try await LoyaltyHistory.dueItems(at: now, in: store)
+                }
+                #expect(due == 0, "the jobs did not finish within 60 s")
+                // The same orders sent to both nodes at once, as a client retrying through a balancer would:
+                // each is stored once, one node answering 201 and the other 200.
+                let key = try await CrashRecoveryTests.adminKey(url, environment)
+                let before = try await LoyaltyHistory.count("SELECT COUNT(*) AS n FROM point_lots", store)
+                for number in 0..<30 {
+                    async let one = first.send(
+                        .POST, "/v1/orders", body: CrashRecoveryTests.order(number), key: key, client: .shared)
+                    async let other = second.send(
+                        .POST, "/v1/orders", body: CrashRecoveryTests.order(number), key: key, client: .shared)
+                    #expect(try await [one.status, other.status].sorted() == [200, 201], "order \(number)")
+                }
+                #expect(try await LoyaltyHistory.count("SELECT COUNT(*) AS n FROM point_lots", store) == before + 30)
+                // Both nodes run their jobs a few more times: neither may find anything left to do.
+                try await Task.sleep(for: .seconds(3))
+                #expect(try await first.terminate() == 0)
+                #expect(try await second.terminate() == 0)
+                let problems = try await LoyaltyHistory.doubleEffects(expectedExpiries: lots, in: store)
+                #expect(problems == [])
+            }
+        }
+    }
+}
