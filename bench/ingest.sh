@@ -3,11 +3,14 @@
 # PostgreSQL, each once with no earning rules and once with five rules and tiers
 # (bench/programs/*.json), sends the same load with bench/load (patron-load), and prints orders/s and
 # latency beside a GET /health baseline measured in the same run, and the rules/no-rules ratio.
-# Usage: bench/ingest.sh [ORDERS] [CONCURRENCY]
+# With STEADY_RATE, each server then also takes 10 seconds of orders at that fixed rate, open loop
+# (sent on schedule whatever the answers, latency counted from the schedule), for latency under load.
+# Usage: bench/ingest.sh [ORDERS] [CONCURRENCY] [STEADY_RATE]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 orders=${1:-20000}
 concurrency=${2:-64}
+steady_rate=${3:-0}
 port=18080
 
 swift build -c release --product patron >/dev/null
@@ -38,6 +41,10 @@ run_against() {
   echo "== $label: $orders orders, concurrency $concurrency, program $(basename "$program")"
   "$bin/patron-load" --url "http://127.0.0.1:$port" --key "$key" --orders "$orders" \
     --concurrency "$concurrency" --baseline | tee "$work/load-$label.txt"
+  if [ "$steady_rate" -gt 0 ]; then
+    "$bin/patron-load" --url "http://127.0.0.1:$port" --key "$key" --orders $((steady_rate * 10)) \
+      --rate "$steady_rate"
+  fi
   echo "   server resident memory: $(ps -o rss= -p "$server_pid" | awk '{printf "%.0f MiB", $1/1024}')"
   kill -TERM "$server_pid"
   wait "$server_pid" || true
@@ -45,7 +52,7 @@ run_against() {
 }
 
 # The orders/s figure of a run's POST /v1/orders line.
-rate() { grep 'POST /v1/orders' "$work/load-$1.txt" | grep -oE '= [0-9]+/s' | grep -oE '[0-9]+'; }
+rate() { grep 'POST /v1/orders:' "$work/load-$1.txt" | grep -oE '= [0-9]+/s' | grep -oE '[0-9]+'; }
 ratio() { echo "   $1: five rules and tiers run at $(awk -v a="$(rate "$1-rules")" -v b="$(rate "$1-plain")" \
   'BEGIN { printf "%.2f", a / b }')× the orders/s of no rules"; }
 

@@ -7,18 +7,31 @@ import NIOHTTP1
 /// Sends N orders over HTTP with concurrency C to a running Patron and prints orders/s and latency
 /// percentiles. With `--baseline`, first measures `GET /health` the same way, so the order figures
 /// can be read as a ratio of what the HTTP stack alone does on this machine in this run.
+///
+/// With `--rate R` the load is open-loop instead: request i is sent at start + i/R whether or not earlier
+/// ones were answered, and its latency counts from that moment, so queueing in a server that falls behind
+/// shows in the percentiles (a closed loop would only slow down and hide it). Several `--url`s are used in
+/// turn, as a round-robin balancer would.
 @main
 struct PatronLoad: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "patron-load", abstract: "Order ingestion load generator for a running Patron.")
 
-    @Option(help: "The service's base URL.") var url = "http://127.0.0.1:8080"
+    @Option(help: "The service's base URL; give it again for more nodes, used in turn.")
+    var url: [String] = ["http://127.0.0.1:8080"]
     @Option(help: "An API key with the orders:write scope.") var key: String
     @Option(help: "How many orders to send.") var orders = 20_000
     @Option(help: "How many requests are in flight at once.") var concurrency = 64
     @Option(help: "How many distinct members the orders belong to.") var members = 5_000
     @Option(help: "Prefix of the order ids (default: random, so runs never replay each other).") var prefix: String?
     @Flag(help: "Also measure GET /health with the same concurrency, as a baseline.") var baseline = false
+    @Option(help: "Requests per second, sent on schedule whatever the answers (open loop); 0: closed loop.")
+    var rate = 0.0
+
+    func validate() throws {
+        if url.isEmpty { throw ValidationError("give at least one --url") }
+        if !(rate >= 0) || !rate.isFinite { throw ValidationError("--rate must be 0 or more") }
+    }
 
     func run() async throws {
         var configuration = HTTPClient.Configuration()
@@ -36,24 +49,27 @@ struct PatronLoad: AsyncParsableCommand {
     private func send(with client: HTTPClient) async throws {
         let prefix = prefix ?? "LOAD-\(UInt32.random(in: 0...UInt32.max))"
         if baseline {
-            let health = try await measure(client: client, count: orders) { _ in
-                var request = HTTPClientRequest(url: "\(url)/health")
+            let health = try await measure(client: client, count: orders) { index in
+                var request = HTTPClientRequest(url: "\(base(index))/health")
                 request.method = .GET
                 return request
             }
             print(health.report(label: "GET /health (baseline)"))
         }
         let ingestion = try await measure(client: client, count: orders) { index in
-            var request = HTTPClientRequest(url: "\(url)/v1/orders")
+            var request = HTTPClientRequest(url: "\(base(index))/v1/orders")
             request.method = .POST
             request.headers.add(name: "Authorization", value: "Bearer \(key)")
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: orderJSON(index: index, prefix: prefix)))
             return request
         }
-        print(ingestion.report(label: "POST /v1/orders"))
+        print(ingestion.report(label: rate > 0 ? String(format: "POST /v1/orders at %.0f/s", rate) : "POST /v1/orders"))
         if ingestion.failures > 0 { throw ExitCode.failure }
     }
+
+    /// The node request `index` goes to.
+    private func base(_ index: Int) -> String { url[index % url.count] }
 
     private func orderJSON(index: Int, prefix: String) -> String {
         let member = index % members
@@ -69,6 +85,7 @@ struct PatronLoad: AsyncParsableCommand {
     private func measure(
         client: HTTPClient, count: Int, makeRequest: @escaping @Sendable (Int) -> HTTPClientRequest
     ) async throws -> Measurement {
+        if rate > 0 { return try await measureOpenLoop(client: client, count: count, makeRequest: makeRequest) }
         let start = ContinuousClock.now
         let perWorker = try await withThrowingTaskGroup(of: ([Duration], [UInt: Int]).self) { group in
             for worker in 0..<concurrency {
@@ -95,6 +112,31 @@ struct PatronLoad: AsyncParsableCommand {
             total.merge(worker.1, uniquingKeysWith: +)
         }
         return Measurement(latencies: latencies, statuses: statuses, elapsed: elapsed)
+    }
+}
+
+extension PatronLoad {
+    /// Request i leaves at start + i/rate; its latency runs from then, not from when it could be sent.
+    private func measureOpenLoop(
+        client: HTTPClient, count: Int, makeRequest: @escaping @Sendable (Int) -> HTTPClientRequest
+    ) async throws -> Measurement {
+        let start = ContinuousClock.now
+        let interval = Duration.nanoseconds(Int64(1e9 / rate))
+        let answers = try await withThrowingTaskGroup(of: (Duration, UInt).self) { group in
+            for index in 0..<count {
+                let due = start + interval * index
+                try await Task.sleep(until: due, clock: .continuous)
+                group.addTask {
+                    let response = try await client.execute(makeRequest(index), timeout: .seconds(60))
+                    _ = try await response.body.collect(upTo: 1 << 20)
+                    return (ContinuousClock.now - due, response.status.code)
+                }
+            }
+            return try await group.reduce(into: [(Duration, UInt)]()) { $0.append($1) }
+        }
+        let statuses = answers.reduce(into: [UInt: Int]()) { $0[$1.1, default: 0] += 1 }
+        return Measurement(
+            latencies: answers.map(\.0).sorted(), statuses: statuses, elapsed: ContinuousClock.now - start)
     }
 }
 
