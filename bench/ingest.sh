@@ -62,6 +62,17 @@ postgres_url=$(scripts/start-test-postgres.sh "$work/postgres" 55434)
 "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/psql" "$postgres_url" -qc "CREATE DATABASE plain" -c "CREATE DATABASE rules"
 run_against postgres-plain "${postgres_url%/*}/plain" bench/programs/no-rules.json
 run_against postgres-rules "${postgres_url%/*}/rules" bench/programs/five-rules.json
+# The ceiling: the same server taking an order's five essential writes as one transaction each, from
+# pgbench with as many clients, and nothing else (bench/pgbench).
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+"$pg_bin/psql" "$postgres_url" -qc "CREATE DATABASE ceiling"
+"$pg_bin/psql" "${postgres_url%/*}/ceiling" -q -f bench/pgbench/schema.sql
+ceiling=$("$pg_bin/pgbench" -n -c "$concurrency" -j 2 -T 10 -f bench/pgbench/order-writes.sql \
+  "${postgres_url%/*}/ceiling" 2>/dev/null | grep -oE '^tps = [0-9]+' | grep -oE '[0-9]+')
+echo "== postgres ceiling: pgbench, five writes per transaction, $concurrency clients: $ceiling tx/s"
 echo "== ratios"
 ratio sqlite
 ratio postgres
+for label in postgres-plain postgres-rules; do
+  echo "   $label: $(awk -v a="$(rate "$label")" -v b="$ceiling" 'BEGIN { printf "%.2f", a / b }')× the pgbench ceiling"
+done
