@@ -29,4 +29,50 @@ import Testing
             #expect(problems == [])
         }
     }
+
+    /// Members whose yearly evaluation is due and would lower them each place a large order while the
+    /// evaluation runs: whichever commits first, each ends on the tier the order qualifies them for.
+    @Test(arguments: TestDatabase.engines)
+    func anOrderDuringATierEvaluationIsNotUndone(engine: DatabaseEngine) async throws {
+        try await TestDatabase.withStore(engine) { store in
+            let day: Int64 = 86_400_000
+            let now = WallClock.system.milliseconds
+            func order(_ member: Int, _ id: String, at instant: Int64) throws -> OrderSubmission {
+                let body: JSONValue = [
+                    "order_id": .string(id), "member": ["external_id": .string("m-\(member)")],
+                    "occurred_at": .string(Timestamp(millisecondsSinceEpoch: instant).rfc3339), "currency": "CNY",
+                    "lines": [["sku": "GIFT-BOX", "quantity": 1, "unit_price_minor": 250_000]],
+                    "total_minor": 250_000,
+                ]
+                return try OrderSubmission.parse(body, receivedAt: Timestamp(millisecondsSinceEpoch: instant))
+            }
+            // Silver since 400 days ago, nothing bought since: the evaluation, due 35 days ago, lowers them.
+            let past = store.with(WallClock { now - 400 * day })
+            let members = 60
+            for member in 0..<members {
+                _ = try await past.recordOrder(
+                    try order(member, "old-\(member)", at: now - 400 * day), fingerprint: "o")
+            }
+            let instant = Timestamp(millisecondsSinceEpoch: now)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { _ = try await store.evaluateTiers(asOf: instant, batchSize: 5) }
+                for worker in 0..<4 {
+                    group.addTask {
+                        for member in stride(from: worker, to: members, by: 4) {
+                            _ = try await store.recordOrder(
+                                try order(member, "new-\(member)", at: now), fingerprint: "n")
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let tiers = try await LoyaltyHistory.count(
+                "SELECT COUNT(*) AS n FROM member_tiers WHERE tier_id = 'silver'", store)
+            #expect(tiers == members, "every member's new order qualifies them for silver")
+            let agreeing = try await LoyaltyHistory.count(
+                "SELECT COUNT(*) AS n FROM members m JOIN member_tiers t ON t.member_id = m.id WHERE m.tier = t.tier_id",
+                store)
+            #expect(agreeing == members)
+        }
+    }
 }

@@ -3,12 +3,15 @@ import SQLKit
 
 /// Reads and writes tier standings, tier history and the qualifying activity tiers are computed from.
 struct TierRepository: Sendable {
-    func standing(memberID: String, in database: any SQLDatabase) async throws -> TierStanding? {
+    /// The member's standing; with `locking`, the row is held until the transaction ends (on PostgreSQL; SQLite's
+    /// one writer runs write transactions one at a time anyway), so a write based on it cannot undo another's.
+    func standing(memberID: String, locking: Bool = false, in database: any SQLDatabase) async throws -> TierStanding? {
+        let lock: SQLQueryString = locking && database.dialect.name == "postgresql" ? "FOR UPDATE" : ""
         guard
             let row = try await database.raw(
                 """
                 SELECT tier_id, since_day, next_evaluation_day, grace_until_day FROM member_tiers
-                WHERE member_id = \(bind: memberID)
+                WHERE member_id = \(bind: memberID) \(lock)
                 """
             ).first()
         else { return nil }
@@ -24,7 +27,8 @@ struct TierRepository: Sendable {
     func ensureStanding(
         memberID: String, on day: CalendarDate, tiers: TierProgram, at now: Int64, in database: any SQLDatabase
     ) async throws -> TierStanding {
-        if let standing = try await standing(memberID: memberID, in: database) { return standing }
+        // Locked: a tier evaluation may be lowering the member right now, and an upgrade must start from its result.
+        if let standing = try await standing(memberID: memberID, locking: true, in: database) { return standing }
         let initial = TierRules.initialStanding(on: day, tiers: tiers)
         try await save(initial, memberID: memberID, at: now, in: database)
         return initial
