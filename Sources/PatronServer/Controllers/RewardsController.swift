@@ -57,6 +57,7 @@ struct RewardsController {
     /// `{"reward_id": "COFFEE-5"}` with an `Idempotency-Key`: 201 with the coupon, 200 on a retry, 409 with
     /// every reason when the member cannot redeem it.
     @Sendable func redeem(_ request: Request, context: PatronRequestContext) async throws -> Response {
+        let now = store.clock.now
         try context.require(.pointsWrite)
         let memberID = try context.parameters.require("member_id")
         let key = try request.idempotencyKey()
@@ -66,53 +67,57 @@ struct RewardsController {
         try reader.finish()
         let (result, isReplay) = try await store.redeem(
             memberID: memberID, rewardID: rewardID ?? "", idempotencyKey: key, actor: context.apiKey?.name,
-            at: store.clock.now)
+            at: now)
         return try JSONBody.response(
-            RedemptionResource(redemption: result.redemption, balance: result.balance, at: store.clock.now),
+            RedemptionResource(redemption: result.redemption, balance: result.balance, at: now),
             status: isReplay ? .ok : .created)
     }
 
     @Sendable func redemptions(_ request: Request, context: PatronRequestContext) async throws -> Response {
+        let now = store.clock.now
         try context.require(.membersRead)
         let memberID = try context.parameters.require("member_id")
         let pagination = try Pagination(request)
         let page = try await store.redemptions(memberID: memberID, after: pagination.cursor, limit: pagination.limit)
         return try JSONBody.response(
             RedemptionPage(
-                redemptions: page.items.map { RedemptionResource(redemption: $0, balance: nil, at: store.clock.now) },
+                redemptions: page.items.map { RedemptionResource(redemption: $0, balance: nil, at: now) },
                 nextCursor: Pagination.encode(page.nextCursor)))
     }
 
     /// Gives back the points and the unit of stock of an unused coupon. Cancelling again answers the same.
     @Sendable func cancel(_ request: Request, context: PatronRequestContext) async throws -> Response {
+        let now = store.clock.now
         try context.require(.pointsWrite)
         let result = try await store.cancelRedemption(
             memberID: try context.parameters.require("member_id"),
             redemptionID: try context.parameters.require("redemption_id"), actor: context.apiKey?.name,
-            at: store.clock.now)
+            at: now)
         return try JSONBody.response(
-            RedemptionResource(redemption: result.redemption, balance: result.balance, at: store.clock.now))
+            RedemptionResource(redemption: result.redemption, balance: result.balance, at: now))
     }
 
     /// `{"order_id"?, "order_total_minor"?, "member_id"?}`: whether the coupon can be used on that order,
     /// every reason it cannot, and its discount.
     @Sendable func validateCoupon(_ request: Request, context: PatronRequestContext) async throws -> Response {
+        let now = store.clock.now
         try context.require(.pointsWrite)
         let code = try context.parameters.require("code")
         let order = try await tillOrder(request, context: context, requiringOrderID: false)
-        let check = try await store.checkCoupon(code: code, order: order, at: store.clock.now)
-        return try JSONBody.response(CouponCheckResource(check: check, at: store.clock.now))
+        let check = try await store.checkCoupon(code: code, order: order, at: now)
+        return try JSONBody.response(CouponCheckResource(check: check, at: now))
     }
 
     /// `{"order_id": "A-1002", "order_total_minor"?, "member_id"?}`: 200 with the used coupon; the same again
     /// answers the same; another order 409.
     @Sendable func consumeCoupon(_ request: Request, context: PatronRequestContext) async throws -> Response {
+        let now = store.clock.now
         try context.require(.pointsWrite)
         let code = try context.parameters.require("code")
         let order = try await tillOrder(request, context: context, requiringOrderID: true)
         let (redemption, _) = try await store.useCoupon(
-            code: code, orderID: order.orderID ?? "", order: order, actor: context.apiKey?.name, at: store.clock.now)
-        return try JSONBody.response(RedemptionResource(redemption: redemption, balance: nil, at: store.clock.now))
+            code: code, orderID: order.orderID ?? "", order: order, actor: context.apiKey?.name, at: now)
+        return try JSONBody.response(RedemptionResource(redemption: redemption, balance: nil, at: now))
     }
 
     private func tillOrder(
