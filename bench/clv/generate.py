@@ -1,12 +1,14 @@
 """Synthetic calibration summaries drawn from the BG/NBD + Gamma-Gamma generative model.
 
-Each customer's first purchase falls on a day of a 12-week cohort window and the calibration period ends 39 weeks
-after the window opens, as in the CDNOW data. While active a customer buys at a Poisson rate λ ~ Gamma(r, α) and
-drops out after each purchase with probability p ~ Beta(a, b); times are recorded in whole days (purchases on the
-same day count once, as in real order exports) and written in weeks. The mean value of the x repeat purchases is
+Each customer's first purchase falls in a 12-week cohort window and the calibration period ends 39 weeks after the
+window opens, as in the CDNOW data. While active a customer buys at a Poisson rate λ ~ Gamma(r, α) and drops out
+after each purchase with probability p ~ Beta(a, b). Times are exact instants (fractions of a day), so nearly every
+customer's (frequency, recency, T) is distinct, as with order timestamps; with --whole-days they are recorded in
+whole days instead (purchases on the same day count once, as in a daily export), which makes most rows repeat.
+Times are written in weeks. The mean value of the x repeat purchases is
 drawn as the mean of x Gamma(p, ν) values with ν ~ Gamma(q, γ), i.e. Gamma(px, rate νx), rounded to cents.
 
-Usage: generate.py OUTPUT.csv [--customers N] [--seed S]
+Usage: generate.py OUTPUT.csv [--customers N] [--seed S] [--whole-days]
 Columns: customer_id,frequency,recency,T,monetary_value (the `lifetimes` summary layout).
 """
 import argparse
@@ -20,24 +22,32 @@ COHORT_DAYS = 84
 CALIBRATION_DAYS = 273
 
 
-def generate(customers, seed):
+def generate(customers, seed, whole_days):
     rng = np.random.default_rng(seed)
-    first_day = rng.integers(0, COHORT_DAYS, size=customers)
+    if whole_days:
+        first_day = rng.integers(0, COHORT_DAYS, size=customers)
+    else:
+        first_day = rng.uniform(0, COHORT_DAYS, size=customers)
     age_days = CALIBRATION_DAYS - first_day
     rate_per_day = rng.gamma(R, 1 / ALPHA, size=customers) / 7
     dropout = rng.beta(A, B, size=customers)
 
     frequency = np.zeros(customers, dtype=np.int64)
-    last_day = np.zeros(customers, dtype=np.int64)
+    last_day = np.zeros(customers)
     time = np.zeros(customers)
     active = np.arange(customers)
     while active.size:
         with np.errstate(divide="ignore"):
             time[active] += rng.exponential(1.0, size=active.size) / rate_per_day[active]
-        # A purchase at time t falls on day ⌊t⌋, which is inside the period when t < T + 1.
-        in_period = time[active] < age_days[active] + 1
-        active = active[in_period]
-        day = np.floor(time[active]).astype(np.int64)
+        if whole_days:
+            # A purchase at time t falls on day ⌊t⌋, which is inside the period when t < T + 1.
+            in_period = time[active] < age_days[active] + 1
+            active = active[in_period]
+            day = np.floor(time[active])
+        else:
+            in_period = time[active] <= age_days[active]
+            active = active[in_period]
+            day = time[active]
         new_day = day > last_day[active]
         frequency[active[new_day]] += 1
         last_day[active[new_day]] = day[new_day]
@@ -59,11 +69,12 @@ def main():
     parser.add_argument("output")
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=20050101)
+    parser.add_argument("--whole-days", action="store_true", help="record times in whole days (most rows repeat)")
     options = parser.parse_args()
-    frequency, recency_days, age_days, monetary = generate(options.customers, options.seed)
+    frequency, recency_days, age_days, monetary = generate(options.customers, options.seed, options.whole_days)
     with open(options.output, "w") as out:
         out.write("customer_id,frequency,recency,T,monetary_value\n")
-        # Times are whole days written as weeks with full precision, so both readers see identical numbers.
+        # Times are written as weeks with full precision, so both readers see identical numbers.
         rows = (
             f"c{index + 1},{x},{tx / 7!r},{t / 7!r},{m:.2f}\n"
             for index, (x, tx, t, m) in enumerate(
@@ -72,9 +83,10 @@ def main():
         )
         out.writelines(rows)
     repeat = frequency > 0
+    distinct = len(set(zip(frequency.tolist(), recency_days.tolist(), age_days.tolist())))
     print(
         f"generated {options.customers} customers (seed {options.seed}): {repeat.sum()} repeat buyers, "
-        f"mean frequency {frequency.mean():.4f}"
+        f"mean frequency {frequency.mean():.4f}, {distinct} distinct (frequency, recency, T)"
     )
 
 

@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -69,6 +71,7 @@ private struct BGNBDObjective {
     let weights: [Double]
     let recencyIndex: [Int32]
     let ageIndex: [Int32]
+    let timeTerms = TimeTermsCache()
 
     init(_ aggregate: HistoryAggregate) {
         self.aggregate = aggregate
@@ -88,10 +91,7 @@ private struct BGNBDObjective {
         let b = exp(logParameters[3])
         let logAlpha = log(alpha)
         let logA = log(a)
-        let logAgeTerms = aggregate.ages.map { log(alpha + $0) }
-        let inverseAgeTerms = aggregate.ages.map { 1 / (alpha + $0) }
-        let logRecencyTerms = aggregate.recencies.map { log(alpha + $0) }
-        let inverseRecencyTerms = aggregate.recencies.map { 1 / (alpha + $0) }
+        let terms = timeTerms.terms(alpha: alpha, ages: aggregate.ages, recencies: aggregate.recencies)
         let logGammaR = SpecialFunctions.logGamma(r)
         let logGammaB = SpecialFunctions.logGamma(b)
         let logGammaAB = SpecialFunctions.logGamma(a + b)
@@ -99,17 +99,32 @@ private struct BGNBDObjective {
         let digammaB = SpecialFunctions.digamma(b)
         let digammaAB = SpecialFunctions.digamma(a + b)
 
+        // The rows' sums per frequency, from chunks of rows summed at once and combined in chunk order.
+        var frequencySums = [RowSums](repeating: RowSums(), count: frequencies.count)
+        let chunks = ChunkedSum.map(weights.count) { rows in
+            var parts: [(frequency: Int, sums: RowSums)] = []
+            var start = rows.lowerBound
+            while start < rows.upperBound {
+                let frequency = aggregate.frequencyIndex[start]
+                let end = min(aggregate.frequencyRows[frequency].upperBound, rows.upperBound)
+                let x = frequencies[frequency]
+                let part = rowSums(
+                    rows: start..<end, dropoutBase: x > 0 ? logA - log(b + x - 1) : -.infinity, shape: r + x,
+                    terms: terms)
+                parts.append((frequency, part))
+                start = end
+            }
+            return parts
+        }
+        for (frequency, part) in chunks.joined() { frequencySums[frequency].add(part) }
+
         var logLikelihood = 0.0
         var gradientR = 0.0
         var gradientAlpha = 0.0
         var gradientA = 0.0
         var gradientB = 0.0
         for (index, x) in frequencies.enumerated() {
-            let rows = aggregate.frequencyRows[index]
-            let sums = rowSums(
-                rows: rows, dropoutBase: x > 0 ? logA - log(b + x - 1) : -.infinity, shape: r + x,
-                logAgeTerms: logAgeTerms, inverseAgeTerms: inverseAgeTerms, logRecencyTerms: logRecencyTerms,
-                inverseRecencyTerms: inverseRecencyTerms)
+            let sums = frequencySums[index]
             let weight = frequencyWeights[index]
             let digammaABX = SpecialFunctions.digamma(a + b + x)
             let frequencyTerm =
@@ -149,13 +164,25 @@ private struct BGNBDObjective {
         var inverseOdds = 0.0
         /// Σ w·s.
         var dropout = 0.0
+
+        mutating func add(_ other: RowSums) {
+            softplus += other.softplus
+            logAge += other.logAge
+            logOdds += other.logOdds
+            inverseAge += other.inverseAge
+            inverseOdds += other.inverseOdds
+            dropout += other.dropout
+        }
     }
 
     /// The sums for `rows`; `dropoutBase` is log a − log(b + x − 1), or −∞ when x = 0.
     private func rowSums(
-        rows: Range<Int>, dropoutBase: Double, shape: Double, logAgeTerms: [Double], inverseAgeTerms: [Double],
-        logRecencyTerms: [Double], inverseRecencyTerms: [Double]
+        rows: Range<Int>, dropoutBase: Double, shape: Double, terms: TimeTerms
     ) -> RowSums {
+        let logAgeTerms = terms.logAge
+        let inverseAgeTerms = terms.inverseAge
+        let logRecencyTerms = terms.logRecency
+        let inverseRecencyTerms = terms.inverseRecency
         var sums = RowSums()
         if dropoutBase == -.infinity {
             for row in rows {
@@ -184,5 +211,37 @@ private struct BGNBDObjective {
             sums.dropout += weight * dropout
         }
         return sums
+    }
+}
+
+/// log(α + t) and 1/(α + t) for every distinct age and recency.
+private struct TimeTerms: Sendable {
+    var logAge: [Double]
+    var inverseAge: [Double]
+    var logRecency: [Double]
+    var inverseRecency: [Double]
+
+    init(alpha: Double, ages: [Double], recencies: [Double]) {
+        logAge = ChunkedSum.fill(ages.count) { log(alpha + ages[$0]) }
+        inverseAge = ChunkedSum.fill(ages.count) { 1 / (alpha + ages[$0]) }
+        logRecency = ChunkedSum.fill(recencies.count) { log(alpha + recencies[$0]) }
+        inverseRecency = ChunkedSum.fill(recencies.count) { 1 / (alpha + recencies[$0]) }
+    }
+}
+
+/// The time terms of the last three values of α evaluated. The Hessian's differences move one parameter at a time
+/// (α up, α down, the others with α as it was), so most of its evaluations find their α here, and the logarithms of
+/// a million distinct times are not taken again.
+private final class TimeTermsCache: Sendable {
+    private let recent = Mutex<[(alpha: Double, terms: TimeTerms)]>([])
+
+    func terms(alpha: Double, ages: [Double], recencies: [Double]) -> TimeTerms {
+        if let found = recent.withLock({ $0.first { $0.alpha == alpha } }) { return found.terms }
+        let terms = TimeTerms(alpha: alpha, ages: ages, recencies: recencies)
+        recent.withLock { recent in
+            recent.insert((alpha, terms), at: 0)
+            if recent.count > 3 { recent.removeLast() }
+        }
+        return terms
     }
 }
