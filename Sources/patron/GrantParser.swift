@@ -7,7 +7,7 @@ struct GrantParser {
     let source: String
 
     /// The row starting on `line`, whose field for a column name `field` gives (nil when absent).
-    func row(line: Int, _ field: (String) -> String?) -> GrantRow {
+    func row(line: Int, _ field: (String) -> String?) -> ImportRow<PointGrant> {
         guard let externalID = field("external_id")?.trimmedOfSpaces, !externalID.isEmpty else {
             return .refused(line: line, reason: "external_id is missing")
         }
@@ -26,7 +26,7 @@ struct GrantParser {
         }
         let grantID = field("grant_id").flatMap { $0.isEmpty ? nil : $0 } ?? "\(source):\(line)"
         let reason = field("reason").flatMap { $0.isEmpty ? nil : $0 } ?? "imported from \(source)"
-        return .grant(
+        return .item(
             PointGrant(
                 line: line, externalID: externalID, points: points, reason: reason, grantID: grantID,
                 expiresAt: expiresAt))

@@ -5,7 +5,31 @@ import PatronStore
 
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Bulk imports.", subcommands: [Points.self])
+        commandName: "import", abstract: "Bulk imports.", subcommands: [Points.self, Orders.self])
+
+    /// The options every import takes.
+    struct FileOptions: ParsableArguments {
+        @Argument(help: "A .csv or .jsonl file.") var file: String
+        @Option(help: "csv or jsonl (default: from the file's extension).") var format: String?
+        @Option(help: "Write the per-row error report here instead of standard error.") var errors: String?
+        @Option(help: "Rows per transaction.") var batchSize = 1000
+
+        var isJSON: Bool {
+            (format ?? (file.hasSuffix(".jsonl") || file.hasSuffix(".json") ? "jsonl" : "csv")) == "jsonl"
+        }
+
+        /// The file's name, for default ids and reasons.
+        var source: String { (file as NSString).lastPathComponent }
+
+        func validate() throws {
+            guard format == nil || format == "csv" || format == "jsonl" else {
+                throw ValidationError("--format must be csv or jsonl")
+            }
+            guard FileManager.default.isReadableFile(atPath: file) else { throw CommandFailure("cannot read \(file)") }
+        }
+
+        func batches<Item>() -> BatchedImport<Item> { BatchedImport(batchSize: max(1, batchSize), errors: errors) }
+    }
 
     struct Points: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -19,65 +43,62 @@ struct ImportCommand: AsyncParsableCommand {
                 standard error) and skipped.
                 """)
 
-        @Argument(help: "A .csv or .jsonl file.") var file: String
-        @Option(help: "csv or jsonl (default: from the file's extension).") var format: String?
-        @Option(help: "Write the per-row error report here instead of standard error.") var errors: String?
-        @Option(help: "Rows per transaction.") var batchSize = 1000
+        @OptionGroup var options: FileOptions
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
-            let isJSON = (format ?? (file.hasSuffix(".jsonl") || file.hasSuffix(".json") ? "jsonl" : "csv")) == "jsonl"
-            guard FileManager.default.isReadableFile(atPath: file) else { throw CommandFailure("cannot read \(file)") }
-            let (file, errors) = (self.file, self.errors)
-            let source = (file as NSString).lastPathComponent
-            let batchSize = max(1, self.batchSize)
+            let options = self.options
             let totals = try await database.withStore { store in
-                let parser = GrantParser(source: source)
-                let rows: any GrantRowSource
-                if isJSON {
-                    rows = try JSONGrantRows(path: file, parser: parser)
-                } else {
-                    rows = try CSVGrantRows(path: file, parser: parser)
-                }
-                var report = ErrorReport(path: errors)
-                var totals = ImportTotals()
-                // Rows read since the last batch went out: grants, and the rows that could not be read.
-                var grants: [PointGrant] = []
-                var unreadable: [ImportTotals.Refusal] = []
-                // One batch is written while the next is read: batches still apply one after another, in order.
-                var writing: Task<ImportTotals, any Error>?
-                func settle() async throws {
-                    guard let task = writing else { return }
-                    writing = nil
-                    let batch = try await task.value
-                    for refusal in batch.refusals { report.write("line \(refusal.line): \(refusal.reason)") }
-                    totals.add(batch)
-                }
-                func flush() async throws {
-                    try await settle()
-                    let (batch, unread) = (grants, unreadable)
-                    writing = Task {
-                        let outcomes =
-                            batch.isEmpty ? [] : try await store.importGrants(batch, actor: "import \(source)")
-                        return ImportTotals(batch, outcomes, unreadable: unread)
+                let parser = GrantParser(source: options.source)
+                let rows: any ImportRowSource<PointGrant> =
+                    if options.isJSON {
+                        try JSONGrantRows(path: options.file, parser: parser)
+                    } else {
+                        try CSVGrantRows(path: options.file, parser: parser)
                     }
-                    grants.removeAll(keepingCapacity: true)
-                    unreadable.removeAll(keepingCapacity: true)
+                return try await options.batches().run(rows, line: \.line) { grants in
+                    try await store.importGrants(grants, actor: "import \(options.source)")
                 }
-                while let row = try rows.next() {
-                    switch row {
-                    case .grant(let grant): grants.append(grant)
-                    case .refused(let line, let reason): unreadable.append(.init(line: line, reason: reason))
-                    }
-                    if grants.count + unreadable.count >= batchSize { try await flush() }
-                }
-                if !grants.isEmpty || !unreadable.isEmpty { try await flush() }
-                try await settle()
-                return totals
             }
-            print(
-                "Granted \(totals.granted) rows; \(totals.duplicate) already imported; \(totals.refused) refused.")
+            print("Granted \(totals.applied) rows; \(totals.duplicate) already imported; \(totals.refused) refused.")
             // Every good row is in; a non-zero exit still tells a script that some were not.
+            if totals.refused > 0 { throw ExitCode(2) }
+        }
+    }
+
+    struct Orders: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record past orders as history, from CSV or JSON lines, streamed.",
+            discussion: """
+                JSON lines hold one order per line, as the body of POST /v1/orders. CSV (RFC 4180) has one row per
+                line item and a header naming order_id, occurred_at, currency, sku, quantity, unit_price_minor,
+                total_minor and member_id or external_id; it may name channel, store_id, discount_minor and
+                shipping_minor (order-level, read from an order's first row), and name, category and
+                line_discount_minor. The rows of one order are consecutive. Members are named by member_id or
+                external_id (created when unknown). Orders are validated as the API validates them and are
+                idempotent on order_id: importing a file again records nothing twice. They become history: tiers
+                and analytics count them; they earn no points. Bad orders are reported by the line they start on
+                (to --errors FILE, else standard error) and skipped.
+                """)
+
+        @OptionGroup var options: FileOptions
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let options = self.options
+            let totals = try await database.withStore { store in
+                let parser = OrderParser(now: store.clock.now)
+                let rows: any ImportRowSource<ImportedOrder> =
+                    if options.isJSON {
+                        try JSONOrderRows(path: options.file, parser: parser)
+                    } else {
+                        try CSVOrderRows(path: options.file, parser: parser)
+                    }
+                return try await options.batches().run(rows, line: \.line) { orders in
+                    try await store.importOrders(orders)
+                }
+            }
+            print("Recorded \(totals.applied) orders; \(totals.duplicate) already recorded; \(totals.refused) refused.")
             if totals.refused > 0 { throw ExitCode(2) }
         }
     }

@@ -8,20 +8,21 @@ struct ImportTotals: Sendable {
         let reason: String
     }
 
-    var granted = 0
+    var applied = 0
     var duplicate = 0
     var refused = 0
     var refusals: [Refusal] = []
 
     init() {}
 
-    init(_ grants: [PointGrant], _ outcomes: [GrantOutcome], unreadable: [Refusal]) {
+    /// A batch's counts from the outcome of the row starting on each of `lines`.
+    init(lines: [Int], _ outcomes: [ImportOutcome], unreadable: [Refusal]) {
         var refusals = unreadable
-        for (grant, outcome) in zip(grants, outcomes) {
+        for (line, outcome) in zip(lines, outcomes) {
             switch outcome {
-            case .granted: granted += 1
+            case .applied: applied += 1
             case .duplicate: duplicate += 1
-            case .refused(let reason): refusals.append(Refusal(line: grant.line, reason: reason))
+            case .refused(let reason): refusals.append(Refusal(line: line, reason: reason))
             }
         }
         self.refusals = refusals.sorted { $0.line < $1.line }
@@ -30,7 +31,7 @@ struct ImportTotals: Sendable {
 
     /// Adds a batch's counts (its refusals are reported, not kept).
     mutating func add(_ batch: ImportTotals) {
-        granted += batch.granted
+        applied += batch.applied
         duplicate += batch.duplicate
         refused += batch.refused
     }

@@ -1,7 +1,8 @@
 import Foundation
+import PatronStore
 
 /// The rows of a JSON lines import: one object per line with the keys of the CSV header.
-final class JSONGrantRows: GrantRowSource {
+final class JSONGrantRows: ImportRowSource {
     private let lines: LineReader
     private let parser: GrantParser
     private var lineNumber = 0
@@ -12,7 +13,7 @@ final class JSONGrantRows: GrantRowSource {
         self.parser = parser
     }
 
-    func next() throws -> GrantRow? {
+    func next() throws -> ImportRow<PointGrant>? {
         while var line = lines.next() {
             lineNumber += 1
             if lineNumber == 1, line.hasPrefix("\u{FEFF}") { line.removeFirst() }

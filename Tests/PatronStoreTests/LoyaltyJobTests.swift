@@ -119,7 +119,7 @@ import Testing
                     line: 4, externalID: "legacy-2", points: -5, reason: "too much", grantID: "g3", expiresAt: nil),
             ]
             let first = try await store.importGrants(grants, actor: "import")
-            #expect(first == [.granted, .granted, .refused("only 0 points available")])
+            #expect(first == [.applied, .applied, .refused("only 0 points available")])
             let again = try await store.importGrants(grants, actor: "import")
             #expect(again == [.duplicate, .duplicate, .refused("only 0 points available")])
             let member = try #require(try await store.member(externalID: "legacy-1"))
@@ -165,7 +165,7 @@ import Testing
                     line: 0, externalID: "job-1", points: 120, reason: "goodwill", grantID: "d-2", expiresAt: nil))
 
             let outcomes = try await store.importGrants(grants, actor: "import")
-            #expect(outcomes.filter { $0 == .granted }.count == 2_502)
+            #expect(outcomes.filter { $0 == .applied }.count == 2_502)
             #expect(outcomes[1_200] == .duplicate, "a grant id repeated in one file applies once")
             #expect(try await store.importGrants(grants, actor: "import").allSatisfy { $0 == .duplicate })
 

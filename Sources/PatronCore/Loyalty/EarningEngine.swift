@@ -39,11 +39,7 @@ public struct EarningContext: Sendable, Hashable {
     }
 
     /// What each line cost after its own discount and its share of the order's discount.
-    public var netLineAmounts: [Int64] {
-        let gross = lines.map { max(0, $0.amountMinor) }
-        let shares = Allocation.proportional(min(orderDiscountMinor, gross.reduce(0, +)), weights: gross)
-        return zip(gross, shares).map { $0 - $1 }
-    }
+    public var netLineAmounts: [Int64] { OrderLine.netAmounts(of: lines, orderDiscountMinor: orderDiscountMinor) }
 }
 
 /// The points one rule gave, why, and how they spread over the order's lines (refunds take back by line).

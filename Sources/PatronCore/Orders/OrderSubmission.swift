@@ -22,6 +22,14 @@ public struct OrderLine: Sendable, Hashable, Codable {
 
     /// quantity × unit price − line discount.
     public var amountMinor: Int64 { quantity * unitPriceMinor - discountMinor }
+
+    /// What each line cost after its own discount and its share of the order's discount: what earns points and
+    /// counts for tiers, and what a refund of the line gives back.
+    public static func netAmounts(of lines: [OrderLine], orderDiscountMinor: Int64) -> [Int64] {
+        let gross = lines.map { max(0, $0.amountMinor) }
+        let shares = Allocation.proportional(min(orderDiscountMinor, gross.reduce(0, +)), weights: gross)
+        return zip(gross, shares).map { $0 - $1 }
+    }
 }
 
 /// Who placed an order: an existing member by id, or a profile to find or create the member by.

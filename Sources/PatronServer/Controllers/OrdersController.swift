@@ -18,7 +18,7 @@ struct OrdersController {
         let (body, _) = try await JSONBody.read(request, context: context)
         let submission = try OrderSubmission.parse(body, receivedAt: store.clock.now)
         let recording = try await store.recordOrder(
-            submission, fingerprint: Fingerprint.sha256(try JSONBody.canonical(body)))
+            submission, fingerprint: try Fingerprint.of(body))
         metrics.recordOrder(isReplay: recording.isReplay)
         let awards = try await store.awards(source: "order", sourceID: recording.order.orderID)
         return try JSONBody.response(

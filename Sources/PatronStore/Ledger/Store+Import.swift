@@ -22,8 +22,10 @@ public struct PointGrant: Sendable, Hashable {
     }
 }
 
-public enum GrantOutcome: Sendable, Hashable {
-    case granted
+/// What became of one row of an import.
+public enum ImportOutcome: Sendable, Hashable {
+    case applied
+    /// The row was imported before: nothing changed.
     case duplicate
     case refused(String)
 }
@@ -36,13 +38,13 @@ extension Store {
     /// Members unknown by external id are created. A row that cannot apply is reported and skipped; the
     /// others still apply. Runs of positive grants are written set-wise, a handful of statements per run;
     /// negative rows need the member's lots and go one at a time, in file order.
-    public func importGrants(_ grants: [PointGrant], actor: String?) async throws -> [GrantOutcome] {
+    public func importGrants(_ grants: [PointGrant], actor: String?) async throws -> [ImportOutcome] {
         let store = self
         return try await database.write { database in
             let now = clock.milliseconds
             let (_, program) = try await store.programs.current(in: database)
             let importer = GrantImporter(store: store, program: program, actor: actor, now: now, database: database)
-            var outcomes: [GrantOutcome] = []
+            var outcomes: [ImportOutcome] = []
             outcomes.reserveCapacity(grants.count)
             var start = grants.startIndex
             while start < grants.endIndex {
@@ -84,7 +86,7 @@ private struct GrantImporter {
 
     /// Positive grants, set-wise: members, idempotency keys, balances, lots, entries and allocations each
     /// take one statement. A lot first repays any debt its member owes, as earnings do.
-    func grant(_ grants: ArraySlice<PointGrant>) async throws -> [GrantOutcome] {
+    func grant(_ grants: ArraySlice<PointGrant>) async throws -> [ImportOutcome] {
         let memberIDs = try await store.members.ensureAll(
             externalIDs: Set(grants.map(\.externalID)), at: now, in: database)
         // A grant id repeated within the run applies once, at its first row.
@@ -151,7 +153,7 @@ private struct GrantImporter {
                 lot.repaid, lotID: lot.lotID, memberID: lot.memberID, at: now, in: database)
         }
         try await saveBalances(balances)
-        return applies.map { $0 ? .granted : .duplicate }
+        return applies.map { $0 ? .applied : .duplicate }
     }
 
     /// Claims the grants' idempotency keys; answers the grant ids that were not claimed before.
@@ -201,7 +203,7 @@ private struct GrantImporter {
     }
 
     /// A negative row: takes points from the member's soonest-expiring lots, or refuses when they are short.
-    func take(_ grant: PointGrant) async throws -> GrantOutcome {
+    func take(_ grant: PointGrant) async throws -> ImportOutcome {
         let memberID = try await store.members.ensure(externalID: grant.externalID, at: now, in: database).id
         guard try await claim([grant]).contains(grant.grantID) else { return .duplicate }
         var balance = try await store.ledger.lockBalance(memberID: memberID, at: now, in: database)
@@ -217,6 +219,6 @@ private struct GrantImporter {
             memberID: memberID, points: -grant.points, kind: .adjust, reason: grant.reason, actor: actor,
             reference: grant.grantID, balance: &balance, at: now, in: database)
         try await store.ledger.saveBalance(balance, memberID: memberID, at: now, in: database)
-        return .granted
+        return .applied
     }
 }

@@ -6,21 +6,31 @@ struct TierRepository: Sendable {
     /// The member's standing; with `locking`, the row is held until the transaction ends (on PostgreSQL; SQLite's
     /// one writer runs write transactions one at a time anyway), so a write based on it cannot undo another's.
     func standing(memberID: String, locking: Bool = false, in database: any SQLDatabase) async throws -> TierStanding? {
+        try await standings(of: [memberID], locking: locking, in: database)[memberID]
+    }
+
+    /// The standings of those of `memberIDs` that have one, by member id; `locking` as for one member.
+    func standings(
+        of memberIDs: [String], locking: Bool = false, in database: any SQLDatabase
+    ) async throws -> [String: TierStanding] {
         let lock: SQLQueryString = locking && database.dialect.name == "postgresql" ? "FOR UPDATE" : ""
-        guard
-            let row = try await database.raw(
-                """
-                SELECT tier_id, since_day, next_evaluation_day, grace_until_day FROM member_tiers
-                WHERE member_id = \(bind: memberID) \(lock)
-                """
-            ).first()
-        else { return nil }
-        return TierStanding(
-            tierID: try row.decode(column: "tier_id", as: String.self),
-            since: CalendarDate(daysSinceEpoch: try row.decode(column: "since_day", as: Int.self)),
-            nextEvaluation: CalendarDate(daysSinceEpoch: try row.decode(column: "next_evaluation_day", as: Int.self)),
-            graceUntil: try row.decode(column: "grace_until_day", as: Int?.self).map(CalendarDate.init(daysSinceEpoch:))
-        )
+        let rows = try await database.raw(
+            """
+            SELECT member_id, tier_id, since_day, next_evaluation_day, grace_until_day FROM member_tiers
+            WHERE member_id IN (\(SQLList(memberIDs.map { SQLBind($0) }))) \(lock)
+            """
+        ).all()
+        var standings: [String: TierStanding] = [:]
+        for row in rows {
+            standings[try row.decode(column: "member_id", as: String.self)] = TierStanding(
+                tierID: try row.decode(column: "tier_id", as: String.self),
+                since: CalendarDate(daysSinceEpoch: try row.decode(column: "since_day", as: Int.self)),
+                nextEvaluation: CalendarDate(
+                    daysSinceEpoch: try row.decode(column: "next_evaluation_day", as: Int.self)),
+                graceUntil: try row.decode(column: "grace_until_day", as: Int?.self).map(
+                    CalendarDate.init(daysSinceEpoch:)))
+        }
+        return standings
     }
 
     /// The member's standing, starting them on the lowest tier when they have none yet.
@@ -35,12 +45,26 @@ struct TierRepository: Sendable {
     }
 
     func save(_ standing: TierStanding, memberID: String, at now: Int64, in database: any SQLDatabase) async throws {
+        try await save([(memberID, standing)], at: now, in: database)
+    }
+
+    /// Writes the standings, one statement for all.
+    func save(
+        _ standings: [(memberID: String, standing: TierStanding)], at now: Int64, in database: any SQLDatabase
+    ) async throws {
+        guard !standings.isEmpty else { return }
+        let rows = SQLList(
+            standings.map { memberID, standing in
+                SQLQueryString(
+                    """
+                    (\(bind: memberID), \(bind: standing.tierID), \(bind: standing.since.daysSinceEpoch), \
+                    \(bind: standing.nextEvaluation.daysSinceEpoch), \(bind: standing.graceUntil?.daysSinceEpoch), \(bind: now))
+                    """)
+            })
         try await database.raw(
             """
             INSERT INTO member_tiers (member_id, tier_id, since_day, next_evaluation_day, grace_until_day, updated_at)
-            VALUES (\(bind: memberID), \(bind: standing.tierID), \(bind: standing.since.daysSinceEpoch),
-                    \(bind: standing.nextEvaluation.daysSinceEpoch), \(bind: standing.graceUntil?.daysSinceEpoch),
-                    \(bind: now))
+            VALUES \(rows)
             ON CONFLICT (member_id) DO UPDATE SET tier_id = EXCLUDED.tier_id, since_day = EXCLUDED.since_day,
                 next_evaluation_day = EXCLUDED.next_evaluation_day, grace_until_day = EXCLUDED.grace_until_day,
                 updated_at = EXCLUDED.updated_at
@@ -49,13 +73,30 @@ struct TierRepository: Sendable {
     }
 
     func record(_ change: TierChange, memberID: String, at now: Int64, in database: any SQLDatabase) async throws {
+        try await record([(memberID, change)], at: now, in: database)
+    }
+
+    /// Records the changes in the tier history and on the members, two statements for all.
+    func record(
+        _ changes: [(memberID: String, change: TierChange)], at now: Int64, in database: any SQLDatabase
+    ) async throws {
+        guard !changes.isEmpty else { return }
+        var insert = database.insert(into: "tier_changes").columns(
+            "member_id", "from_tier", "to_tier", "reason", "changed_at")
+        for (memberID, change) in changes {
+            insert = insert.values(
+                SQLBind(memberID), SQLBind(change.from), SQLBind(change.to), SQLBind(change.reason), SQLBind(now))
+        }
+        try await insert.run()
+        let cases = SQLList(
+            changes.map { SQLQueryString("WHEN \(bind: $0.memberID) THEN \(bind: $0.change.to)") },
+            separator: SQLRaw(" "))
         try await database.raw(
             """
-            INSERT INTO tier_changes (member_id, from_tier, to_tier, reason, changed_at)
-            VALUES (\(bind: memberID), \(bind: change.from), \(bind: change.to), \(bind: change.reason), \(bind: now))
+            UPDATE members SET tier = CASE id \(cases) END
+            WHERE id IN (\(SQLList(changes.map { SQLBind($0.memberID) })))
             """
         ).run()
-        try await database.raw("UPDATE members SET tier = \(bind: change.to) WHERE id = \(bind: memberID)").run()
     }
 
     func addActivity(
@@ -75,16 +116,30 @@ struct TierRepository: Sendable {
     func qualifyingValue(
         memberID: String, on day: CalendarDate, program: LoyaltyProgram, in database: any SQLDatabase
     ) async throws -> Int64 {
+        try await qualifyingValues(of: [memberID], on: day, program: program, in: database)[memberID] ?? 0
+    }
+
+    /// The qualifying values of those of `memberIDs` with activity in the window, by member id.
+    func qualifyingValues(
+        of memberIDs: [String], on day: CalendarDate, program: LoyaltyProgram, in database: any SQLDatabase
+    ) async throws -> [String: Int64] {
         let start = program.utcOffset.startOf(TierRules.windowStart(on: day, tiers: program.tiers))
         let end = program.utcOffset.startOf(day.addingDays(1))
         let column: SQLQueryString = program.tiers.basis == .qualifyingSpend ? "spend_minor" : "points"
-        return try await database.raw(
+        let rows = try await database.raw(
             """
-            SELECT CAST(COALESCE(SUM(\(column)), 0) AS BIGINT) AS value FROM qualifying_activity
-            WHERE member_id = \(bind: memberID) AND occurred_at >= \(bind: start.millisecondsSinceEpoch)
-              AND occurred_at < \(bind: end.millisecondsSinceEpoch)
+            SELECT member_id, CAST(COALESCE(SUM(\(column)), 0) AS BIGINT) AS value FROM qualifying_activity
+            WHERE member_id IN (\(SQLList(memberIDs.map { SQLBind($0) })))
+              AND occurred_at >= \(bind: start.millisecondsSinceEpoch) AND occurred_at < \(bind: end.millisecondsSinceEpoch)
+            GROUP BY member_id
             """
-        ).first()?.decode(column: "value", as: Int64.self) ?? 0
+        ).all()
+        var values: [String: Int64] = [:]
+        for row in rows {
+            values[try row.decode(column: "member_id", as: String.self)] = try row.decode(
+                column: "value", as: Int64.self)
+        }
+        return values
     }
 
     /// Upgrades the member when their qualifying value now reaches a higher tier.
