@@ -139,6 +139,7 @@ import Testing
                 try order("B-1", member: ["member_id": .string(known.id)]),
                 try order("B-1", member: ["member_id": .string(known.id)]),
                 try order("B-1", member: ["member_id": .string(known.id)], store: "SH-02"),
+                try order("L-1", member: ["member": ["external_id": "known"]], store: "SH-02"),
                 try order("B-2", member: ["member_id": "mem_nobody"]),
                 try order("B-3", member: ["member": ["external_id": "new-customer"]]),
                 try order("B-4", member: ["member": ["external_id": "x", "email": "x@example.com"]]),
@@ -149,6 +150,7 @@ import Testing
             #expect(
                 outcomes == [
                     .applied, .duplicate, .refused("order B-1 was already recorded with different content"),
+                    .refused("order L-1 was already recorded with different content"),
                     .refused("/member_id: no member has the id mem_nobody"), .applied,
                     .refused("/member: an imported order names its member by member_id or by member.external_id alone"),
                     .refused(

@@ -11,7 +11,9 @@ import NIOHTTP1
 /// With `--rate R` the load is open-loop instead: request i is sent at start + i/R whether or not earlier
 /// ones were answered, and its latency counts from that moment, so queueing in a server that falls behind
 /// shows in the percentiles (a closed loop would only slow down and hide it). Several `--url`s are used in
-/// turn, as a round-robin balancer would.
+/// turn, as a round-robin balancer would. `--reads F` makes that share of the requests reads of an order sent
+/// earlier (`GET /v1/orders/{id}`), and `--interval S` reports the percentiles of each S seconds of schedule
+/// too, for a long run whose latency must stay flat.
 @main
 struct PatronLoad: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,10 +29,17 @@ struct PatronLoad: AsyncParsableCommand {
     @Flag(help: "Also measure GET /health with the same concurrency, as a baseline.") var baseline = false
     @Option(help: "Requests per second, sent on schedule whatever the answers (open loop); 0: closed loop.")
     var rate = 0.0
+    @Option(help: "The share of requests that read an order sent earlier instead of sending one (open loop).")
+    var reads = 0.0
+    @Option(help: "With --rate, also report each this many seconds of the schedule (0: only the whole run).")
+    var interval = 0.0
 
     func validate() throws {
         if url.isEmpty { throw ValidationError("give at least one --url") }
         if !(rate >= 0) || !rate.isFinite { throw ValidationError("--rate must be 0 or more") }
+        if !(reads >= 0 && reads < 1) { throw ValidationError("--reads must be at least 0 and below 1") }
+        if reads > 0 && rate == 0 { throw ValidationError("--reads needs --rate") }
+        if !(interval >= 0) || !interval.isFinite { throw ValidationError("--interval must be 0 or more") }
     }
 
     func run() async throws {
@@ -57,6 +66,12 @@ struct PatronLoad: AsyncParsableCommand {
             print(health.report(label: "GET /health (baseline)"))
         }
         let ingestion = try await measure(client: client, count: orders) { index in
+            if let earlier = earlierOrder(index) {
+                var request = HTTPClientRequest(url: "\(base(index))/v1/orders/\(prefix)-\(earlier)")
+                request.method = .GET
+                request.headers.add(name: "Authorization", value: "Bearer \(key)")
+                return request
+            }
             var request = HTTPClientRequest(url: "\(base(index))/v1/orders")
             request.method = .POST
             request.headers.add(name: "Authorization", value: "Bearer \(key)")
@@ -64,8 +79,25 @@ struct PatronLoad: AsyncParsableCommand {
             request.body = .bytes(ByteBuffer(string: orderJSON(index: index, prefix: prefix)))
             return request
         }
-        print(ingestion.report(label: rate > 0 ? String(format: "POST /v1/orders at %.0f/s", rate) : "POST /v1/orders"))
+        let label =
+            rate == 0
+            ? "POST /v1/orders"
+            : String(format: "POST /v1/orders at %.0f/s", rate) + (reads > 0 ? " (\(Int(reads * 100))% reads)" : "")
+        print(ingestion.report(label: label))
+        if interval > 0 {
+            for (number, part) in ingestion.intervals(of: .milliseconds(Int64(interval * 1000))).enumerated() {
+                print(part.report(label: String(format: "  from %5.0f s", Double(number) * interval)))
+            }
+        }
         if ingestion.failures > 0 { throw ExitCode.failure }
+    }
+
+    /// The order request `index` reads, when it is a read: one sent half the run so far earlier, long answered.
+    private func earlierOrder(_ index: Int) -> Int? {
+        guard reads > 0, Int(Double(index + 1) * reads) > Int(Double(index) * reads) else { return nil }
+        var earlier = index / 2
+        while earlier > 0, Int(Double(earlier + 1) * reads) > Int(Double(earlier) * reads) { earlier -= 1 }
+        return earlier
     }
 
     /// The node request `index` goes to.
@@ -122,28 +154,54 @@ extension PatronLoad {
     ) async throws -> Measurement {
         let start = ContinuousClock.now
         let interval = Duration.nanoseconds(Int64(1e9 / rate))
-        let answers = try await withThrowingTaskGroup(of: (Duration, UInt).self) { group in
+        let answers = try await withThrowingTaskGroup(of: Answer.self) { group in
             for index in 0..<count {
                 let due = start + interval * index
                 try await Task.sleep(until: due, clock: .continuous)
                 group.addTask {
                     let response = try await client.execute(makeRequest(index), timeout: .seconds(60))
                     _ = try await response.body.collect(upTo: 1 << 20)
-                    return (ContinuousClock.now - due, response.status.code)
+                    return Answer(due: due - start, latency: ContinuousClock.now - due, status: response.status.code)
                 }
             }
-            return try await group.reduce(into: [(Duration, UInt)]()) { $0.append($1) }
+            return try await group.reduce(into: [Answer]()) { $0.append($1) }
         }
-        let statuses = answers.reduce(into: [UInt: Int]()) { $0[$1.1, default: 0] += 1 }
-        return Measurement(
-            latencies: answers.map(\.0).sorted(), statuses: statuses, elapsed: ContinuousClock.now - start)
+        return Measurement(answers, elapsed: ContinuousClock.now - start)
     }
+}
+
+/// One answered request of an open-loop run: when it was due (from the start), how long it took from then.
+struct Answer: Sendable {
+    let due: Duration
+    let latency: Duration
+    let status: UInt
 }
 
 struct Measurement {
     let latencies: [Duration]
     let statuses: [UInt: Int]
     let elapsed: Duration
+    /// The answers one by one, for an open-loop run.
+    var answers: [Answer] = []
+
+    init(latencies: [Duration], statuses: [UInt: Int], elapsed: Duration) {
+        self.latencies = latencies
+        self.statuses = statuses
+        self.elapsed = elapsed
+    }
+
+    init(_ answers: [Answer], elapsed: Duration) {
+        self.init(
+            latencies: answers.map(\.latency).sorted(),
+            statuses: answers.reduce(into: [UInt: Int]()) { $0[$1.status, default: 0] += 1 }, elapsed: elapsed)
+        self.answers = answers
+    }
+
+    /// The run cut by when requests were due, `length` of schedule each.
+    func intervals(of length: Duration) -> [Measurement] {
+        let groups = Dictionary(grouping: answers) { Int($0.due / length) }
+        return (0...(groups.keys.max() ?? -1)).map { Measurement(groups[$0] ?? [], elapsed: length) }
+    }
 
     var failures: Int { statuses.filter { $0.key >= 300 }.values.reduce(0, +) }
 

@@ -38,33 +38,40 @@ extension Store {
                 }
             }
             let memberIDs = try await store.importedMembers(orders, outcomes: &outcomes, at: now, in: database)
-            // The first row of an id in the batch is the candidate; later rows are replays of it, or reuses.
-            var candidates: [Int] = []
+            // The first row of an id in the batch is the one inserted; later rows repeat it or reuse its id.
+            var candidates: [(index: Int, memberID: String)] = []
+            var repeats: [(index: Int, first: Int)] = []
             var firstRow: [String: Int] = [:]
             for index in orders.indices where outcomes[index] == nil {
+                guard let memberID = memberIDs[index] else { continue }
                 let orderID = orders[index].submission.orderID
                 if let first = firstRow[orderID] {
-                    outcomes[index] = Self.replayOutcome(orders[index], storedFingerprint: orders[first].fingerprint)
+                    repeats.append((index, first))
                 } else {
                     firstRow[orderID] = index
-                    candidates.append(index)
+                    candidates.append((index, memberID))
                 }
             }
             let inserted = try await store.insertOrders(
-                candidates.map { (orders[$0], memberIDs[$0]!) }, at: now, in: database)
-            let replayed = candidates.filter { !inserted.contains(orders[$0].submission.orderID) }
+                candidates.map { (orders[$0.index], $0.memberID) }, at: now, in: database)
+            let recorded = candidates.filter { inserted.contains(orders[$0.index].submission.orderID) }
+            let replayed = candidates.filter { !inserted.contains(orders[$0.index].submission.orderID) }
             let storedFingerprints = try await store.fingerprints(
-                of: replayed.map { orders[$0].submission.orderID }, in: database)
-            for index in replayed {
+                of: replayed.map { orders[$0.index].submission.orderID }, in: database)
+            for (index, _) in replayed {
                 outcomes[index] = Self.replayOutcome(
                     orders[index], storedFingerprint: storedFingerprints[orders[index].submission.orderID])
             }
-            let recorded = candidates.filter { inserted.contains(orders[$0].submission.orderID) }
-            let history = recorded.map { (order: orders[$0].submission, memberID: memberIDs[$0]!) }
+            for (index, _) in recorded { outcomes[index] = .applied }
+            // A repeat is measured against what is now stored under its id: its first row, or what was there.
+            for (index, first) in repeats {
+                let orderID = orders[index].submission.orderID
+                let stored = inserted.contains(orderID) ? orders[first].fingerprint : storedFingerprints[orderID]
+                outcomes[index] = Self.replayOutcome(orders[index], storedFingerprint: stored)
+            }
+            let history = recorded.map { (order: orders[$0.index].submission, memberID: $0.memberID) }
             try await store.insertLines(of: history, in: database)
-            try await store.raiseTiers(
-                of: Set(history.map(\.memberID)), program: program, at: now, in: database)
-            for index in recorded { outcomes[index] = .applied }
+            try await store.raiseTiers(of: Set(history.map(\.memberID)), program: program, at: now, in: database)
             return outcomes.map { $0! }
         }
     }
@@ -122,7 +129,9 @@ extension Store {
                 outcomes[index] = .refused("/member_id: no member has the id \(id)")
                 return nil
             case .profile(let profile):
-                return profile.externalID.flatMap { byExternalID[$0] }
+                if let id = profile.externalID.flatMap({ byExternalID[$0] }) { return id }
+                outcomes[index] = .refused("/member/external_id: the member could be neither found nor created")
+                return nil
             }
         }
     }
