@@ -9,6 +9,7 @@ final class CSVOrderRows: ImportRowSource {
         "shipping_minor", "total_minor",
     ]
     static let lineColumns = ["sku", "name", "category", "quantity", "unit_price_minor", "line_discount_minor"]
+    static let columns = orderColumns + lineColumns
 
     private typealias Row = (line: Int, fields: [String: String])
 
@@ -46,7 +47,7 @@ final class CSVOrderRows: ImportRowSource {
                 deferred.append(.refused(line: line, reason: reason))
             case .fields(let line):
                 var fields: [String: String] = [:]
-                for column in Self.orderColumns + Self.lineColumns {
+                for column in Self.columns {
                     if let value = records.field(column), !value.trimmedOfSpaces.isEmpty { fields[column] = value }
                 }
                 let row = (line: line, fields: fields)

@@ -3,32 +3,25 @@ import PatronStore
 
 /// The rows of a JSON lines import: one object per line with the keys of the CSV header.
 final class JSONGrantRows: ImportRowSource {
-    private let lines: LineReader
+    private let lines: JSONLines
     private let parser: GrantParser
-    private var lineNumber = 0
 
     init(path: String, parser: GrantParser) throws {
-        guard let lines = LineReader(path: path) else { throw CommandFailure("cannot open \(path)") }
-        self.lines = lines
+        lines = try JSONLines(path: path)
         self.parser = parser
     }
 
     func next() throws -> ImportRow<PointGrant>? {
-        while var line = lines.next() {
-            lineNumber += 1
-            if lineNumber == 1, line.hasPrefix("\u{FEFF}") { line.removeFirst() }
-            if line.trimmedOfSpaces.isEmpty { continue }
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
-                return .refused(line: lineNumber, reason: "not a JSON object")
-            }
-            return parser.row(line: lineNumber) { key in
-                switch object[key] {
-                case let text as String: text
-                case let number as NSNumber: number.stringValue
-                default: nil
-                }
+        guard let (line, text) = lines.next() else { return nil }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+            return .refused(line: line, reason: "not a JSON object")
+        }
+        return parser.row(line: line) { key in
+            switch object[key] {
+            case let text as String: text
+            case let number as NSNumber: number.stringValue
+            default: nil
             }
         }
-        return nil
     }
 }

@@ -101,7 +101,7 @@ extension Store {
             .filter { !already.contains($0) }
         let store = self
         var granted = 0
-        for batch in stride(from: 0, to: due.count, by: 100).map({ due[$0..<min($0 + 100, due.count)] }) {
+        for batch in due.chunks(of: 100) {
             granted += try await database.write { database in
                 let now = instant.millisecondsSinceEpoch
                 try await store.lockBalances(of: Array(batch), at: now, in: database)
