@@ -8,12 +8,20 @@ public struct Store: Sendable {
     public let orders: OrderRepository
     public let programs: ProgramBook
     let ledger: PointLedger
+    let protector: DataProtector
+    /// Hashes staff passwords; its cost is a parameter so that tests of other things stay quick.
+    public let passwordHasher: PasswordHasher
     /// The time recorded on writes that are not given one.
     public private(set) var clock: WallClock
 
-    public init(database: any Database, protector: DataProtector, clock: WallClock = .system) {
+    public init(
+        database: any Database, protector: DataProtector, passwordHasher: PasswordHasher = PasswordHasher(),
+        clock: WallClock = .system
+    ) {
         self.database = database
         self.clock = clock
+        self.protector = protector
+        self.passwordHasher = passwordHasher
         self.members = MemberRepository(protector: protector)
         self.orders = OrderRepository()
         self.programs = ProgramBook()

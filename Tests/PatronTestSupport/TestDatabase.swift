@@ -67,7 +67,11 @@ public enum TestDatabase {
             let protector = DataProtector(dataKey: try DataKey.parse(makeDataKey(), source: "test"))
             return try await database.withRunning { database in
                 try await Migrations.migrate(database)
-                return try await body(Store(database: database, protector: protector, clock: clock))
+                // bcrypt at its lowest cost: tests check what is hashed, not how slowly.
+                return try await body(
+                    Store(
+                        database: database, protector: protector, passwordHasher: PasswordHasher(cost: 4), clock: clock)
+                )
             }
         }
     }

@@ -1,15 +1,29 @@
-/// A permission an API key can hold. `admin` grants every other scope.
+/// A permission, held by an API key as a scope or by a staff member through a role (`StaffRole`).
+/// `admin` grants every other one.
 public enum Scope: String, Sendable, Hashable, Codable, CaseIterable {
     case admin
+    /// Members' profiles, decrypted personal data included, and their points, orders and rewards.
     case membersRead = "members:read"
     case membersWrite = "members:write"
     case ordersRead = "orders:read"
     case ordersWrite = "orders:write"
     case eventsWrite = "events:write"
-    /// Spending points as payment at a till or checkout.
+    /// Spending points as payment at a till or checkout, and redeeming rewards for a member.
     case pointsWrite = "points:write"
+    /// Adding or removing points by hand (service recovery) and cancelling a member's pending award.
+    case pointsAdjust = "points:adjust"
+    /// Checking and using coupons at a till.
+    case couponsRedeem = "coupons:redeem"
+    /// The program, its earning rules and the rewards catalog.
+    case programWrite = "program:write"
+    /// Campaigns such as surprise grants.
+    case campaignsWrite = "campaigns:write"
     /// Program-wide reports such as points liability.
     case reportsRead = "reports:read"
+    /// The audit log.
+    case auditRead = "audit:read"
+    /// Staff accounts, their roles, and API keys.
+    case staffManage = "staff:manage"
 
     /// Parses a comma-separated list such as `orders:write,members:read`.
     public static func parseList(_ text: String) -> Result<Set<Scope>, ScopeError> {

@@ -11,6 +11,7 @@ public enum Migrations {
         .createAnalytics,  // fitted BG/NBD + Gamma-Gamma parameters, so predictions need no refit per request
         .createRewards,  // rewards catalog, redemptions and coupons, referrals, campaign grants
         .recordModelFitConvergence,  // how each model fit ended, so only converged fits are used
+        .createStaffAccess,  // staff accounts, roles, sessions, failed sign-ins; API keys held to stores
     ]
 
     /// Applies every pending migration in one transaction, recording each in `schema_migrations`.

@@ -1,0 +1,50 @@
+/// Passwords people reach for first, lowercased: the top of published lists of leaked passwords worldwide and in
+/// China (pinyin names and phrases, the lucky and loving numbers), plus the words every attacker tries on a
+/// new service. `PasswordPolicy` checks a password and its letters without added digits or symbols against it.
+enum CommonPasswords {
+    static func contains(_ folded: String) -> Bool { list.contains(folded) }
+
+    private static let list: Set<String> = [
+        "0000", "000000", "100200", "1111", "11111", "111111", "11111111", "112233", "121212", "123123", "123123123",
+        "123321", "1234", "12344321", "12345", "123456", "1234567", "12345678", "123456789", "1234567890", "123456789a",
+        "123456a", "123456aa", "123456abc", "1234abcd", "1234qwer", "123654", "123abc", "123abcd", "123qwe",
+        "123qweasd",
+        "131313", "1314520", "147258", "147258369", "159357", "159753", "1a2b3c", "1q2w3e", "1q2w3e4r", "1qaz2wsx",
+        "1qaz2wsx3edc", "1qazxsw2", "2000", "222222", "232323", "333333", "5201314", "520520", "5211314", "521521",
+        "555555", "654321", "666666", "7758258", "7758521", "777777", "7777777", "8675309", "87654321", "888888",
+        "88888888", "987654", "987654321", "999999", "a123123", "a123456", "a1234567", "a12345678", "aa123456",
+        "aaaaaa",
+        "abc123", "abc12345", "abcd123", "abcd1234", "abcdef", "abcdefg", "access", "adidas", "admin", "administrator",
+        "aini", "alipay", "amanda", "andrea", "andrew", "angel", "anthony", "apple", "april", "arsenal", "asdf1234",
+        "asdfasdf", "asdfgh", "asdfghjkl", "ashley", "august", "austin", "autumn", "azerty", "baby", "badboy", "bailey",
+        "banana", "baobei", "barney", "baseball", "batman", "beijing", "bigdaddy", "bigdick", "bigdog", "biteme",
+        "booboo", "boomer", "boston", "brandon", "brandy", "bulldog", "buster", "cai", "camaro", "cao", "caonima",
+        "casper", "changeme", "charles", "charlie", "cheese", "chelsea", "chen", "cheng", "chester", "chicago",
+        "chicken", "chris", "cocacola", "coffee", "compaq", "computer", "cookie", "corvette", "cowboy", "cowboys",
+        "crystal", "dakota", "dallas", "daniel", "darling", "december", "default", "deng", "diablo", "diamond", "ding",
+        "dong", "dragon", "du", "eagles", "edward", "enter", "falcon", "fan", "february", "fender", "feng", "ferrari",
+        "fishing", "flower", "football", "forever", "freedom", "friday", "fuckyou", "gandalf", "gao", "gateway",
+        "george", "gfhjkm", "ghbdtn", "ginger", "golden", "golfer", "guest", "guitar", "guo", "hammer", "han", "hannah",
+        "hardcore", "harley", "he", "heather", "hello", "hockey", "honey", "hu", "huang", "hunter", "iceman", "iloveu",
+        "iloveyou", "iloveyou1", "internet", "jackson", "james", "january", "jasmine", "jasper", "jennifer", "jessica",
+        "jiang", "jin", "johnny", "jordan", "joseph", "joshua", "july", "june", "junior", "justin", "killer", "klaster",
+        "knight", "lakers", "laogong", "laopo", "letmein", "letmein1", "li", "liang", "lin", "liu", "london", "love",
+        "lovely", "loveyou", "lu", "luo", "ma", "maggie", "march", "marina", "marine", "marlboro", "martin", "master",
+        "matrix", "matthew", "maverick", "melissa", "meng", "mercedes", "merlin", "michael", "michelle", "mickey",
+        "midnight", "miller", "mima", "mimamima", "minecraft", "monday", "money", "monkey", "monkey1", "monster",
+        "morgan", "mother", "mustang", "nascar", "natasha", "ncc1701", "nicole", "nihao", "nikita", "november",
+        "october", "oliver", "orange", "p@ssw0rd", "p@ssword", "pan", "panties", "pass", "passw0rd", "password",
+        "password1", "patrick", "peanut", "peng", "pepper", "phoenix", "player", "please", "porsche", "prince",
+        "princess", "purple", "q123456", "q1w2e3r4", "q1w2e3r4t5", "qazwsx", "qazwsxedc", "qian", "qq123456", "qqqqqq",
+        "qwe123", "qwer1234", "qwerty", "qwerty123", "qwertyu", "qwertyuiop", "qwertz", "rabbit", "rachel", "raiders",
+        "ranger", "rangers", "redsox", "ren", "richard", "robert", "root", "samantha", "samsung", "scooby", "scooter",
+        "season", "secret", "september", "shadow", "shanghai", "shen", "shi", "silver", "slayer", "smokey", "snoopy",
+        "soccer", "song", "sparky", "spider", "spring", "star", "starwars", "steelers", "steven", "su", "summer", "sun",
+        "sunday", "sunshine", "superman", "superstar", "sweet", "tan", "tang", "taobao", "taylor", "tennis", "test",
+        "thomas", "thunder", "tian", "tianya", "tigers", "tigger", "toor", "trustno1", "victoria", "wang", "wechat",
+        "wei", "weixin", "welcome", "welcome1", "whatever", "william", "winner", "winter", "wizard", "woaini",
+        "woaini123", "woaini1314", "woaini520", "wobuzhidao", "wodemima", "woshishui", "wu", "xiao", "xiaohong",
+        "xiaoming", "xie", "xiong", "xu", "xxxxxx", "yamaha", "yang", "yankees", "yao", "ye", "yellow", "yu", "yuan",
+        "zaq12wsx", "zeng", "zhang", "zhao", "zheng", "zhong", "zhongguo", "zhou", "zhu", "zxcvbn", "zxcvbnm",
+    ]
+}

@@ -1,0 +1,51 @@
+/// A named set of permissions held by staff members: one of the built-in roles, or a custom one an owner defines.
+/// The same permissions (`Scope`) are what API keys hold, so a route checks one thing whoever calls it.
+public struct StaffRole: Sendable, Hashable, Codable {
+    public var name: String
+    public var permissions: Set<Scope>
+    /// The most points one manual adjustment by this role may add or remove; `nil` when unlimited.
+    public var adjustmentLimit: Int64?
+
+    public init(name: String, permissions: Set<Scope>, adjustmentLimit: Int64? = nil) {
+        self.name = name
+        self.permissions = permissions
+        self.adjustmentLimit = adjustmentLimit
+    }
+
+    /// Roles that can change the program as a whole or who may enter must prove a second factor.
+    public var requiresTwoFactor: Bool {
+        !permissions.isDisjoint(with: [.admin, .staffManage])
+    }
+
+    public var isOwner: Bool { name == Self.owner.name }
+}
+
+extension StaffRole {
+    public static let owner = StaffRole(name: "owner", permissions: [.admin])
+    public static let admin = StaffRole(name: "admin", permissions: [.admin])
+    public static let marketer = StaffRole(
+        name: "marketer", permissions: [.programWrite, .campaignsWrite, .reportsRead])
+    /// Service agents read members and make good on complaints, up to 500 points at a time.
+    public static let agent = StaffRole(
+        name: "agent", permissions: [.membersRead, .ordersRead, .pointsAdjust], adjustmentLimit: 500)
+    /// Reports only: no member's personal data unless a custom role grants `members:read`.
+    public static let analyst = StaffRole(name: "analyst", permissions: [.reportsRead])
+    /// Till staff: record orders, find members, take points as payment and redeem coupons, in their stores only.
+    public static let store = StaffRole(
+        name: "store", permissions: [.ordersWrite, .membersRead, .pointsWrite, .couponsRedeem])
+    public static let auditor = StaffRole(name: "auditor", permissions: [.auditRead])
+
+    public static let builtIn: [StaffRole] = [owner, admin, marketer, agent, analyst, store, auditor]
+
+    public static func builtIn(named name: String) -> StaffRole? {
+        builtIn.first { $0.name == name }
+    }
+
+    /// Whether someone holding `self` may create, disable, unlock or reset the second factor of a member of staff
+    /// holding `target`: only owners manage owners, and nobody hands out a permission they lack.
+    public func mayManage(_ target: StaffRole) -> Bool {
+        guard permissions.permits(.staffManage) else { return false }
+        if target.isOwner { return isOwner }
+        return permissions.contains(.admin) || target.permissions.isSubset(of: permissions)
+    }
+}
