@@ -29,7 +29,9 @@ public struct PatronApplication: Sendable {
         }()
         let database = try await DatabaseFactory.open(configuration.databaseURL, logger: logger)
         let dataKey = try DataKey.resolve(configuration: configuration.dataKey, database: configuration.databaseURL)
-        let store = Store(database: database, protector: DataProtector(dataKey: dataKey))
+        let store = Store(
+            database: database, protector: DataProtector(dataKey: dataKey),
+            passwordHasher: configuration.passwordHasher)
         let metrics = ServerMetrics()
 
         var backgroundServices: [any Service] = []
@@ -40,7 +42,9 @@ public struct PatronApplication: Sendable {
             backgroundServices.append(ModelRefitService(store: store, interval: interval, logger: logger))
         }
         self.database = database
-        self.routes = { try buildRouter(store: store, metrics: metrics) }
+        self.routes = {
+            try buildRouter(store: store, metrics: metrics, publicURL: configuration.resolvedPublicURL)
+        }
         self.backgroundServices = backgroundServices
         self.configuration = configuration
         self.logger = logger
@@ -66,6 +70,15 @@ public struct PatronApplication: Sendable {
                     """
                 FileHandle.standardOutput.write(Data(message.utf8))
             }
+            if configuration.createsFirstAdminKey, try await store.staffUsers().isEmpty {
+                let message = """
+                    No staff account exists yet. Make the first owner, who signs in to manage the rest, with:
+
+                        patron users create --email you@example.com --role owner
+
+                    """
+                FileHandle.standardOutput.write(Data(message.utf8))
+            }
         }
     }
 
@@ -85,13 +98,17 @@ public struct PatronApplication: Sendable {
     }
 }
 
-func buildRouter(store: Store, metrics: ServerMetrics) throws -> Router<PatronRequestContext> {
+func buildRouter(store: Store, metrics: ServerMetrics, publicURL: String) throws -> Router<PatronRequestContext> {
     let router = Router(context: PatronRequestContext.self)
     router.middlewares.add(MetricsMiddleware(metrics: metrics))
     router.middlewares.add(ProblemMiddleware())
     router.middlewares.add(RequestTargetMiddleware(document: OpenAPIDocument.document))
     OperationsController(store: store, metrics: metrics, document: try OpenAPIDocument.encoded()).addRoutes(to: router)
-    let api = router.group("v1").add(middleware: APIKeyMiddleware(store: store))
+    let access = AccessController(store: store)
+    access.addPublicRoutes(to: router.group("v1"))
+    let api = router.group("v1").add(middleware: AccessMiddleware(store: store))
+    access.addRoutes(to: api)
+    UsersController(store: store, publicURL: publicURL).addRoutes(to: api)
     MembersController(store: store).addRoutes(to: api)
     OrdersController(store: store, metrics: metrics).addRoutes(to: api)
     EventsController(store: store, metrics: metrics).addRoutes(to: api)

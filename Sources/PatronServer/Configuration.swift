@@ -18,11 +18,16 @@ public struct PatronConfiguration: Sendable {
     public var jobInterval: Duration?
     /// How often the lifetime-value models are refitted; `nil` never (tests and `patron analytics refit` do it).
     public var modelRefitInterval: Duration?
+    /// The address people reach the server at, for the links it hands out; `nil` for `http://hostname:port`.
+    public var publicURL: String?
+    /// Hashes staff passwords; tests of other things lower its cost.
+    public var passwordHasher: PasswordHasher
 
     public init(
         hostname: String = "127.0.0.1", port: Int = 8080, databaseURL: DatabaseURL = .embeddedDefault,
         dataKey: String? = nil, logLevel: Logger.Level = .info, createsFirstAdminKey: Bool = false,
-        programFile: String? = nil, jobInterval: Duration? = nil, modelRefitInterval: Duration? = nil
+        programFile: String? = nil, jobInterval: Duration? = nil, modelRefitInterval: Duration? = nil,
+        publicURL: String? = nil, passwordHasher: PasswordHasher = PasswordHasher()
     ) {
         self.hostname = hostname
         self.port = port
@@ -33,5 +38,13 @@ public struct PatronConfiguration: Sendable {
         self.programFile = programFile
         self.jobInterval = jobInterval
         self.modelRefitInterval = modelRefitInterval
+        self.publicURL = publicURL
+        self.passwordHasher = passwordHasher
+    }
+
+    /// Where links the server hands out point.
+    public var resolvedPublicURL: String {
+        let url = publicURL ?? "http://\(hostname):\(port)"
+        return url.hasSuffix("/") ? String(url.dropLast()) : url
     }
 }

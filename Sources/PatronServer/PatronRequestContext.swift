@@ -1,16 +1,27 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import PatronCore
 import PatronStore
 
-/// Per-request state: the authenticated API key, and Patron's body size limit.
-public struct PatronRequestContext: RequestContext {
+/// Per-request state: who the request acts for, where it comes from, and Patron's body size limit.
+public struct PatronRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
-    public var apiKey: APIKey?
+    public var principal: Principal?
+    public let remoteAddress: SocketAddress?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress
     }
+
+    /// The client's address as text, for throttling and the audit log.
+    public var clientAddress: String {
+        remoteAddress?.ipAddress ?? "unknown"
+    }
+
+    /// The id recorded as the actor of what this request changes.
+    public var actorID: String? { principal?.actorID }
 
     /// The path's parameters, percent-decoded: the router keeps them as sent, so `/v1/orders/A%201` would
     /// otherwise look for an order `A%201` instead of `A 1`.
@@ -24,13 +35,25 @@ public struct PatronRequestContext: RequestContext {
     /// Request bodies are limited to 1 MiB (DESIGN §4); larger ones get 413.
     public var maxUploadSize: Int { 1024 * 1024 }
 
-    /// Refuses the request unless its key holds `scope`.
+    /// Refuses the request unless its key or its signed-in person holds `scope`.
     public func require(_ scope: Scope) throws {
-        guard let apiKey else { throw Problem.unauthorized() }
-        guard apiKey.scopes.permits(scope) else {
+        guard let principal else { throw Problem.unauthorized() }
+        guard principal.permissions.permits(scope) else {
+            let holder = if case .staff = principal { "your role" } else { "this API key" }
+            throw Problem(
+                status: .forbidden, title: "Forbidden", detail: "\(holder) lacks the '\(scope.rawValue)' permission")
+        }
+    }
+
+    /// Refuses the request unless its principal may act for `storeID`. A principal held to some stores must
+    /// name one of them.
+    public func requireStore(_ storeID: String?) throws {
+        guard let stores = principal?.stores else { return }
+        guard let storeID, stores.contains(storeID) else {
             throw Problem(
                 status: .forbidden, title: "Forbidden",
-                detail: "this API key lacks the '\(scope.rawValue)' scope")
+                detail: "this principal may act only for store(s) \(stores.sorted().joined(separator: ", ")); "
+                    + "name one of them in store_id")
         }
     }
 }

@@ -14,6 +14,7 @@ struct KeysCommand: AsyncParsableCommand {
         @Option(help: "A name that says who uses the key.") var name: String
         @Option(help: "Comma-separated scopes: \(Scope.allCases.map(\.rawValue).joined(separator: ", ")).")
         var scopes: String
+        @Option(help: "Comma-separated stores a till key may act for (default: every store).") var stores: String?
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
@@ -23,10 +24,13 @@ struct KeysCommand: AsyncParsableCommand {
             case .failure(let error): throw CommandFailure(error.description)
             }
             let name = name
-            let (key, secret) = try await database.withStore { try await $0.createAPIKey(name: name, scopes: granted) }
-            print(
-                "Created key \(key.id) '\(key.name)' with scopes \(key.scopes.map(\.rawValue).sorted().joined(separator: ","))."
-            )
+            let stores = stores.map { Set($0.split(separator: ",").map { String($0).trimmingWhitespace() }) }
+            let (key, secret) = try await database.withStore {
+                try await $0.createAPIKey(name: name, scopes: granted, stores: stores)
+            }
+            let scopeList = key.scopes.map(\.rawValue).sorted().joined(separator: ",")
+            let storeList = key.stores.map { " for store(s) " + $0.sorted().joined(separator: ",") } ?? ""
+            print("Created key \(key.id) '\(key.name)' with scopes \(scopeList)\(storeList).")
             print("Keep it now; it is not shown again:")
             print(secret)
         }
@@ -38,10 +42,13 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             let keys = try await database.withStore { try await $0.apiKeys() }
-            print("id\tname\tscopes\tcreated_at\trevoked_at")
+            print("id\tname\tscopes\tstores\tcreated_at\trevoked_at")
             for key in keys {
                 let scopes = key.scopes.map(\.rawValue).sorted().joined(separator: ",")
-                print("\(key.id)\t\(key.name)\t\(scopes)\t\(key.createdAt.rfc3339)\t\(key.revokedAt?.rfc3339 ?? "-")")
+                let stores = key.stores?.sorted().joined(separator: ",") ?? "*"
+                print(
+                    "\(key.id)\t\(key.name)\t\(scopes)\t\(stores)\t\(key.createdAt.rfc3339)\t"
+                        + "\(key.revokedAt?.rfc3339 ?? "-")")
             }
         }
     }

@@ -19,6 +19,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(
         help: "Seconds between refits of the lifetime-value models; a refit with no new orders is skipped (0: never).")
     var refitInterval = 3600
+    @Option(
+        help:
+            "The address people reach the server at, for set-up links (default: $PATRON_PUBLIC_URL, else http://HOSTNAME:PORT)."
+    )
+    var publicURL: String?
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
@@ -36,7 +41,8 @@ struct ServeCommand: AsyncParsableCommand {
             logLevel: level, createsFirstAdminKey: true,
             programFile: programFile,
             jobInterval: jobInterval > 0 ? .seconds(jobInterval) : nil,
-            modelRefitInterval: refitInterval > 0 ? .seconds(refitInterval) : nil)
+            modelRefitInterval: refitInterval > 0 ? .seconds(refitInterval) : nil,
+            publicURL: publicURL ?? Environment.value("PATRON_PUBLIC_URL"))
         let application = try await buildApplication(configuration: configuration)
         // SIGTERM and SIGINT stop accepting connections, let in-flight requests finish, then exit.
         try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])

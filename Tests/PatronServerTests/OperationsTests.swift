@@ -27,7 +27,8 @@ import Testing
 
     /// Every route the router serves is described in /openapi.json, with the same method.
     @Test func everyRouteIsInTheOpenAPIDocument() async throws {
-        let router = try buildRouter(store: try await Self.unusedStore(), metrics: ServerMetrics())
+        let router = try buildRouter(
+            store: try await Self.unusedStore(), metrics: ServerMetrics(), publicURL: "http://127.0.0.1:8080")
         let document = try JSONDecoder().decode(JSONValue.self, from: try OpenAPIDocument.encoded())
         #expect(document["openapi"] == "3.1.0")
         guard case .object(let paths)? = document["paths"] else {

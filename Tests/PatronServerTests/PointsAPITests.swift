@@ -331,7 +331,9 @@ import Testing
             let points = try await app.request(.get, "/v1/members/\(memberID)/points")
             #expect(points.json["available"]?.integer == 500)
             let entry = try #require(points.json["entries"]?.array.first)
-            #expect(entry["actor"]?.string == "test admin")
+            // The acting key by id: names need not be unique, ids are.
+            let adminKey = try #require(try await app.store.apiKeys().first { $0.name == "test admin" })
+            #expect(entry["actor"]?.string == adminKey.id)
             #expect(entry["reason"]?.string == "opening balance")
 
             let (_, cashier) = try await app.store.createAPIKey(name: "till", scopes: [.pointsWrite])

@@ -21,14 +21,16 @@ struct TestApplication {
     ) async throws {
         let dataKey = TestDatabase.makeDataKey()
         try await TestDatabase.withURL(engine) { url in
-            let configuration = PatronConfiguration(databaseURL: url, dataKey: dataKey, logLevel: .warning)
+            let configuration = PatronConfiguration(
+                databaseURL: url, dataKey: dataKey, logLevel: .warning, passwordHasher: PasswordHasher(cost: 4))
             let patron = try await PatronApplication(configuration: configuration)
             // The application gets no services, so the router test framework starts no service group (whose
             // signal handlers would be installed once per test, all in one process): the test runs the database.
             let application = try patron.application(runningServices: false)
             let database = try await DatabaseFactory.open(url, logger: TestDatabase.logger)
             let store = Store(
-                database: database, protector: DataProtector(dataKey: try DataKey.parse(dataKey, source: "test")))
+                database: database, protector: DataProtector(dataKey: try DataKey.parse(dataKey, source: "test")),
+                passwordHasher: PasswordHasher(cost: 4))
             try await patron.database.withRunning { _ in
                 try await database.withRunning { _ in
                     try await application.test(.router) { client in
@@ -43,10 +45,11 @@ struct TestApplication {
     @discardableResult
     func request(
         _ method: HTTPRequest.Method, _ path: String, json: JSONValue? = nil, body raw: String? = nil,
-        key: String? = nil, anonymous: Bool = false, idempotencyKey: String? = nil
+        key: String? = nil, anonymous: Bool = false, idempotencyKey: String? = nil, headers extra: HTTPFields = [:]
     ) async throws -> TestResponse {
         var headers: HTTPFields = [.contentType: "application/json"]
         if !anonymous { headers[.authorization] = "Bearer \(key ?? adminKey)" }
+        headers.append(contentsOf: extra)
         if let idempotencyKey { headers[.init("Idempotency-Key")!] = idempotencyKey }
         let text = try raw ?? json.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         return try await client.execute(

@@ -18,6 +18,11 @@ public struct StaffRole: Sendable, Hashable, Codable {
     }
 
     public var isOwner: Bool { name == Self.owner.name }
+
+    /// Whether one manual adjustment of `points` (added or removed) is within this role's limit.
+    public func mayAdjust(points: Int64) -> Bool {
+        adjustmentLimit.map { points.magnitude <= $0.magnitude } ?? true
+    }
 }
 
 extension StaffRole {

@@ -17,6 +17,7 @@ struct OrdersController {
         try context.require(.ordersWrite)
         let (body, _) = try await JSONBody.read(request, context: context)
         let submission = try OrderSubmission.parse(body, receivedAt: store.clock.now)
+        try context.requireStore(submission.storeID)
         let recording = try await store.recordOrder(
             submission, fingerprint: try Fingerprint.of(body))
         metrics.recordOrder(isReplay: recording.isReplay)

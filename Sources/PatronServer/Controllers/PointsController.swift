@@ -44,13 +44,13 @@ struct PointsController {
         try reader.finish()
         let (movement, isReplay) = try await store.spendPoints(
             memberID: memberID, points: points ?? 0, reference: reference, idempotencyKey: key,
-            actor: context.apiKey?.name)
+            actor: context.actorID)
         return try JSONBody.response(movement, status: isReplay ? .ok : .created)
     }
 
     /// `{"points": -50, "reason": "goodwill"}` with an `Idempotency-Key`; the acting key is recorded.
     @Sendable func adjust(_ request: Request, context: PatronRequestContext) async throws -> Response {
-        try context.require(.admin)
+        try context.require(.pointsAdjust)
         let memberID = try context.parameters.require("member_id")
         let key = try request.idempotencyKey()
         let (body, _) = try await JSONBody.read(request, context: context)
@@ -61,14 +61,20 @@ struct PointsController {
         if points == 0 { reader.fail("points", "must not be zero") }
         if let reason, reason.trimmingWhitespace().isEmpty { reader.fail("reason", "must not be empty") }
         try reader.finish()
+        if case .staff(let session) = context.principal, !session.user.role.mayAdjust(points: points ?? 0) {
+            throw Problem(
+                status: .forbidden, title: "Forbidden",
+                detail: "your role may add or remove at most \(session.user.role.adjustmentLimit ?? 0) points at a time"
+            )
+        }
         let (movement, isReplay) = try await store.adjustPoints(
             memberID: memberID, points: points ?? 0, reason: reason ?? "", idempotencyKey: key,
-            actor: context.apiKey?.name, expiresAt: expiresAt)
+            actor: context.actorID, expiresAt: expiresAt)
         return try JSONBody.response(movement, status: isReplay ? .ok : .created)
     }
 
     @Sendable func cancelLot(_ request: Request, context: PatronRequestContext) async throws -> Response {
-        try context.require(.admin)
+        try context.require(.pointsAdjust)
         let memberID = try context.parameters.require("member_id")
         let lotID = try context.parameters.require("lot_id")
         let (body, _) = try await JSONBody.read(request, context: context)
@@ -76,7 +82,7 @@ struct PointsController {
         let reason = reader.string("reason", required: true, maxLength: 500)
         try reader.finish()
         let balance = try await store.cancelPendingLot(
-            memberID: memberID, lotID: lotID, reason: reason ?? "", actor: context.apiKey?.name, at: store.clock.now)
+            memberID: memberID, lotID: lotID, reason: reason ?? "", actor: context.actorID, at: store.clock.now)
         return try JSONBody.response(balance)
     }
 
@@ -110,7 +116,7 @@ struct PointsController {
         }
         try reader.finish()
         let (result, isReplay) = try await store.refundOrder(
-            orderID: orderID, refundID: refundID ?? "", lines: lines, actor: context.apiKey?.name, at: store.clock.now)
+            orderID: orderID, refundID: refundID ?? "", lines: lines, actor: context.actorID, at: store.clock.now)
         return try JSONBody.response(result, status: isReplay ? .ok : .created)
     }
 

@@ -20,32 +20,32 @@ struct ProgramController {
     }
 
     @Sendable func show(_ request: Request, context: PatronRequestContext) async throws -> Response {
-        try context.require(.admin)
+        try context.require(.programWrite)
         let (version, program) = try await store.program()
         return try JSONBody.response(ProgramResource(version: version, program: program)).tagged(version)
     }
 
     /// Replaces the whole program; fields left out take the standard program's values.
     @Sendable func replace(_ request: Request, context: PatronRequestContext) async throws -> Response {
-        try context.require(.admin)
+        try context.require(.programWrite)
         let (body, _) = try await JSONBody.read(request, context: context)
         let program = try LoyaltyProgram.parse(body)
         let change = try await store.changeProgram(
-            acceptedVersions: request.ifMatchVersions(), actor: context.apiKey?.name
+            acceptedVersions: request.ifMatchVersions(), actor: context.actorID
         ) { $0 = program }
         return try JSONBody.response(ProgramResource(version: change.version, program: change.program))
             .tagged(change.version)
     }
 
     @Sendable func rules(_ request: Request, context: PatronRequestContext) async throws -> Response {
-        try context.require(.admin)
+        try context.require(.programWrite)
         let (version, program) = try await store.program()
         return try JSONBody.response(RulesResource(version: version, data: program.rules)).tagged(version)
     }
 
     /// Creates or replaces one rule; the rule id in the path wins over one in the body.
     @Sendable func putRule(_ request: Request, context: PatronRequestContext) async throws -> Response {
-        try context.require(.admin)
+        try context.require(.programWrite)
         let ruleID = try context.parameters.require("rule_id")
         var (body, _) = try await JSONBody.read(request, context: context)
         guard case .object(var object) = body else {
@@ -55,7 +55,7 @@ struct ProgramController {
         body = .object(object)
         let rule = try EarningRule.parse(body)
         let change = try await store.changeProgram(
-            acceptedVersions: request.ifMatchVersions(), actor: context.apiKey?.name
+            acceptedVersions: request.ifMatchVersions(), actor: context.actorID
         ) { program in
             let existed = program.rules.contains { $0.ruleID == ruleID }
             program.rules.removeAll { $0.ruleID == ruleID }
@@ -68,10 +68,10 @@ struct ProgramController {
     }
 
     @Sendable func deleteRule(_ request: Request, context: PatronRequestContext) async throws -> Response {
-        try context.require(.admin)
+        try context.require(.programWrite)
         let ruleID = try context.parameters.require("rule_id")
         let change = try await store.changeProgram(
-            acceptedVersions: request.ifMatchVersions(), actor: context.apiKey?.name
+            acceptedVersions: request.ifMatchVersions(), actor: context.actorID
         ) { program in
             guard program.rules.contains(where: { $0.ruleID == ruleID }) else {
                 throw ProgramError.ruleNotFound(ruleID: ruleID)

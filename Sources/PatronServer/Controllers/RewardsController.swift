@@ -24,7 +24,7 @@ struct RewardsController {
 
     /// Creates (201) or replaces (200) the reward named by `reward_id`.
     @Sendable func save(_ request: Request, context: PatronRequestContext) async throws -> Response {
-        try context.require(.admin)
+        try context.require(.programWrite)
         let (body, _) = try await JSONBody.read(request, context: context)
         let reward = try CodableBody.decode(Reward.self, from: body)
         let problems = reward.problems(tiers: try await store.program().program.tiers)
@@ -66,7 +66,7 @@ struct RewardsController {
         let rewardID = reader.string("reward_id", required: true, maxLength: 64)
         try reader.finish()
         let (result, isReplay) = try await store.redeem(
-            memberID: memberID, rewardID: rewardID ?? "", idempotencyKey: key, actor: context.apiKey?.name,
+            memberID: memberID, rewardID: rewardID ?? "", idempotencyKey: key, actor: context.actorID,
             at: now)
         return try JSONBody.response(
             RedemptionResource(redemption: result.redemption, balance: result.balance, at: now),
@@ -91,7 +91,7 @@ struct RewardsController {
         try context.require(.pointsWrite)
         let result = try await store.cancelRedemption(
             memberID: try context.parameters.require("member_id"),
-            redemptionID: try context.parameters.require("redemption_id"), actor: context.apiKey?.name,
+            redemptionID: try context.parameters.require("redemption_id"), actor: context.actorID,
             at: now)
         return try JSONBody.response(
             RedemptionResource(redemption: result.redemption, balance: result.balance, at: now))
@@ -101,7 +101,7 @@ struct RewardsController {
     /// every reason it cannot, and its discount.
     @Sendable func validateCoupon(_ request: Request, context: PatronRequestContext) async throws -> Response {
         let now = store.clock.now
-        try context.require(.pointsWrite)
+        try context.require(.couponsRedeem)
         let code = try context.parameters.require("code")
         let order = try await tillOrder(request, context: context, requiringOrderID: false)
         let check = try await store.checkCoupon(code: code, order: order, at: now)
@@ -112,11 +112,11 @@ struct RewardsController {
     /// answers the same; another order 409.
     @Sendable func consumeCoupon(_ request: Request, context: PatronRequestContext) async throws -> Response {
         let now = store.clock.now
-        try context.require(.pointsWrite)
+        try context.require(.couponsRedeem)
         let code = try context.parameters.require("code")
         let order = try await tillOrder(request, context: context, requiringOrderID: true)
         let (redemption, _) = try await store.useCoupon(
-            code: code, orderID: order.orderID ?? "", order: order, actor: context.apiKey?.name, at: now)
+            code: code, orderID: order.orderID ?? "", order: order, actor: context.actorID, at: now)
         return try JSONBody.response(RedemptionResource(redemption: redemption, balance: nil, at: now))
     }
 
@@ -128,8 +128,10 @@ struct RewardsController {
         let orderID = reader.string("order_id", required: requiringOrderID, maxLength: 128)
         let total = reader.integer("order_total_minor")
         let memberID = reader.string("member_id", maxLength: 64)
+        let storeID = reader.string("store_id", maxLength: 128)
         if let total, total < 0 { reader.fail("order_total_minor", "must not be negative") }
         try reader.finish()
+        try context.requireStore(storeID)
         return TillOrder(orderID: orderID, totalMinor: total, memberID: memberID)
     }
 
@@ -178,7 +180,7 @@ struct RewardsController {
 
     /// A surprise campaign; `"dry_run": true` lists who would receive it and gives nothing.
     @Sendable func surprise(_ request: Request, context: PatronRequestContext) async throws -> Response {
-        try context.require(.admin)
+        try context.require(.campaignsWrite)
         let (body, text) = try await JSONBody.readWithText(request, context: context)
         let campaign = try CodableBody.decode(SurpriseCampaign.self, from: text, body: body, unsignedKeys: ["seed"])
         var problems = campaign.problems()

@@ -15,19 +15,23 @@ extension OpenAPIDocument {
         case contentTooLarge = 413
         case unprocessable = 422
         case preconditionRequired = 428
+        case tooManyRequests = 429
         case unavailable = 503
 
         var meaning: String {
             switch self {
             case .badRequest: "The body is not JSON, a required header is missing, or the target holds an encoded NUL."
-            case .unauthorized: "No API key, or an unknown or revoked one."
-            case .forbidden: "The API key lacks the scope this operation needs."
+            case .unauthorized: "No API key or session, or an unknown, revoked or expired one."
+            case .forbidden:
+                "The key or the person's role lacks the permission this operation needs, or a write through a "
+                    + "session lacks its CSRF token."
             case .notFound: "Nothing has the id in the path."
             case .conflict: "The request conflicts with the stored state."
             case .preconditionFailed: "If-Match names a version that is no longer current."
             case .contentTooLarge: "The body is larger than the limit."
             case .unprocessable: "A field is invalid; `errors` names each one by JSON pointer."
             case .preconditionRequired: "The write needs an If-Match header."
+            case .tooManyRequests: "Too many requests; Retry-After says when to try again."
             case .unavailable: "The database cannot be reached."
             }
         }
@@ -58,10 +62,11 @@ extension OpenAPIDocument {
         }
     }
 
-    /// An operation needing `scope` (nil for public ones). Authenticated operations can answer 401 and 403;
-    /// operations with a body 400, 413 and 422. `failures` adds the others, each with its cause here.
+    /// An operation needing `scope` (nil for public ones, or ones any key or session may call when
+    /// `authenticated`). Authenticated operations can answer 401 and 403; operations with a body 400, 413 and
+    /// 422. `failures` adds the others, each with its cause here.
     static func operation(
-        _ summary: String, id: String, scope: Scope?, parameters: [OpenAPI.Parameter] = [],
+        _ summary: String, id: String, scope: Scope?, authenticated: Bool = false, parameters: [OpenAPI.Parameter] = [],
         body: JSONSchema? = nil, bodyRequired: Bool = true, answers: [Success],
         failures: [(Failure, String)] = []
     ) -> OpenAPI.Operation {
@@ -77,7 +82,8 @@ extension OpenAPIDocument {
                 description: answer.description, headers: headers.isEmpty ? nil : headers, content: content)
         }
         var causes: [Failure: String] = [.badRequest: Failure.badRequest.meaning]
-        if scope != nil {
+        let authenticated = authenticated || scope != nil
+        if authenticated {
             causes[.unauthorized] = Failure.unauthorized.meaning
             causes[.forbidden] = Failure.forbidden.meaning
         }
@@ -92,12 +98,15 @@ extension OpenAPIDocument {
         }
         return OpenAPI.Operation(
             summary: summary,
-            description: scope.map { "Needs an API key with the '\($0.rawValue)' scope (admin holds every scope)." },
+            description: scope.map {
+                "Needs the '\($0.rawValue)' permission: an API key with that scope, or a signed-in person whose role "
+                    + "holds it (admin holds every permission)."
+            },
             operationId: id, parameters: parameters.map { .parameter($0) },
             requestBody: body.map {
                 OpenAPI.Request(content: [.json: .content(.init(schema: $0))], required: bodyRequired)
             },
-            responses: responses, security: scope == nil ? [] : nil)
+            responses: responses, security: authenticated ? nil : [])
     }
 
     static func problem(

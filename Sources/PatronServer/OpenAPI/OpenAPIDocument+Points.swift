@@ -29,7 +29,8 @@ extension OpenAPIDocument {
                     ])),
             "/v1/members/{member_id}/points/adjustments": .init(
                 post: operation(
-                    "A manual correction with a reason; the acting key is recorded", id: "adjustPoints", scope: .admin,
+                    "A manual correction with a reason; the acting key is recorded", id: "adjustPoints",
+                    scope: .pointsAdjust,
                     parameters: [memberID, idempotencyKey],
                     body: input([
                         "points": .one(of: [integer(1), integer(-maximumSafeInteger, -1)], core: .init()),
@@ -47,7 +48,7 @@ extension OpenAPIDocument {
                     ])),
             "/v1/members/{member_id}/points/lots/{lot_id}/cancel": .init(
                 post: operation(
-                    "Cancel a pending award", id: "cancelLot", scope: .admin,
+                    "Cancel a pending award", id: "cancelLot", scope: .pointsAdjust,
                     parameters: [memberID, pathID("lot_id", "The award's lot id.")],
                     body: input(["reason": text(maxLength: 500, nonBlank: true)]), answers: [.ok(ref(.balance))],
                     failures: [

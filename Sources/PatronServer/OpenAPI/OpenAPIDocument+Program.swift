@@ -14,27 +14,27 @@ extension OpenAPIDocument {
         return [
             "/v1/program": .init(
                 get: operation(
-                    "The loyalty program in force and its version", id: "getProgram", scope: .admin,
+                    "The loyalty program in force and its version", id: "getProgram", scope: .programWrite,
                     answers: [Success.ok(ref(.programVersion)).versioned]),
                 put: operation(
                     "Replace the program (omitted fields take the standard values); stored as a new version",
-                    id: "replaceProgram", scope: .admin, parameters: [ifMatch], body: ref(.program),
+                    id: "replaceProgram", scope: .programWrite, parameters: [ifMatch], body: ref(.program),
                     answers: [Success.ok(ref(.programVersion)).versioned],
                     failures: [stale, (.unprocessable, invalidProgram)])),
             "/v1/rules": .init(
                 get: operation(
-                    "The earning rules in force", id: "listRules", scope: .admin,
+                    "The earning rules in force", id: "listRules", scope: .programWrite,
                     answers: [Success.ok(object(["version": count(), "data": list(ref(.ruleOutput))])).versioned])),
             "/v1/rules/{rule_id}": .init(
                 put: operation(
                     "Create (201) or replace (200) one earning rule; the id in the path wins", id: "putRule",
-                    scope: .admin, parameters: [ruleID, ifMatch], body: ref(.rule),
+                    scope: .programWrite, parameters: [ruleID, ifMatch], body: ref(.rule),
                     answers: [
                         Success.created(object(["version": count(), "rule": ref(.ruleOutput)])).versioned,
                         Success.ok(object(["version": count(), "rule": ref(.ruleOutput)]), "Replaced").versioned,
                     ], failures: [stale, (.unprocessable, invalidProgram)]),
                 delete: operation(
-                    "Remove an earning rule", id: "deleteRule", scope: .admin, parameters: [ruleID, ifMatch],
+                    "Remove an earning rule", id: "deleteRule", scope: .programWrite, parameters: [ruleID, ifMatch],
                     answers: [Success(status: 204, description: "Removed", schema: nil).versioned],
                     failures: [stale, (.notFound, "No rule has this id.")])),
             "/v1/rules/simulate": .init(

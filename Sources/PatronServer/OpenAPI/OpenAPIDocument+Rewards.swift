@@ -20,7 +20,7 @@ extension OpenAPIDocument {
                         (.unprocessable, "member_id is empty or given twice."),
                     ]),
                 post: operation(
-                    "Create (201) or replace (200) a reward by reward_id", id: "saveReward", scope: .admin,
+                    "Create (201) or replace (200) a reward by reward_id", id: "saveReward", scope: .programWrite,
                     body: ref(.rewardInput), answers: [.created(ref(.reward)), .ok(ref(.reward), "Replaced")],
                     failures: [
                         (
@@ -72,13 +72,16 @@ extension OpenAPIDocument {
             "/v1/coupons/{code}/validate": .init(
                 post: operation(
                     "Whether a coupon can be used now, and its discount on an order total", id: "validateCoupon",
-                    scope: .pointsWrite, parameters: [code],
+                    scope: .couponsRedeem, parameters: [code],
                     body: input([
                         "order_id": text(maxLength: 128, required: false),
                         "order_total_minor": integer(0, required: false),
                         "member_id": text(
                             maxLength: 64, required: false,
                             description: "The paying member; another member's coupon is refused unless transferable"),
+                        "store_id": text(
+                            maxLength: 128, required: false,
+                            description: "The till's store; required of a key or person held to some stores"),
                     ]), bodyRequired: false,
                     answers: [
                         .ok(
@@ -90,7 +93,7 @@ extension OpenAPIDocument {
                     ], failures: [(.notFound, "No coupon has this code.")])),
             "/v1/coupons/{code}/consume": .init(
                 post: operation(
-                    "Use a coupon on an order (idempotent per order)", id: "consumeCoupon", scope: .pointsWrite,
+                    "Use a coupon on an order (idempotent per order)", id: "consumeCoupon", scope: .couponsRedeem,
                     parameters: [code],
                     body: input([
                         "order_id": text(maxLength: 128, nonBlank: true),
@@ -98,6 +101,9 @@ extension OpenAPIDocument {
                         "member_id": text(
                             maxLength: 64, required: false,
                             description: "The paying member; another member's coupon is refused unless transferable"),
+                        "store_id": text(
+                            maxLength: 128, required: false,
+                            description: "The till's store; required of a key or person held to some stores"),
                     ]), answers: [.ok(ref(.redemption))],
                     failures: [
                         (.notFound, "No coupon has this code."),
@@ -139,7 +145,7 @@ extension OpenAPIDocument {
             "/v1/campaigns/surprise": .init(
                 post: operation(
                     "Give points or a reward to N members chosen at random (reproducibly by seed) from a filter; dry_run lists them",
-                    id: "surpriseCampaign", scope: .admin, body: ref(.surprise),
+                    id: "surpriseCampaign", scope: .campaignsWrite, body: ref(.surprise),
                     answers: [.created(ref(.surpriseOutcome)), .ok(ref(.surpriseOutcome), "A dry run, or a replay")],
                     failures: [
                         (.notFound, "The grant names no reward."),

@@ -20,9 +20,15 @@ enum OpenAPIDocument {
         components: .init(
             schemas: componentSchemas,
             securitySchemes: [
-                "bearer": .b(.http(scheme: "bearer", description: "An API key: 'Authorization: Bearer <key>'"))
+                "bearer": .b(.http(scheme: "bearer", description: "An API key: 'Authorization: Bearer <key>'")),
+                "session": .b(
+                    .apiKey(
+                        name: "patron_session", location: .cookie,
+                        description:
+                            "A staff session from POST /v1/auth/sessions; writes must repeat its csrf_token in "
+                            + "X-CSRF-Token")),
             ]),
-        security: [[.component(named: "bearer"): []]])
+        security: [[.component(named: "bearer"): []], [.component(named: "session"): []]])
 
     /// The document as served; building it must not fail, so a failure stops the server from starting.
     static func encoded() throws -> Data {
@@ -33,7 +39,7 @@ enum OpenAPIDocument {
 
     static var paths: OpenAPI.PathItem.Map {
         var all = operationsPaths
-        for part in [memberPaths, pointsPaths, programPaths, rewardsPaths, analyticsPaths] {
+        for part in [accessPaths, memberPaths, pointsPaths, programPaths, rewardsPaths, analyticsPaths] {
             all.merge(part) { first, _ in preconditionFailure("\(first) is described twice") }
         }
         var map = OpenAPI.PathItem.Map()
@@ -55,7 +61,7 @@ enum OpenAPIDocument {
     /// Every schema by name; the union of the areas' schemas must cover `SchemaName` exactly.
     static let schemas: [SchemaName: JSONSchema] = [
         [.problem: problemSchema], memberSchemas, orderSchemas, pointsSchemas, programSchemas, rewardSchemas,
-        analyticsSchemas,
+        analyticsSchemas, accessSchemas,
     ].reduce(into: [:]) { all, part in all.merge(part) { first, _ in first } }
 
     static let problemSchema = object([

@@ -40,4 +40,7 @@ enum SchemaName: String, CaseIterable {
     case modelFit = "ModelFit"
     case insights = "Insights"
     case churnRisk = "ChurnRisk"
+    case staffUser = "StaffUser"
+    case staffRole = "StaffRole"
+    case principal = "Principal"
 }

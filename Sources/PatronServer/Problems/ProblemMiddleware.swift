@@ -48,6 +48,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return problem(for: error)
         case let error as RewardError:
             return problem(for: error)
+        case let error as StaffError:
+            return problem(for: error)
         case AnalyticsError.noModelFitted:
             return Problem(
                 status: .conflict, title: "No Model Fitted",

@@ -8,24 +8,29 @@ public struct APIKey: Sendable, Hashable {
     public var id: String
     public var name: String
     public var scopes: Set<Scope>
+    /// The stores a till key may act for; `nil` for every store.
+    public var stores: Set<String>?
     public var createdAt: Timestamp
     public var revokedAt: Timestamp?
 }
 
 extension Store {
     /// Creates a key; the returned secret is shown once and cannot be recovered.
-    public func createAPIKey(name: String, scopes: Set<Scope>) async throws -> (key: APIKey, secret: String) {
+    public func createAPIKey(
+        name: String, scopes: Set<Scope>, stores: Set<String>? = nil
+    ) async throws -> (key: APIKey, secret: String) {
         let now = clock.milliseconds
         let key = APIKey(
-            id: Identifier.make(prefix: "key", milliseconds: now), name: name, scopes: scopes,
+            id: Identifier.make(prefix: "key", milliseconds: now), name: name, scopes: scopes, stores: stores,
             createdAt: Timestamp(millisecondsSinceEpoch: now), revokedAt: nil)
         let secret = "ptn_" + Identifier.randomToken(count: 40)
         let scopeList = scopes.map(\.rawValue).sorted().joined(separator: ",")
         try await database.write { database in
             try await database.raw(
                 """
-                INSERT INTO api_keys (id, name, secret_hash, scopes, created_at)
-                VALUES (\(bind: key.id), \(bind: name), \(bind: Self.hash(secret)), \(bind: scopeList), \(bind: now))
+                INSERT INTO api_keys (id, name, secret_hash, scopes, stores, created_at)
+                VALUES (\(bind: key.id), \(bind: name), \(bind: Self.hash(secret)), \(bind: scopeList),
+                    \(bind: stores.map { $0.sorted().joined(separator: ",") }), \(bind: now))
                 """
             ).run()
         }
@@ -38,7 +43,7 @@ extension Store {
         return try await database.read {
             try await $0.raw(
                 """
-                SELECT id, name, scopes, created_at, revoked_at FROM api_keys
+                SELECT id, name, scopes, stores, created_at, revoked_at FROM api_keys
                 WHERE secret_hash = \(bind: hash) AND revoked_at IS NULL
                 """
             ).first().map(Self.apiKey(from:))
@@ -47,7 +52,7 @@ extension Store {
 
     public func apiKeys() async throws -> [APIKey] {
         try await database.read {
-            try await $0.raw("SELECT id, name, scopes, created_at, revoked_at FROM api_keys ORDER BY id").all()
+            try await $0.raw("SELECT id, name, scopes, stores, created_at, revoked_at FROM api_keys ORDER BY id").all()
                 .map(Self.apiKey(from:))
         }
     }
@@ -76,6 +81,9 @@ extension Store {
                 try row.decode(column: "scopes", as: String.self).split(separator: ",").compactMap {
                     Scope(rawValue: String($0))
                 }),
+            stores: try row.decode(column: "stores", as: String?.self).map {
+                Set($0.split(separator: ",").map(String.init))
+            },
             createdAt: Timestamp(millisecondsSinceEpoch: try row.decode(column: "created_at", as: Int64.self)),
             revokedAt: try row.decode(column: "revoked_at", as: Int64?.self).map(
                 Timestamp.init(millisecondsSinceEpoch:)))

@@ -1,0 +1,49 @@
+import Hummingbird
+import PatronStore
+
+/// Finds who a request acts for: an API key sent as `Authorization: Bearer`, or a staff session cookie. A write
+/// made through the cookie must repeat the session's CSRF token in `X-CSRF-Token`, which another site's page
+/// cannot read. Which permission a route needs is checked by the route itself (`context.require`).
+struct AccessMiddleware: RouterMiddleware {
+    typealias Context = PatronRequestContext
+    let store: Store
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        var context = context
+        if let authorization = request.headers[.authorization] {
+            guard authorization.hasPrefix("Bearer "),
+                let key = try await store.apiKey(secret: String(authorization.dropFirst("Bearer ".count)))
+            else { throw Problem.unauthorized() }
+            context.principal = .apiKey(key)
+        } else if let token = SessionCookie.token(in: request),
+            let session = try await store.staffSession(token: token)
+        {
+            if !Self.isSafe(request.method) {
+                guard let sent = request.headers[SessionCookie.csrfHeader],
+                    Self.constantTimeEqual(sent, session.csrfToken)
+                else {
+                    throw Problem(
+                        status: .forbidden, title: "CSRF Token Missing",
+                        detail: "a write made with a session cookie must send the session's csrf_token in X-CSRF-Token")
+                }
+            }
+            context.principal = .staff(session)
+        } else {
+            throw Problem.unauthorized()
+        }
+        return try await next(request, context)
+    }
+
+    static func isSafe(_ method: HTTPRequest.Method) -> Bool {
+        [.get, .head, .options].contains(method)
+    }
+
+    static func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {
+        let left = Array(lhs.utf8)
+        let right = Array(rhs.utf8)
+        guard left.count == right.count else { return false }
+        return zip(left, right).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
