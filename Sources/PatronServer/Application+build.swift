@@ -58,7 +58,9 @@ public struct PatronApplication: Sendable {
                 logger.info("program.loaded", metadata: ["program.file": "\(path)", "program.version": "\(version)"])
             }
             if configuration.createsFirstAdminKey, try await store.apiKeys().isEmpty {
-                let (_, secret) = try await store.createAPIKey(name: "first admin", scopes: [.admin])
+                let (key, secret) = try await store.createAPIKey(name: "first admin", scopes: [.admin])
+                try await store.audit(
+                    AuditEvent(actorKind: .console, actorID: nil, action: "createAPIKey", objectIDs: [key.id]))
                 // Written unbuffered: the key must reach a redirected standard output at once.
                 let message = """
                     No API key existed, so this admin key was created. It is shown only once:
@@ -100,15 +102,18 @@ public struct PatronApplication: Sendable {
 
 func buildRouter(store: Store, metrics: ServerMetrics, publicURL: String) throws -> Router<PatronRequestContext> {
     let router = Router(context: PatronRequestContext.self)
+    router.middlewares.add(RequestIDMiddleware())
     router.middlewares.add(MetricsMiddleware(metrics: metrics))
     router.middlewares.add(ProblemMiddleware())
     router.middlewares.add(RequestTargetMiddleware(document: OpenAPIDocument.document))
     OperationsController(store: store, metrics: metrics, document: try OpenAPIDocument.encoded()).addRoutes(to: router)
     let access = AccessController(store: store)
     access.addPublicRoutes(to: router.group("v1"))
-    let api = router.group("v1").add(middleware: AccessMiddleware(store: store))
+    let api = router.group("v1").add(middleware: AccessMiddleware(store: store)).add(
+        middleware: AuditMiddleware(store: store))
     access.addRoutes(to: api)
     UsersController(store: store, publicURL: publicURL).addRoutes(to: api)
+    AuditController(store: store).addRoutes(to: api)
     MembersController(store: store).addRoutes(to: api)
     OrdersController(store: store, metrics: metrics).addRoutes(to: api)
     EventsController(store: store, metrics: metrics).addRoutes(to: api)

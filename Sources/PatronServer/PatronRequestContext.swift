@@ -9,6 +9,10 @@ public struct PatronRequestContext: RequestContext, RemoteAddressRequestContext 
     public var coreContext: CoreRequestContextStorage
     public var principal: Principal?
     public let remoteAddress: SocketAddress?
+    /// Set by `RequestIDMiddleware`.
+    public var requestID: String?
+    /// Ids the handler adds to the request's audit entry.
+    public let auditNotes = AuditNotes()
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
@@ -22,6 +26,23 @@ public struct PatronRequestContext: RequestContext, RemoteAddressRequestContext 
 
     /// The id recorded as the actor of what this request changes.
     public var actorID: String? { principal?.actorID }
+
+    /// An audit event for `action` by this request's principal (or, on a public route, by the staff account it
+    /// signed in or set up), from its address, agent and request id.
+    public func auditEvent(
+        _ action: String, objectIDs: [String], request: Request, staffUserID: String? = nil
+    ) -> AuditEvent {
+        let kind: AuditEvent.ActorKind =
+            switch principal {
+            case .apiKey: .apiKey
+            case .staff: .staff
+            case nil: staffUserID == nil ? .console : .staff
+            }
+        return AuditEvent(
+            actorKind: kind, actorID: principal?.actorID ?? staffUserID, action: action, objectIDs: objectIDs,
+            address: clientAddress, userAgent: request.headers[.userAgent].map { String($0.prefix(256)) },
+            requestID: requestID)
+    }
 
     /// The path's parameters, percent-decoded: the router keeps them as sent, so `/v1/orders/A%201` would
     /// otherwise look for an order `A%201` instead of `A 1`.

@@ -26,7 +26,9 @@ struct KeysCommand: AsyncParsableCommand {
             let name = name
             let stores = stores.map { Set($0.split(separator: ",").map { String($0).trimmingWhitespace() }) }
             let (key, secret) = try await database.withStore {
-                try await $0.createAPIKey(name: name, scopes: granted, stores: stores)
+                let (key, secret) = try await $0.createAPIKey(name: name, scopes: granted, stores: stores)
+                try await auditFromConsole($0, action: "createAPIKey", objectIDs: [key.id])
+                return (key, secret)
             }
             let scopeList = key.scopes.map(\.rawValue).sorted().joined(separator: ",")
             let storeList = key.stores.map { " for store(s) " + $0.sorted().joined(separator: ",") } ?? ""
@@ -60,7 +62,12 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             let id = id
-            guard try await database.withStore({ try await $0.revokeAPIKey(id: id) }) else {
+            let revoked = try await database.withStore {
+                guard try await $0.revokeAPIKey(id: id) else { return false }
+                try await auditFromConsole($0, action: "revokeAPIKey", objectIDs: [id])
+                return true
+            }
+            guard revoked else {
                 throw CommandFailure("no active API key with id '\(id)'")
             }
             print("Revoked \(id).")

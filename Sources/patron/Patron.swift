@@ -6,7 +6,8 @@ struct Patron: AsyncParsableCommand {
         commandName: "patron",
         abstract: "Patron, the customer loyalty and relationship engine.",
         subcommands: [
-            ServeCommand.self, MigrateCommand.self, KeysCommand.self, UsersCommand.self, PointsCommand.self,
+            ServeCommand.self, MigrateCommand.self, KeysCommand.self, UsersCommand.self, AuditCommand.self,
+            PointsCommand.self,
             TiersCommand.self,
             RewardsCommand.self, ImportCommand.self, AnalyticsCommand.self,
         ])

@@ -37,7 +37,9 @@ struct UsersCommand: AsyncParsableCommand {
             let (email, role) = (email, role)
             let stores = stores.map { Set($0.split(separator: ",").map { String($0).trimmingWhitespace() }) }
             let invitation = try await staffCommand(database) {
-                try await $0.inviteStaff(email: email, roleName: role, stores: stores, actingRole: nil)
+                let invitation = try await $0.inviteStaff(email: email, roleName: role, stores: stores, actingRole: nil)
+                try await auditFromConsole($0, action: "inviteUser", objectIDs: [invitation.user.id])
+                return invitation
             }
             print("Invited \(invitation.user.email) as \(invitation.user.role.name) (\(invitation.user.id)).")
             print("Send them this set-up link, valid until \(invitation.expiresAt.rfc3339); it works once:")
@@ -68,7 +70,11 @@ struct UsersCommand: AsyncParsableCommand {
 
         func run() async throws {
             let id = id
-            let user = try await staffCommand(database) { try await $0.disableStaff(id: id, actingRole: nil) }
+            let user = try await staffCommand(database) {
+                let user = try await $0.disableStaff(id: id, actingRole: nil)
+                try await auditFromConsole($0, action: "disableUser", objectIDs: [id])
+                return user
+            }
             print("Disabled \(user.email) (\(user.id)).")
         }
     }
@@ -84,7 +90,9 @@ struct UsersCommand: AsyncParsableCommand {
         func run() async throws {
             let id = id
             let invitation = try await staffCommand(database) {
-                try await $0.resetStaffSecondFactor(id: id, actingRole: nil)
+                let invitation = try await $0.resetStaffSecondFactor(id: id, actingRole: nil)
+                try await auditFromConsole($0, action: "resetSecondFactor", objectIDs: [id])
+                return invitation
             }
             print("Reset \(invitation.user.email); their sessions have ended. New set-up link, valid 72 hours:")
             print(links.link(invitation))
@@ -98,7 +106,11 @@ struct UsersCommand: AsyncParsableCommand {
 
         func run() async throws {
             let id = id
-            let user = try await staffCommand(database) { try await $0.unlockStaff(id: id, actingRole: nil) }
+            let user = try await staffCommand(database) {
+                let user = try await $0.unlockStaff(id: id, actingRole: nil)
+                try await auditFromConsole($0, action: "unlockUser", objectIDs: [id])
+                return user
+            }
             print("Unlocked \(user.email) (\(user.id)).")
         }
     }

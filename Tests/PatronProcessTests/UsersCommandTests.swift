@@ -5,6 +5,7 @@ import NIOFoundationCompat
 import NIOHTTP1
 import PatronStore
 import PatronTestSupport
+import SQLKit
 import Testing
 
 /// `patron users` as an operator runs it to make the first owner: the printed link opens the set-up on the server,

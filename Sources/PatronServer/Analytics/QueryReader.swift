@@ -60,6 +60,16 @@ struct QueryReader {
         return date
     }
 
+    /// An RFC 3339 instant, or nil when absent or invalid.
+    mutating func timestamp(_ name: String) -> Timestamp? {
+        guard let text = string(name) else { return nil }
+        guard let instant = Timestamp(rfc3339: text) else {
+            fail(name, "must be an RFC 3339 instant such as 2026-11-01T00:00:00Z, not '\(text)'")
+            return nil
+        }
+        return instant
+    }
+
     /// A whole number in `range`, `defaultValue` when absent.
     mutating func integer(_ name: String, in range: ClosedRange<Int>, default defaultValue: Int) -> Int {
         guard let text = string(name) else { return defaultValue }

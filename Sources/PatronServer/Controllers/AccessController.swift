@@ -33,6 +33,8 @@ struct AccessController {
         let session = try await store.signIn(
             email: email ?? "", password: password ?? "", oneTimeCode: oneTimeCode, recoveryCode: recoveryCode,
             from: ClientOrigin(address: context.clientAddress, userAgent: request.headers[.userAgent]))
+        try await store.audit(
+            context.auditEvent("signIn", objectIDs: [session.user.id], request: request, staffUserID: session.user.id))
         var response = try JSONBody.response(PrincipalResource(principal: .staff(session)), status: .created)
         if let token = session.token {
             response.headers[.setCookie] = SessionCookie.setting(
@@ -78,6 +80,8 @@ struct AccessController {
         try reader.finish()
         let (user, recoveryCodes) = try await store.completeStaffSetup(
             token: token, password: password ?? "", oneTimeCode: oneTimeCode)
+        try await store.audit(
+            context.auditEvent("completeSetup", objectIDs: [user.id], request: request, staffUserID: user.id))
         return try JSONBody.response(SetupResultResource(user: user, recoveryCodes: recoveryCodes))
     }
 

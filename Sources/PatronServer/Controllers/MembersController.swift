@@ -22,6 +22,7 @@ struct MembersController {
         if profile.externalID == nil, reader.errors.isEmpty { reader.fail("external_id", "is required") }
         try reader.finish()
         let (member, created) = try await store.upsertMember(profile)
+        context.auditNotes.add([member.id])
         return try JSONBody.response(MemberResource(member: member), status: created ? .created : .ok)
     }
 
@@ -66,16 +67,19 @@ struct MembersController {
         for name in lookups.dropFirst() { query.fail(name, "cannot be combined with \(lookups[0]); give one") }
         let pagination = Pagination(reading: &query)
         try query.finish()
-        if let externalID { return try single(try await store.member(externalID: externalID)) }
-        if let email { return try single(try await store.member(.email, value: email.value)) }
-        if let phone { return try single(try await store.member(.phone, value: phone.e164)) }
+        if let externalID { return try single(try await store.member(externalID: externalID), context: context) }
+        if let email { return try single(try await store.member(.email, value: email.value), context: context) }
+        if let phone { return try single(try await store.member(.phone, value: phone.e164), context: context) }
         let page = try await store.members(after: pagination.cursor, limit: pagination.limit)
+        context.auditNotes.add(page.items.map(\.id))
         return try JSONBody.response(
             PageResource(data: page.items.map(MemberResource.init), nextCursor: Pagination.encode(page.nextCursor)))
     }
 
-    private func single(_ member: Member?) throws -> Response {
-        try JSONBody.response(PageResource(data: member.map { [MemberResource(member: $0)] } ?? [], nextCursor: nil))
+    private func single(_ member: Member?, context: PatronRequestContext) throws -> Response {
+        context.auditNotes.add(member.map { [$0.id] } ?? [])
+        return try JSONBody.response(
+            PageResource(data: member.map { [MemberResource(member: $0)] } ?? [], nextCursor: nil))
     }
 
     @Sendable func orders(_ request: Request, context: PatronRequestContext) async throws -> Response {

@@ -30,6 +30,7 @@ struct RewardsController {
         let problems = reward.problems(tiers: try await store.program().program.tiers)
         if !problems.isEmpty { throw ValidationFailure(problems) }
         let (stored, created) = try await store.saveReward(reward)
+        context.auditNotes.add([reward.rewardID])
         return try JSONBody.response(RewardResource(stored: stored, refusals: nil), status: created ? .created : .ok)
     }
 
@@ -192,6 +193,7 @@ struct RewardsController {
         }
         if !problems.isEmpty { throw ValidationFailure(problems) }
         let (outcome, isReplay) = try await store.runSurprise(campaign, dryRun: dryRun, at: store.clock.now)
+        context.auditNotes.add([campaign.campaignID])
         return try JSONBody.response(outcome, status: dryRun || isReplay ? .ok : .created)
     }
 

@@ -38,6 +38,7 @@ struct UsersController {
         let invitation = try await store.inviteStaff(
             email: email ?? "", roleName: role ?? "", stores: stores.map(Set.init),
             actingRole: context.principal?.managingRole)
+        context.auditNotes.add([invitation.user.id])
         return try JSONBody.response(
             StaffInvitationResource(invitation: invitation, setupURL: setupURL(invitation)), status: .created)
     }
@@ -104,6 +105,7 @@ struct UsersController {
             throw StaffError.notPermitted(role: role.name)
         }
         try await store.createStaffRole(role)
+        context.auditNotes.add([role.name])
         return try JSONBody.response(StaffRoleResource(role: role), status: .created)
     }
 

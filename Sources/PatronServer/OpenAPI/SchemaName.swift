@@ -43,4 +43,5 @@ enum SchemaName: String, CaseIterable {
     case staffUser = "StaffUser"
     case staffRole = "StaffRole"
     case principal = "Principal"
+    case auditEntry = "AuditEntry"
 }

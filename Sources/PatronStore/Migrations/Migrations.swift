@@ -12,6 +12,7 @@ public enum Migrations {
         .createRewards,  // rewards catalog, redemptions and coupons, referrals, campaign grants
         .recordModelFitConvergence,  // how each model fit ended, so only converged fits are used
         .createStaffAccess,  // staff accounts, roles, sessions, failed sign-ins; API keys held to stores
+        .createAuditLog,  // who changed what or read whose personal data, hash-chained
     ]
 
     /// Applies every pending migration in one transaction, recording each in `schema_migrations`.
