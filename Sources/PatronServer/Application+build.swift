@@ -115,6 +115,7 @@ func buildRouter(store: Store, metrics: ServerMetrics, publicURL: String) throws
     UsersController(store: store, publicURL: publicURL).addRoutes(to: api)
     AuditController(store: store).addRoutes(to: api)
     MembersController(store: store).addRoutes(to: api)
+    MemberTokensController(store: store).addRoutes(to: api)
     OrdersController(store: store, metrics: metrics).addRoutes(to: api)
     EventsController(store: store, metrics: metrics).addRoutes(to: api)
     PointsController(store: store).addRoutes(to: api)

@@ -36,6 +36,7 @@ public struct PatronRequestContext: RequestContext, RemoteAddressRequestContext 
             switch principal {
             case .apiKey: .apiKey
             case .staff: .staff
+            case .member: .member
             case nil: staffUserID == nil ? .console : .staff
             }
         return AuditEvent(
@@ -64,6 +65,16 @@ public struct PatronRequestContext: RequestContext, RemoteAddressRequestContext 
             throw Problem(
                 status: .forbidden, title: "Forbidden", detail: "\(holder) lacks the '\(scope.rawValue)' permission")
         }
+    }
+
+    /// As `require(_:)`, and also lets in a member's token when `memberID` is that member's own. Another member's
+    /// id answers 404, as an unknown one does, so a token cannot learn which members exist.
+    public func require(_ scope: Scope, member memberID: String) throws {
+        if case .member(let own) = principal {
+            guard own == memberID else { throw MemberError.notFound(memberID: memberID) }
+            return
+        }
+        try require(scope)
     }
 
     /// Refuses the request unless its principal may act for `storeID`. A principal held to some stores must

@@ -9,6 +9,8 @@ public struct Store: Sendable {
     public let programs: ProgramBook
     let ledger: PointLedger
     let protector: DataProtector
+    /// Signs and checks the tokens a brand's app uses to act for one member.
+    public let memberTokens: MemberTokens
     /// Hashes staff passwords; its cost is a parameter so that tests of other things stay quick.
     public let passwordHasher: PasswordHasher
     /// The time recorded on writes that are not given one.
@@ -21,6 +23,7 @@ public struct Store: Sendable {
         self.database = database
         self.clock = clock
         self.protector = protector
+        self.memberTokens = MemberTokens(protector: protector)
         self.passwordHasher = passwordHasher
         self.members = MemberRepository(protector: protector)
         self.orders = OrderRepository()

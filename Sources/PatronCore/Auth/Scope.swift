@@ -24,6 +24,8 @@ public enum Scope: String, Sendable, Hashable, Codable, CaseIterable {
     case auditRead = "audit:read"
     /// Staff accounts, their roles, and API keys.
     case staffManage = "staff:manage"
+    /// Issuing short-lived member tokens, for a brand's backend whose app acts for one member.
+    case memberTokensWrite = "member_tokens:write"
 
     /// Parses a comma-separated list such as `orders:write,members:read`.
     public static func parseList(_ text: String) -> Result<Set<Scope>, ScopeError> {

@@ -9,6 +9,7 @@ enum AuditedOperations {
         "replaceProgram", "putRule", "deleteRule", "saveReward", "surpriseCampaign", "adjustPoints", "cancelLot",
         "cancelRedemption", "refundOrder", "upsertMember", "updateMember", "makeReferralCode", "inviteUser",
         "disableUser", "unlockUser", "resetSecondFactor", "createRole", "signOut", "signOutEverywhere",
+        "issueMemberToken",
     ]
 
     /// Answers that show members' decrypted names, emails, phones or birthdays.

@@ -1,7 +1,8 @@
 import Hummingbird
 import PatronStore
 
-/// Finds who a request acts for: an API key sent as `Authorization: Bearer`, or a staff session cookie. A write
+/// Finds who a request acts for: an API key or a member token sent as `Authorization: Bearer`, or a staff session
+/// cookie. A write
 /// made through the cookie must repeat the session's CSRF token in `X-CSRF-Token`, which another site's page
 /// cannot read. Which permission a route needs is checked by the route itself (`context.require`).
 struct AccessMiddleware: RouterMiddleware {
@@ -13,10 +14,18 @@ struct AccessMiddleware: RouterMiddleware {
     ) async throws -> Response {
         var context = context
         if let authorization = request.headers[.authorization] {
-            guard authorization.hasPrefix("Bearer "),
-                let key = try await store.apiKey(secret: String(authorization.dropFirst("Bearer ".count)))
-            else { throw Problem.unauthorized() }
-            context.principal = .apiKey(key)
+            guard authorization.hasPrefix("Bearer ") else { throw Problem.unauthorized() }
+            let credential = String(authorization.dropFirst("Bearer ".count))
+            // A member token is a JWT (three dot-separated parts); an API key holds no dot.
+            if credential.contains(".") {
+                guard let memberID = store.memberTokens.memberID(in: credential, at: store.clock.now) else {
+                    throw Problem.unauthorized()
+                }
+                context.principal = .member(memberID)
+            } else {
+                guard let key = try await store.apiKey(secret: credential) else { throw Problem.unauthorized() }
+                context.principal = .apiKey(key)
+            }
         } else if let token = SessionCookie.token(in: request),
             let session = try await store.staffSession(token: token)
         {

@@ -1,15 +1,19 @@
 import PatronCore
 import PatronStore
 
-/// Who a request acts for: an API key, or a member of staff signed in with a session cookie.
+/// Who a request acts for: an API key, a member of staff signed in with a session cookie, or a member through a
+/// token the brand's app holds. A member holds no permission: member routes let a member's token in for that
+/// member alone.
 public enum Principal: Sendable {
     case apiKey(APIKey)
     case staff(StaffSession)
+    case member(String)
 
     public var permissions: Set<Scope> {
         switch self {
         case .apiKey(let key): key.scopes
         case .staff(let session): session.user.role.permissions
+        case .member: []
         }
     }
 
@@ -18,6 +22,7 @@ public enum Principal: Sendable {
         switch self {
         case .apiKey(let key): key.stores
         case .staff(let session): session.user.stores
+        case .member: []
         }
     }
 
@@ -26,6 +31,7 @@ public enum Principal: Sendable {
         switch self {
         case .apiKey(let key): key.id
         case .staff(let session): session.user.id
+        case .member(let memberID): memberID
         }
     }
 
@@ -34,13 +40,14 @@ public enum Principal: Sendable {
         switch self {
         case .apiKey(let key): StaffRole(name: "api key \(key.id)", permissions: key.scopes)
         case .staff(let session): session.user.role
+        case .member: StaffRole(name: "member", permissions: [])
         }
     }
 
     /// The most points one manual adjustment may move; `nil` when unlimited.
     var adjustmentLimit: Int64? {
         switch self {
-        case .apiKey: nil
+        case .apiKey, .member: nil
         case .staff(let session): session.user.role.adjustmentLimit
         }
     }

@@ -39,8 +39,8 @@ struct MembersController {
     }
 
     @Sendable func show(_ request: Request, context: PatronRequestContext) async throws -> Response {
-        try context.require(.membersRead)
         let memberID = try context.parameters.require("member_id")
+        try context.require(.membersRead, member: memberID)
         guard let member = try await store.member(id: memberID) else {
             throw MemberError.notFound(memberID: memberID)
         }
@@ -83,8 +83,8 @@ struct MembersController {
     }
 
     @Sendable func orders(_ request: Request, context: PatronRequestContext) async throws -> Response {
-        try context.require(.ordersRead)
         let memberID = try context.parameters.require("member_id")
+        try context.require(.ordersRead, member: memberID)
         let pagination = try Pagination(request)
         guard try await store.member(id: memberID) != nil else { throw MemberError.notFound(memberID: memberID) }
         let page = try await store.orders(memberID: memberID, after: pagination.cursor, limit: pagination.limit)

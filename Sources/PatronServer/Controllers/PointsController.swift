@@ -17,8 +17,8 @@ struct PointsController {
     }
 
     @Sendable func show(_ request: Request, context: PatronRequestContext) async throws -> Response {
-        try context.require(.membersRead)
         let memberID = try context.parameters.require("member_id")
+        try context.require(.membersRead, member: memberID)
         let pagination = try Pagination(request)
         guard let summary = try await store.pointsSummary(memberID: memberID, at: store.clock.now) else {
             throw LedgerError.memberNotFound(memberID: memberID)
@@ -87,8 +87,8 @@ struct PointsController {
     }
 
     @Sendable func tier(_ request: Request, context: PatronRequestContext) async throws -> Response {
-        try context.require(.membersRead)
         let memberID = try context.parameters.require("member_id")
+        try context.require(.membersRead, member: memberID)
         guard let view = try await store.tierView(memberID: memberID, at: store.clock.now) else {
             throw LedgerError.memberNotFound(memberID: memberID)
         }

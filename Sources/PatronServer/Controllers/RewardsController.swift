@@ -36,10 +36,14 @@ struct RewardsController {
 
     /// The catalog; with `?member_id=`, whether that member can redeem each reward now, and why not.
     @Sendable func list(_ request: Request, context: PatronRequestContext) async throws -> Response {
-        try context.require(.membersRead)
         var query = QueryReader(request)
         let memberID = query.string("member_id")
         try query.finish()
+        if let memberID {
+            try context.require(.membersRead, member: memberID)
+        } else {
+            try context.require(.membersRead)
+        }
         let offers = try await store.rewardOffers(memberID: memberID, at: store.clock.now)
         return try JSONBody.response(
             ["rewards": offers.map { RewardResource(stored: $0.stored, refusals: memberID == nil ? nil : $0.refusals) }]
@@ -59,8 +63,8 @@ struct RewardsController {
     /// every reason when the member cannot redeem it.
     @Sendable func redeem(_ request: Request, context: PatronRequestContext) async throws -> Response {
         let now = store.clock.now
-        try context.require(.pointsWrite)
         let memberID = try context.parameters.require("member_id")
+        try context.require(.pointsWrite, member: memberID)
         let key = try request.idempotencyKey()
         let (body, _) = try await JSONBody.read(request, context: context)
         var reader = FieldReader(body)
@@ -76,8 +80,8 @@ struct RewardsController {
 
     @Sendable func redemptions(_ request: Request, context: PatronRequestContext) async throws -> Response {
         let now = store.clock.now
-        try context.require(.membersRead)
         let memberID = try context.parameters.require("member_id")
+        try context.require(.membersRead, member: memberID)
         let pagination = try Pagination(request)
         let page = try await store.redemptions(memberID: memberID, after: pagination.cursor, limit: pagination.limit)
         return try JSONBody.response(
@@ -137,8 +141,8 @@ struct RewardsController {
     }
 
     @Sendable func referral(_ request: Request, context: PatronRequestContext) async throws -> Response {
-        try context.require(.membersRead)
         let memberID = try context.parameters.require("member_id")
+        try context.require(.membersRead, member: memberID)
         guard let summary = try await store.referralSummary(memberID: memberID) else {
             throw LedgerError.memberNotFound(memberID: memberID)
         }
@@ -147,8 +151,8 @@ struct RewardsController {
 
     /// Makes the member's referral code on the first call; `{"device_id": "…"}` (optional) is remembered.
     @Sendable func makeReferralCode(_ request: Request, context: PatronRequestContext) async throws -> Response {
-        try context.require(.membersWrite)
         let memberID = try context.parameters.require("member_id")
+        try context.require(.membersWrite, member: memberID)
         let (body, _) = try await JSONBody.read(request, context: context, allowEmpty: true)
         var reader = FieldReader(body)
         let deviceID = reader.string("device_id", maxLength: 256)

@@ -1,5 +1,6 @@
 import OpenAPIKit
 import PatronCore
+import PatronStore
 
 /// Signing in, sessions, set-up links, staff accounts and roles.
 extension OpenAPIDocument {
@@ -22,6 +23,22 @@ extension OpenAPIDocument {
             status: 204, description: "Signed out; the cookie is cleared", schema: nil,
             headers: ["Set-Cookie": "Clears the session cookie."])
         return [
+            "/v1/members/{member_id}/tokens": .init(
+                post: operation(
+                    "A short-lived bearer token for the brand's app to act for this member alone (a JWT, HS256)",
+                    id: "issueMemberToken", scope: .memberTokensWrite, parameters: [memberID],
+                    body: input([
+                        "lifetime_seconds": integer(
+                            60, Int(MemberTokens.maximumLifetimeSeconds), required: false,
+                            description: "How long the token is valid (default 900).")
+                    ]), bodyRequired: false,
+                    answers: [
+                        .created(
+                            object([
+                                "token": output(), "token_type": choice(["Bearer"]), "member_id": output(),
+                                "expires_at": timestamp(),
+                            ]))
+                    ], failures: [(.notFound, "No member has this id.")])),
             "/v1/auth/sessions": .init(
                 post: operation(
                     "Sign in with email, password and a one-time or recovery code; sets the session cookie",
@@ -151,8 +168,9 @@ extension OpenAPIDocument {
                 "built_in": boolean(), "requires_second_factor": boolean(),
             ]),
             .principal: object([
-                "kind": choice(["api_key", "staff"]), "permissions": permissions,
+                "kind": choice(["api_key", "staff", "member"]), "permissions": permissions,
                 "stores": orNull(list(output()), required: true), "key_id": output(required: false),
+                "member_id": output(required: false),
                 "user": ref(.staffUser, required: false), "csrf_token": output(required: false),
                 "expires_at": timestamp(required: false),
             ]),

@@ -33,7 +33,7 @@ extension OpenAPIDocument {
                     failures: [(.conflict, "The email or phone already belongs to another member.")])),
             "/v1/members/{member_id}": .init(
                 get: operation(
-                    "A member", id: "getMember", scope: .membersRead, parameters: [memberID],
+                    "A member", id: "getMember", scope: .membersRead, forMember: true, parameters: [memberID],
                     answers: [.ok(ref(.member))], failures: [(.notFound, "No member has this id.")]),
                 patch: operation(
                     "Change some fields of a member (external_id cannot change)", id: "updateMember",
@@ -44,7 +44,7 @@ extension OpenAPIDocument {
                     ])),
             "/v1/members/{member_id}/orders": .init(
                 get: operation(
-                    "A member's orders, newest first", id: "listMemberOrders", scope: .ordersRead,
+                    "A member's orders, newest first", id: "listMemberOrders", scope: .ordersRead, forMember: true,
                     parameters: [memberID, limit, cursor], answers: [.ok(page(of: .order))],
                     failures: [(.notFound, "No member has this id."), (.unprocessable, "`limit` is out of range.")])),
             "/v1/orders": .init(

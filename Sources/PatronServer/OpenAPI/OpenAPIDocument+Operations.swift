@@ -66,7 +66,8 @@ extension OpenAPIDocument {
     /// `authenticated`). Authenticated operations can answer 401 and 403; operations with a body 400, 413 and
     /// 422. `failures` adds the others, each with its cause here.
     static func operation(
-        _ summary: String, id: String, scope: Scope?, authenticated: Bool = false, parameters: [OpenAPI.Parameter] = [],
+        _ summary: String, id: String, scope: Scope?, authenticated: Bool = false, forMember: Bool = false,
+        parameters: [OpenAPI.Parameter] = [],
         body: JSONSchema? = nil, bodyRequired: Bool = true, answers: [Success],
         failures: [(Failure, String)] = []
     ) -> OpenAPI.Operation {
@@ -101,6 +102,8 @@ extension OpenAPIDocument {
             description: scope.map {
                 "Needs the '\($0.rawValue)' permission: an API key with that scope, or a signed-in person whose role "
                     + "holds it (admin holds every permission)."
+                    + (forMember
+                        ? " A member token may call it for its own member; any other member id answers 404." : "")
             },
             operationId: id, parameters: parameters.map { .parameter($0) },
             requestBody: body.map {

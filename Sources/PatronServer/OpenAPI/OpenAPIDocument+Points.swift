@@ -9,7 +9,7 @@ extension OpenAPIDocument {
             "/v1/members/{member_id}/points": .init(
                 get: operation(
                     "The member's balance (available, pending, lifetime_earned, expiring_soon) and journal, newest first",
-                    id: "getPoints", scope: .membersRead, parameters: [memberID, limit, cursor],
+                    id: "getPoints", scope: .membersRead, forMember: true, parameters: [memberID, limit, cursor],
                     answers: [.ok(ref(.points))], failures: [noMember, (.unprocessable, "`limit` is out of range.")])),
             "/v1/members/{member_id}/points/spend": .init(
                 post: operation(
@@ -58,7 +58,8 @@ extension OpenAPIDocument {
             "/v1/members/{member_id}/tier": .init(
                 get: operation(
                     "The member's tier, qualifying value, progress to the next tier and tier history", id: "getTier",
-                    scope: .membersRead, parameters: [memberID], answers: [.ok(ref(.tier))], failures: [noMember])),
+                    scope: .membersRead, forMember: true, parameters: [memberID], answers: [.ok(ref(.tier))],
+                    failures: [noMember])),
             "/v1/orders/{order_id}/refunds": .init(
                 post: operation(
                     "Refund units of an order: takes back the points they earned and lowers qualifying spend (idempotent on refund_id)",

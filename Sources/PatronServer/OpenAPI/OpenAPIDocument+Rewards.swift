@@ -10,7 +10,7 @@ extension OpenAPIDocument {
             "/v1/rewards": .init(
                 get: operation(
                     "The catalog; with member_id, whether that member can redeem each reward now and why not",
-                    id: "listRewards", scope: .membersRead,
+                    id: "listRewards", scope: .membersRead, forMember: true,
                     parameters: [
                         query("member_id", .string(required: false, minLength: 1, pattern: anyText), "A member's id.")
                     ],
@@ -38,6 +38,7 @@ extension OpenAPIDocument {
             "/v1/members/{member_id}/redemptions": .init(
                 get: operation(
                     "The member's redemptions, newest first", id: "listRedemptions", scope: .membersRead,
+                    forMember: true,
                     parameters: [memberID, limit, cursor],
                     answers: [
                         .ok(
@@ -49,7 +50,7 @@ extension OpenAPIDocument {
                     ], failures: [(.unprocessable, "`limit` is out of range.")]),
                 post: operation(
                     "Redeem a reward: points and stock are taken and a coupon issued in one transaction",
-                    id: "redeemReward", scope: .pointsWrite, parameters: [memberID, idempotencyKey],
+                    id: "redeemReward", scope: .pointsWrite, forMember: true, parameters: [memberID, idempotencyKey],
                     body: input(["reward_id": text(maxLength: 64, nonBlank: true)]),
                     answers: [.created(ref(.redemption)), .ok(ref(.redemption), "A retry with the same key")],
                     failures: [
@@ -117,11 +118,11 @@ extension OpenAPIDocument {
             "/v1/members/{member_id}/referral": .init(
                 get: operation(
                     "The member's referral code (null until made), who referred them, and their referrals",
-                    id: "getReferral", scope: .membersRead, parameters: [memberID],
+                    id: "getReferral", scope: .membersRead, forMember: true, parameters: [memberID],
                     answers: [.ok(ref(.referralSummary))], failures: [noMember]),
                 post: operation(
                     "Make the member's referral code (once) and remember the device it is shared from",
-                    id: "makeReferralCode", scope: .membersWrite, parameters: [memberID],
+                    id: "makeReferralCode", scope: .membersWrite, forMember: true, parameters: [memberID],
                     body: input(["device_id": text(maxLength: 256, required: false)]), bodyRequired: false,
                     answers: [.ok(ref(.referralSummary))], failures: [noMember])),
             "/v1/referrals": .init(

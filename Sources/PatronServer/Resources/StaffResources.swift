@@ -74,6 +74,7 @@ struct PrincipalResource: Encodable {
     private enum CodingKeys: String, CodingKey {
         case kind, user, permissions, stores
         case keyID = "key_id"
+        case memberID = "member_id"
         case csrfToken = "csrf_token"
         case expiresAt = "expires_at"
     }
@@ -86,6 +87,9 @@ struct PrincipalResource: Encodable {
         case .apiKey(let key):
             try container.encode("api_key", forKey: .kind)
             try container.encode(key.id, forKey: .keyID)
+        case .member(let memberID):
+            try container.encode("member", forKey: .kind)
+            try container.encode(memberID, forKey: .memberID)
         case .staff(let session):
             try container.encode("staff", forKey: .kind)
             try container.encode(StaffUserResource(user: session.user), forKey: .user)

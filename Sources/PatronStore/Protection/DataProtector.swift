@@ -9,14 +9,23 @@ public struct DataProtector: Sendable {
     // Raw bytes, since `SymmetricKey` is not `Sendable`; a key is rebuilt per use, which is cheap.
     private let encryptionKeyBytes: [UInt8]
     private let indexKeyBytes: [UInt8]
+    private let dataKeyBytes: [UInt8]
 
     public init(dataKey: SymmetricKey) {
+        dataKeyBytes = dataKey.withUnsafeBytes { Array($0) }
         func derive(_ info: String) -> [UInt8] {
             HKDF<SHA256>.deriveKey(inputKeyMaterial: dataKey, info: Data(info.utf8), outputByteCount: 32)
                 .withUnsafeBytes { Array($0) }
         }
         encryptionKeyBytes = derive("patron encryption v1")
         indexKeyBytes = derive("patron blind index v1")
+    }
+
+    /// Another 32-byte key from the data key, for a purpose named by `info`; the same data key always gives the same.
+    public func derivedKey(info: String) -> [UInt8] {
+        HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: SymmetricKey(data: dataKeyBytes), info: Data(info.utf8), outputByteCount: 32
+        ).withUnsafeBytes { Array($0) }
     }
 
     private var encryptionKey: SymmetricKey { SymmetricKey(data: encryptionKeyBytes) }
