@@ -33,17 +33,22 @@ public struct PatronApplication: Sendable {
             database: database, protector: DataProtector(dataKey: dataKey),
             passwordHasher: configuration.passwordHasher)
         let metrics = ServerMetrics()
+        let limiter = RateLimiter(limits: configuration.rateLimits)
 
         var backgroundServices: [any Service] = []
         if let interval = configuration.jobInterval {
             backgroundServices.append(LoyaltyJobService(store: store, interval: interval, logger: logger))
+        }
+        if database.engine == .postgres {
+            backgroundServices.append(RateLimitSharing(limiter: limiter, store: store, logger: logger))
         }
         if let interval = configuration.modelRefitInterval {
             backgroundServices.append(ModelRefitService(store: store, interval: interval, logger: logger))
         }
         self.database = database
         self.routes = {
-            try buildRouter(store: store, metrics: metrics, publicURL: configuration.resolvedPublicURL)
+            try buildRouter(
+                store: store, metrics: metrics, publicURL: configuration.resolvedPublicURL, limiter: limiter)
         }
         self.backgroundServices = backgroundServices
         self.configuration = configuration
@@ -100,17 +105,23 @@ public struct PatronApplication: Sendable {
     }
 }
 
-func buildRouter(store: Store, metrics: ServerMetrics, publicURL: String) throws -> Router<PatronRequestContext> {
+func buildRouter(
+    store: Store, metrics: ServerMetrics, publicURL: String, limiter: RateLimiter
+) throws -> Router<PatronRequestContext> {
     let router = Router(context: PatronRequestContext.self)
     router.middlewares.add(RequestIDMiddleware())
+    router.middlewares.add(SecurityHeadersMiddleware())
     router.middlewares.add(MetricsMiddleware(metrics: metrics))
     router.middlewares.add(ProblemMiddleware())
     router.middlewares.add(RequestTargetMiddleware(document: OpenAPIDocument.document))
     OperationsController(store: store, metrics: metrics, document: try OpenAPIDocument.encoded()).addRoutes(to: router)
+    let signInBudget = RateLimitMiddleware(limiter: limiter, clock: store.clock, countsByAddress: true)
+    SetupPage(store: store).addRoutes(to: router.group().add(middleware: signInBudget))
     let access = AccessController(store: store)
-    access.addPublicRoutes(to: router.group("v1"))
-    let api = router.group("v1").add(middleware: AccessMiddleware(store: store)).add(
-        middleware: AuditMiddleware(store: store))
+    access.addPublicRoutes(to: router.group("v1").add(middleware: signInBudget))
+    let api = router.group("v1").add(middleware: AccessMiddleware(store: store))
+        .add(middleware: RateLimitMiddleware(limiter: limiter, clock: store.clock, countsByAddress: false))
+        .add(middleware: AuditMiddleware(store: store))
     access.addRoutes(to: api)
     UsersController(store: store, publicURL: publicURL).addRoutes(to: api)
     AuditController(store: store).addRoutes(to: api)

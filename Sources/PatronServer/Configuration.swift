@@ -1,4 +1,5 @@
 import Logging
+import PatronCore
 import PatronStore
 
 /// Everything the service needs to start. Read once, from flags and `PATRON_*` environment variables,
@@ -22,12 +23,15 @@ public struct PatronConfiguration: Sendable {
     public var publicURL: String?
     /// Hashes staff passwords; tests of other things lower its cost.
     public var passwordHasher: PasswordHasher
+    /// Requests allowed per window for each key, person or member, and sign-ins per client address.
+    public var rateLimits: RateLimits
 
     public init(
         hostname: String = "127.0.0.1", port: Int = 8080, databaseURL: DatabaseURL = .embeddedDefault,
         dataKey: String? = nil, logLevel: Logger.Level = .info, createsFirstAdminKey: Bool = false,
         programFile: String? = nil, jobInterval: Duration? = nil, modelRefitInterval: Duration? = nil,
-        publicURL: String? = nil, passwordHasher: PasswordHasher = PasswordHasher()
+        publicURL: String? = nil, passwordHasher: PasswordHasher = PasswordHasher(),
+        rateLimits: RateLimits = .standard
     ) {
         self.hostname = hostname
         self.port = port
@@ -40,6 +44,7 @@ public struct PatronConfiguration: Sendable {
         self.modelRefitInterval = modelRefitInterval
         self.publicURL = publicURL
         self.passwordHasher = passwordHasher
+        self.rateLimits = rateLimits
     }
 
     /// Where links the server hands out point.

@@ -59,3 +59,9 @@ public struct Page<Item: Sendable>: Sendable {
         self.nextCursor = nextCursor
     }
 }
+
+/// Services that hold a store are described in logs by their fields; a store shows only its engine.
+extension Store: CustomStringConvertible, CustomDebugStringConvertible {
+    public var description: String { "Store(\(database.engine))" }
+    public var debugDescription: String { description }
+}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Hummingbird
 import Logging
+import PatronCore
 import PatronServer
 import UnixSignals
 
@@ -24,6 +25,12 @@ struct ServeCommand: AsyncParsableCommand {
             "The address people reach the server at, for set-up links (default: $PATRON_PUBLIC_URL, else http://HOSTNAME:PORT)."
     )
     var publicURL: String?
+    @Option(
+        help: """
+            Requests allowed per minute: per key, person or member for read and write, per client address for \
+            sign_in, e.g. read=60000,write=120000,sign_in=30 (default: $PATRON_RATE_LIMITS, else those).
+            """)
+    var rateLimits: String?
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
@@ -36,13 +43,21 @@ struct ServeCommand: AsyncParsableCommand {
             // Refuse a bad program before touching anything.
             do { _ = try ProgramFile.read(programFile) } catch { throw CommandFailure("\(error)") }
         }
+        var limits = RateLimits.standard
+        if let text = rateLimits ?? Environment.value("PATRON_RATE_LIMITS") {
+            guard let parsed = RateLimits.parse(text) else {
+                throw CommandFailure(
+                    "--rate-limits must be like read=60000,write=120000,sign_in=30 (whole numbers above 0)")
+            }
+            limits = parsed
+        }
         let configuration = PatronConfiguration(
             hostname: hostname, port: port, databaseURL: try database.resolvedURL(), dataKey: database.dataKey,
             logLevel: level, createsFirstAdminKey: true,
             programFile: programFile,
             jobInterval: jobInterval > 0 ? .seconds(jobInterval) : nil,
             modelRefitInterval: refitInterval > 0 ? .seconds(refitInterval) : nil,
-            publicURL: publicURL ?? Environment.value("PATRON_PUBLIC_URL"))
+            publicURL: publicURL ?? Environment.value("PATRON_PUBLIC_URL"), rateLimits: limits)
         let application = try await buildApplication(configuration: configuration)
         // SIGTERM and SIGINT stop accepting connections, let in-flight requests finish, then exit.
         try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])

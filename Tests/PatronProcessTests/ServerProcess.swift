@@ -43,7 +43,8 @@ final class ServerProcess: Sendable {
 
     /// Starts `patron serve ARGUMENTS` on `databaseURL` at a free port and waits until `/ready` answers.
     static func start(
-        databaseURL: String, environment: [String: String], client: HTTPClient, arguments: [String] = []
+        databaseURL: String, environment: [String: String], client: HTTPClient, arguments: [String] = [],
+        output: String? = nil
     ) async throws
         -> ServerProcess
     {
@@ -54,7 +55,7 @@ final class ServerProcess: Sendable {
                 [
                     "serve", "--port", String(port), "--hostname", "127.0.0.1", "--database-url", databaseURL,
                     "--log-level", "error",
-                ] + arguments, environment: environment)
+                ] + arguments, environment: environment, output: output, errors: output.map { $0 + ".errors" })
             let server = ServerProcess(baseURL: "http://127.0.0.1:\(port)", process: process)
             for _ in 0..<300 where process.isRunning {
                 if let response = try? await client.execute(
@@ -121,19 +122,4 @@ extension DatabaseURL {
         case .postgres(let url): url
         }
     }
-}
-
-/// A value shared by the load's tasks.
-final class Shared<Value: Sendable>: Sendable {
-    private let mutex: Mutex<Value>
-
-    init(_ value: Value) {
-        mutex = Mutex(value)
-    }
-
-    func update(_ body: (inout Value) -> Void) {
-        mutex.withLock { body(&$0) }
-    }
-
-    var value: Value { mutex.withLock { $0 } }
 }

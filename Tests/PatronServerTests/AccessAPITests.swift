@@ -196,4 +196,42 @@ import Testing
             #expect(unknown.status == .unauthorized && unknown.json["title"] == "Sign-in Failed")
         }
     }
+
+    @Test(arguments: TestDatabase.engines)
+    func theSetUpLinkOpensAPageThatRunsNoScript(engine: DatabaseEngine) async throws {
+        try await TestApplication.run(engine) { app in
+            let invitation = try await app.store.inviteStaff(
+                email: "o'brien@example.cn", roleName: "owner", stores: nil, actingRole: nil)
+            let path = "/setup/\(invitation.setupToken)"
+            let page = try await app.client.execute(uri: path, method: .get, headers: [:], body: nil)
+            #expect(page.status == .ok && page.headers[.contentType] == "text/html; charset=utf-8")
+            let policy = try #require(page.headers[.contentSecurityPolicy])
+            #expect(policy.contains("frame-ancestors 'none'") && policy.contains("script-src 'self'"))
+            #expect(!policy.contains("unsafe-inline"))
+            #expect(page.headers[.xContentTypeOptions] == "nosniff")
+            #expect(page.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer")
+            #expect(!page.text.contains("<script") && page.text.contains("o&#39;brien@example.cn"))
+            let secret = try await app.store.staffSetup(token: invitation.setupToken).oneTimeCodeSecret
+            #expect(page.text.contains(secret))
+
+            func post(_ form: String) async throws -> TestResponse {
+                try await app.client.execute(
+                    uri: path, method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                    body: ByteBuffer(string: form))
+            }
+            let weak = try await post("password=password123&one_time_code=")
+            #expect(weak.status == .unprocessableContent && weak.text.contains("most common passwords"))
+            let code = OneTimeCode(secret: try #require(Base32.decode(secret))).code(
+                step: OneTimeCodeWindow.step(at: WallClock.system.now))
+            let done = try await post("password=jade+teapot+on+the+windowsill&one_time_code=\(code)")
+            #expect(done.status == .ok, "\(done.text)")
+            #expect(done.text.components(separatedBy: "<li><code>").count == 11)
+            let used = try await app.client.execute(uri: path, method: .get, headers: [:], body: nil)
+            #expect(used.status == .notFound && used.headers[.contentSecurityPolicy] != nil)
+
+            // API answers are not pages: no page policy, but never sniffed.
+            let json = try await app.request(.get, "/v1/auth/session")
+            #expect(json.headers[.contentSecurityPolicy] == nil && json.headers[.xContentTypeOptions] == "nosniff")
+        }
+    }
 }

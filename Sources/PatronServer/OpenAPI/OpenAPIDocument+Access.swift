@@ -16,6 +16,7 @@ extension OpenAPIDocument {
             Failure.forbidden, "The caller lacks staff:manage, or may not manage this role (only owners manage owners)."
         )
         let badLink = (Failure.notFound, "The link is unknown, used or expired.")
+        let signInBudget = (Failure.tooManyRequests, "Too many sign-in requests from this address this minute.")
         let invitation = object([
             "user": ref(.staffUser), "setup_url": output(), "setup_expires_at": timestamp(),
         ])
@@ -60,7 +61,11 @@ extension OpenAPIDocument {
                                 + "(second-factor-required)."
                         ),
                         (.forbidden, "The account is locked, or its role needs a second factor it has not set up."),
-                        (.tooManyRequests, "Too many failed sign-ins from this account or address; see Retry-After."),
+                        (
+                            .tooManyRequests,
+                            "Too many failed sign-ins from this account or address, or sign-in requests from this "
+                                + "address; see Retry-After."
+                        ),
                     ]),
                 delete: operation(
                     "Sign out of every session of the signed-in person, on every device", id: "signOutEverywhere",
@@ -83,7 +88,7 @@ extension OpenAPIDocument {
                                 "user": ref(.staffUser), "one_time_code_secret": output(),
                                 "provisioning_uri": output(), "requires_second_factor": boolean(),
                             ]))
-                    ], failures: [badLink]),
+                    ], failures: [badLink, signInBudget]),
                 post: operation(
                     "Choose a password and confirm the authenticator; answers the recovery codes once",
                     id: "completeSetup", scope: nil, parameters: [token],
@@ -98,7 +103,7 @@ extension OpenAPIDocument {
                             ]))
                     ],
                     failures: [
-                        badLink,
+                        badLink, signInBudget,
                         (
                             .unprocessable,
                             "The password is too short, too long or too common, or the code is missing or wrong."

@@ -87,6 +87,7 @@ extension OpenAPIDocument {
         if authenticated {
             causes[.unauthorized] = Failure.unauthorized.meaning
             causes[.forbidden] = Failure.forbidden.meaning
+            causes[.tooManyRequests] = "The key, person or member spent its budget for this minute; see Retry-After."
         }
         if body != nil {
             causes[.contentTooLarge] = "The body is larger than 1 MiB."

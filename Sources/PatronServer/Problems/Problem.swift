@@ -14,8 +14,8 @@ public struct Problem: Error, HTTPResponseError, Encodable, Sendable {
     public var reasons: [Reason]?
     /// The methods a path serves, sent as the `Allow` header of a 405.
     public var allow: String?
-    /// When to try again, sent as the `Retry-After` header (in seconds) of a 429 or 503.
-    public var retryAfter: Timestamp?
+    /// Seconds to wait before trying again, sent as the `Retry-After` header of a 429 or 503.
+    public var retryAfterSeconds: Int64?
 
     public struct Reason: Encodable, Sendable {
         public var code: String
@@ -51,10 +51,7 @@ public struct Problem: Error, HTTPResponseError, Encodable, Sendable {
         var headers: HTTPFields = [.contentType: "application/problem+json"]
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
         if let allow { headers[.allow] = allow }
-        if let retryAfter {
-            let now = Int64(Date().timeIntervalSince1970 * 1_000)
-            headers[.retryAfter] = String(max(1, (retryAfter.millisecondsSinceEpoch - now + 999) / 1_000))
-        }
+        if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let body = (try? encoder.encode(self)) ?? Data()

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import PatronCore
 
@@ -47,7 +48,8 @@ extension ProblemMiddleware {
             var problem = Problem(
                 status: .tooManyRequests, title: "Too Many Attempts",
                 detail: "too many failed sign-ins; try again after \(retryAt.rfc3339)")
-            problem.retryAfter = retryAt
+            let now = Int64(Date().timeIntervalSince1970 * 1_000)
+            problem.retryAfterSeconds = max(1, (retryAt.millisecondsSinceEpoch - now + 999) / 1_000)
             return problem
         case .lockedOut:
             return Problem(

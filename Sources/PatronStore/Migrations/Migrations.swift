@@ -13,6 +13,7 @@ public enum Migrations {
         .recordModelFitConvergence,  // how each model fit ended, so only converged fits are used
         .createStaffAccess,  // staff accounts, roles, sessions, failed sign-ins; API keys held to stores
         .createAuditLog,  // who changed what or read whose personal data, hash-chained
+        .createRateLimitWindows,  // request counts per subject and window, shared by the nodes
     ]
 
     /// Applies every pending migration in one transaction, recording each in `schema_migrations`.

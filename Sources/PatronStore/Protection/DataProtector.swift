@@ -110,3 +110,10 @@ enum Hex {
         return String(decoding: text, as: UTF8.self)
     }
 }
+
+/// Keys never show in text: services are described in logs by their fields, and a protector is one of them.
+extension DataProtector: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String { "DataProtector(keys redacted)" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
+}

@@ -71,3 +71,9 @@ public struct MemberTokens: Sendable {
         return Data(base64Encoded: base64)
     }
 }
+
+extension MemberTokens: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String { "MemberTokens(key redacted)" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
+}
