@@ -8,6 +8,12 @@ import PatronStore
 struct AccessMiddleware: RouterMiddleware {
     typealias Context = PatronRequestContext
     let store: Store
+    let keys: APIKeyCache
+
+    init(store: Store) {
+        self.store = store
+        self.keys = APIKeyCache(store: store)
+    }
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -23,7 +29,7 @@ struct AccessMiddleware: RouterMiddleware {
                 }
                 context.principal = .member(memberID)
             } else {
-                guard let key = try await store.apiKey(secret: credential) else { throw Problem.unauthorized() }
+                guard let key = try await keys.key(secret: credential) else { throw Problem.unauthorized() }
                 context.principal = .apiKey(key)
             }
         } else if let token = SessionCookie.token(in: request),
