@@ -55,9 +55,18 @@ struct AuditController {
             ], body: body)
     }
 
+    /// The filters, each at most as long as the document says.
     static func query(_ reader: inout QueryReader) -> AuditQuery {
-        AuditQuery(
-            actorID: reader.string("actor"), objectID: reader.string("object"), action: reader.string("action"),
-            from: reader.timestamp("from"), to: reader.timestamp("to"))
+        func text(_ name: String, maxLength: Int) -> String? {
+            guard let value = reader.string(name) else { return nil }
+            guard value.unicodeScalars.count <= maxLength else {
+                reader.fail(name, "must be at most \(maxLength) characters")
+                return nil
+            }
+            return value
+        }
+        return AuditQuery(
+            actorID: text("actor", maxLength: 128), objectID: text("object", maxLength: 256),
+            action: text("action", maxLength: 64), from: reader.timestamp("from"), to: reader.timestamp("to"))
     }
 }

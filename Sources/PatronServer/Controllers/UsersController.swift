@@ -33,6 +33,9 @@ struct UsersController {
         let email = reader.string("email", required: true, maxLength: 254)
         let role = reader.string("role", required: true, maxLength: 64)
         let stores = reader.strings("stores", maxLength: 128)
+        for (index, store) in (stores ?? []).enumerated() where store.trimmingWhitespace().isEmpty {
+            reader.fail("stores/\(index)", "must not be blank")
+        }
         if let email, EmailAddress(email) == nil { reader.fail("email", "must be an email address") }
         try reader.finish()
         let invitation = try await store.inviteStaff(

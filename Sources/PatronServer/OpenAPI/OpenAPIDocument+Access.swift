@@ -45,7 +45,8 @@ extension OpenAPIDocument {
                     "Sign in with email, password and a one-time or recovery code; sets the session cookie",
                     id: "signIn", scope: nil,
                     body: input([
-                        "email": text(maxLength: 254), "password": text(maxLength: 1024),
+                        "email": text(maxLength: 254, nonBlank: true),
+                        "password": text(maxLength: 1024, nonBlank: true),
                         "one_time_code": text(maxLength: 16, required: false),
                         "recovery_code": text(maxLength: 32, required: false),
                     ]),
@@ -93,7 +94,8 @@ extension OpenAPIDocument {
                     "Choose a password and confirm the authenticator; answers the recovery codes once",
                     id: "completeSetup", scope: nil, parameters: [token],
                     body: input([
-                        "password": text(maxLength: 1024), "one_time_code": text(maxLength: 16, required: false),
+                        "password": text(maxLength: 1024, nonBlank: true),
+                        "one_time_code": text(maxLength: 16, required: false),
                     ]),
                     answers: [
                         .ok(
@@ -117,13 +119,16 @@ extension OpenAPIDocument {
                     "Invite a member of staff; answers the one-time set-up link", id: "inviteUser",
                     scope: .staffManage,
                     body: input([
-                        "email": text(maxLength: 254), "role": text(maxLength: 64),
+                        "email": text(maxLength: 254, nonBlank: true), "role": text(maxLength: 64, nonBlank: true),
                         "stores": list(
-                            text(maxLength: 128), required: false,
+                            text(maxLength: 128, nonBlank: true), required: false,
                             description: "The stores the account may act for; absent for every store."),
                     ]),
                     answers: [.created(invitation)],
-                    failures: [notPermitted, (.conflict, "A staff account with this email exists.")])),
+                    failures: [
+                        notPermitted, (.conflict, "A staff account with this email exists."),
+                        (.unprocessable, "A field is invalid: the email is not an address, or no role has this name."),
+                    ])),
             "/v1/users/{user_id}": .init(
                 get: operation(
                     "One staff account", id: "getUser", scope: .staffManage, parameters: [userID],
