@@ -24,7 +24,7 @@ struct KeysCommand: AsyncParsableCommand {
             case .failure(let error): throw CommandFailure(error.description)
             }
             let name = name
-            let stores = stores.map { Set($0.split(separator: ",").map { String($0).trimmingWhitespace() }) }
+            let stores = stores.map { Set(StoredList.values($0)) }
             let (key, secret) = try await database.withStore {
                 let (key, secret) = try await $0.createAPIKey(name: name, scopes: granted, stores: stores)
                 try await auditFromConsole($0, action: "createAPIKey", objectIDs: [key.id])

@@ -35,7 +35,7 @@ struct UsersCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (email, role) = (email, role)
-            let stores = stores.map { Set($0.split(separator: ",").map { String($0).trimmingWhitespace() }) }
+            let stores = stores.map { Set(StoredList.values($0)) }
             let invitation = try await staffCommand(database) {
                 let invitation = try await $0.inviteStaff(email: email, roleName: role, stores: stores, actingRole: nil)
                 try await auditFromConsole($0, action: "inviteUser", objectIDs: [invitation.user.id])

@@ -37,7 +37,7 @@ struct AccessMiddleware: RouterMiddleware {
         {
             if !Self.isSafe(request.method) {
                 guard let sent = request.headers[SessionCookie.csrfHeader],
-                    Self.constantTimeEqual(sent, session.csrfToken)
+                    ConstantTime.equal(Array(sent.utf8), Array(session.csrfToken.utf8))
                 else {
                     throw Problem(
                         status: .forbidden, title: "CSRF Token Missing",
@@ -51,14 +51,8 @@ struct AccessMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 
+    /// Methods that only read: no CSRF token needed, and counted against the read budget.
     static func isSafe(_ method: HTTPRequest.Method) -> Bool {
         [.get, .head, .options].contains(method)
-    }
-
-    static func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {
-        let left = Array(lhs.utf8)
-        let right = Array(rhs.utf8)
-        guard left.count == right.count else { return false }
-        return zip(left, right).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

@@ -22,7 +22,9 @@ struct SetupPage {
 
     @Sendable func complete(_ request: Request, context: PatronRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
-        let fields = HTML.formFields(try await request.body.collect(upTo: 16_384))
+        let body = String(buffer: try await request.body.collect(upTo: 16_384))
+        // A malformed form reads as an empty one, which the password rules then refuse on the page.
+        let fields = (try? URLEncodedFormDecoder().decode([String: String].self, from: body)) ?? [:]
         let code = fields["one_time_code"].flatMap { $0.isEmpty ? nil : $0 }
         do {
             let (user, recoveryCodes) = try await store.completeStaffSetup(

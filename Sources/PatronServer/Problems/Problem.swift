@@ -61,7 +61,7 @@ public struct Problem: Error, HTTPResponseError, Encodable, Sendable {
     static func unauthorized() -> Problem {
         Problem(
             status: .unauthorized, title: "Unauthorized",
-            detail: "send a valid API key as 'Authorization: Bearer <key>'")
+            detail: "send an API key or member token as 'Authorization: Bearer …', or sign in for a session cookie")
     }
 
     static func notFound(_ detail: String) -> Problem {

@@ -26,7 +26,7 @@ struct RateLimitMiddleware: RouterMiddleware {
             subject = "address:" + context.clientAddress
         } else {
             guard let principal = context.principal else { return try await next(request, context) }
-            requestClass = [.get, .head].contains(request.method) ? .read : .write
+            requestClass = AccessMiddleware.isSafe(request.method) ? .read : .write
             subject = principal.actorID
         }
         let decision = limiter.admit(subject: subject, requestClass, at: clock.now)

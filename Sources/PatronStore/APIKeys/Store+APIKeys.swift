@@ -24,13 +24,13 @@ extension Store {
             id: Identifier.make(prefix: "key", milliseconds: now), name: name, scopes: scopes, stores: stores,
             createdAt: Timestamp(millisecondsSinceEpoch: now), revokedAt: nil)
         let secret = "ptn_" + Identifier.randomToken(count: 40)
-        let scopeList = scopes.map(\.rawValue).sorted().joined(separator: ",")
+        let scopeList = StoredList.text(scopes.map(\.rawValue))
         try await database.write { database in
             try await database.raw(
                 """
                 INSERT INTO api_keys (id, name, secret_hash, scopes, stores, created_at)
                 VALUES (\(bind: key.id), \(bind: name), \(bind: Self.hash(secret)), \(bind: scopeList),
-                    \(bind: stores.map { $0.sorted().joined(separator: ",") }), \(bind: now))
+                    \(bind: stores.map(StoredList.text)), \(bind: now))
                 """
             ).run()
         }
@@ -77,13 +77,8 @@ extension Store {
         APIKey(
             id: try row.decode(column: "id", as: String.self),
             name: try row.decode(column: "name", as: String.self),
-            scopes: Set(
-                try row.decode(column: "scopes", as: String.self).split(separator: ",").compactMap {
-                    Scope(rawValue: String($0))
-                }),
-            stores: try row.decode(column: "stores", as: String?.self).map {
-                Set($0.split(separator: ",").map(String.init))
-            },
+            scopes: StoredList.scopes(try row.decode(column: "scopes", as: String.self)),
+            stores: try row.decode(column: "stores", as: String?.self).map { Set(StoredList.values($0)) },
             createdAt: Timestamp(millisecondsSinceEpoch: try row.decode(column: "created_at", as: Int64.self)),
             revokedAt: try row.decode(column: "revoked_at", as: Int64?.self).map(
                 Timestamp.init(millisecondsSinceEpoch:)))

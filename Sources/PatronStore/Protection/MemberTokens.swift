@@ -46,8 +46,7 @@ public struct MemberTokens: Sendable {
             (try? JSONDecoder().decode([String: String].self, from: header)) == ["alg": "HS256", "typ": "JWT"],
             let sent = Self.data(base64URL: parts[2]),
             let expected = Self.data(base64URL: Substring(signature(of: parts[0] + "." + parts[1]))),
-            sent.count == expected.count,
-            zip(sent, expected).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0,
+            ConstantTime.equal(sent, expected),
             let payload = Self.data(base64URL: parts[1]),
             let claims = try? JSONDecoder().decode(Claims.self, from: payload),
             claims.aud == Self.audience, claims.iss == "patron", claims.exp > now.millisecondsSinceEpoch / 1_000

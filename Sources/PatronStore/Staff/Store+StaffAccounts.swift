@@ -15,7 +15,7 @@ extension Store {
     /// Defines a custom role, a named set of permissions; a name already in use is refused.
     public func createStaffRole(_ role: StaffRole) async throws {
         guard StaffRole.builtIn(named: role.name) == nil else { throw StaffError.roleNameTaken(role.name) }
-        let permissions = role.permissions.map(\.rawValue).sorted().joined(separator: ",")
+        let permissions = StoredList.text(role.permissions.map(\.rawValue))
         let created = try await database.write { database in
             try await database.raw(
                 """
@@ -40,7 +40,7 @@ extension Store {
         let secret = try protector.seal(Base32.encode(OneTimeCode.newSecret()))
         let emailIndex = protector.blindIndex(kind: "staff_email", value: email.value)
         let sealedEmail = try protector.seal(email.value)
-        let storeList = stores.map { $0.sorted().joined(separator: ",") }
+        let storeList = stores.map(StoredList.text)
         let user = try await database.write { database in
             let role = try await Self.role(named: roleName, on: database)
             if let actingRole, !actingRole.mayManage(role) { throw StaffError.notPermitted(role: role.name) }
@@ -171,9 +171,7 @@ extension Store {
             email: try protector.open(try row.decode(column: "email_sealed", as: String.self)),
             // A custom role deleted later leaves its holders with no permissions rather than failing every read.
             role: (try? Self.role(named: roleName, among: customRoles)) ?? StaffRole(name: roleName, permissions: []),
-            stores: try row.decode(column: "stores", as: String?.self).map {
-                Set($0.split(separator: ",").map(String.init))
-            },
+            stores: try row.decode(column: "stores", as: String?.self).map { Set(StoredList.values($0)) },
             status: StaffStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .disabled,
             hasSecondFactor: try row.decode(column: "totp_enrolled_at", as: Int64?.self) != nil,
             isLockedOut: SignInThrottle.account.lockOutAfter.map { failures >= $0 } ?? false,
@@ -195,10 +193,7 @@ extension Store {
         try await database.raw("SELECT name, permissions, adjustment_limit FROM staff_roles ORDER BY name").all().map {
             StaffRole(
                 name: try $0.decode(column: "name", as: String.self),
-                permissions: Set(
-                    try $0.decode(column: "permissions", as: String.self).split(separator: ",").compactMap {
-                        Scope(rawValue: String($0))
-                    }),
+                permissions: StoredList.scopes(try $0.decode(column: "permissions", as: String.self)),
                 adjustmentLimit: try $0.decode(column: "adjustment_limit", as: Int64?.self))
         }
     }

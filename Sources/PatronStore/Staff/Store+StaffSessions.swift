@@ -8,7 +8,6 @@ extension Store {
         let now = clock.now
         let tokenHash = Self.digest(token)
         let found = try await database.read { database in
-            let roles = try await Self.customRoles(on: database)
             guard
                 let row = try await database.raw(
                     SQLQueryString(Self.userSelect(adding: ", s.csrf_token, s.started_at, s.last_seen_at"))
@@ -18,6 +17,9 @@ extension Store {
                         """
                 ).first()
             else { return nil as (StaffUser, String, Timestamp, Timestamp)? }
+            // Every request of a session reads this: custom roles are read only for a custom role's holder.
+            let isBuiltIn = StaffRole.builtIn(named: try row.decode(column: "role", as: String.self)) != nil
+            let roles = isBuiltIn ? [] : try await Self.customRoles(on: database)
             return (
                 try staffUser(from: row, customRoles: roles),
                 try row.decode(column: "csrf_token", as: String.self),

@@ -62,12 +62,8 @@ extension Store {
             let roles = try await Self.customRoles(on: database)
             guard
                 let row = try await database.raw(
-                    """
-                    SELECT u.id, u.email_sealed, u.role, u.stores, u.status, u.totp_enrolled_at, u.created_at,
-                        u.totp_secret_sealed, u.setup_expires_at, CAST(0 AS BIGINT) AS failures
-                    FROM staff_users u
-                    WHERE u.setup_token_hash = \(bind: Self.digest(token))
-                    """
+                    SQLQueryString(Self.userSelect(adding: ", u.totp_secret_sealed, u.setup_expires_at"))
+                        + " WHERE u.setup_token_hash = \(bind: Self.digest(token))"
                 ).first()
             else { return nil as (StaffUser, String, Int64)? }
             return (
