@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
 # Rate limits under a flood: a release build of Patron on a fresh SQLite database, where key B (a till) sends
-# orders at a steady RATE, open loop, first alone, then while key A floods orders from 64 clients at once; A's
-# write budget is BUDGET per minute, so nearly all of its flood is answered 429 without touching the database. Then
-# the same flood with no budget in the way, to show what the limit saves. Prints B's p50/p99 in each phase and the
-# ratio to B alone, measured in the same run.
+# orders at a steady RATE, open loop, first alone, then while key A floods orders; A's write budget is BUDGET per
+# minute, so nearly all of its flood is answered 429 without touching the database. Three floods, each while B
+# sends for SECONDS:
+#   1. 10,000 orders at FLOOD_RATE a second, on schedule whatever the answers (a runaway sync job), once A has
+#      spent its budget for the minute, so every one of them is refused;
+#   2. as fast as 64 clients can send, one after another (the load generator then takes a core of this machine);
+#   3. the same with no budget in the way, to show what the limit saves.
+# Prints B's p50/p99 in each phase; compare them with B alone, measured in the same run.
 # B's own rate stays within the budget, which every key has.
-# Usage: bench/rate-limit.sh [RATE] [SECONDS] [BUDGET]     (defaults: 10 orders/s, 30 s, 1200 writes/min)
+# Usage: bench/rate-limit.sh [RATE] [SECONDS] [BUDGET] [FLOOD_RATE]
+#        (defaults: 20 orders/s, 30 s, 1200 writes/min, 1000 orders/s)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rate=${1:-10}
+rate=${1:-20}
 seconds=${2:-30}
 budget=${3:-1200}
+flood_rate=${4:-1000}
 port=18082
 
 swift build -c release --product patron >/dev/null
@@ -37,13 +43,20 @@ start() {
 }
 
 till() {
-  "$bin/patron-load" --url "http://127.0.0.1:$port" --key "$key_b" --orders $((rate * seconds)) --rate "$rate" \
-    --prefix "B-$1-" | sed "s|^|   $1, key B: |" || true
+  local label=$1 span=${2:-$seconds}
+  "$bin/patron-load" --url "http://127.0.0.1:$port" --key "$key_b" --orders $((rate * span)) --rate "$rate" \
+    --prefix "B-$label-" | sed "s|^|   $label, key B: |" || true
 }
 
 flood() {
   "$bin/patron-load" --url "http://127.0.0.1:$port" --key "$key_a" --orders 10000000 --concurrency 64 \
     --prefix "A-$1-" >"$work/flood-$1.txt" 2>&1 &
+  flood_pid=$!
+}
+
+flood_on_schedule() {
+  "$bin/patron-load" --url "http://127.0.0.1:$port" --key "$key_a" --orders 10000 --rate "$flood_rate" \
+    --concurrency 512 --prefix "A-$1-" | sed "s|^|   $1, key A: |" &
   flood_pid=$!
 }
 
@@ -55,15 +68,24 @@ stop() {
   server_pid=
 }
 
-echo "== key B at $rate orders/s for $seconds s; key A floods from 64 clients"
+echo "== key B at $rate orders/s for $seconds s; key A floods"
 start limited "write=$budget"
 till alone
+# Spend A's budget early in a minute, so the whole flood falls in that minute's window.
+while [ $((10#$(date +%S))) -gt 30 ]; do sleep 1; done
+"$bin/patron-load" --url "http://127.0.0.1:$port" --key "$key_a" --orders "$budget" --concurrency 8 \
+  --prefix "A-budget-" | sed "s|^|   A spends its budget: |"
+flood_on_schedule scheduled
+sleep 1
+till "A sending 10,000 at $flood_rate/s, A's budget $budget a minute" $((10000 / flood_rate - 2))
+wait "$flood_pid" || true
+flood_pid=
 flood limited
 sleep 2
-till "A flooding, A's budget $budget a minute"
+till "A flooding from 64 clients, A's budget $budget a minute"
 stop
 start unlimited "write=100000000"
 flood unlimited
 sleep 2
-till "A flooding, no budget"
+till "A flooding from 64 clients, no budget"
 stop

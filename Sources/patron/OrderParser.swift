@@ -10,7 +10,7 @@ struct OrderParser {
     func order(line: Int, _ body: JSONValue) -> ImportRow<ImportedOrder> {
         do {
             let submission = try OrderSubmission.parse(body, receivedAt: now)
-            return .item(ImportedOrder(line: line, submission: submission, fingerprint: try Fingerprint.of(body)))
+            return .item(ImportedOrder(line: line, submission: submission, fingerprint: Fingerprint.of(body)))
         } catch let failure as ValidationFailure {
             return .refused(
                 line: line, reason: failure.errors.map { "\($0.pointer): \($0.detail)" }.joined(separator: "; "))

@@ -20,17 +20,32 @@ struct RequestTargetMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        if request.uri.description.range(of: "%00", options: .caseInsensitive) != nil {
+        if Self.holdsEncodedNUL(request.uri.description) {
             throw Problem(status: .badRequest, title: "Malformed Request", detail: "the target holds an encoded NUL")
         }
-        if let methods = methods(for: request.uri.path), !methods.contains(request.method) {
-            var problem = Problem(
-                status: .methodNotAllowed, title: "Method Not Allowed",
-                detail: "\(request.uri.path) does not serve \(request.method.rawValue)")
-            problem.allow = methods.map(\.rawValue).joined(separator: ", ")
-            throw problem
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound {
+            // Only the router's own miss is an HTTPError: asking the document costs nothing on served routes.
+            if let methods = methods(for: request.uri.path), !methods.contains(request.method) {
+                var problem = Problem(
+                    status: .methodNotAllowed, title: "Method Not Allowed",
+                    detail: "\(request.uri.path) does not serve \(request.method.rawValue)")
+                problem.allow = methods.map(\.rawValue).joined(separator: ", ")
+                throw problem
+            }
+            throw error
         }
-        return try await next(request, context)
+    }
+
+    /// Whether `target` holds `%00`, in either case.
+    static func holdsEncodedNUL(_ target: String) -> Bool {
+        var previous: (UInt8, UInt8) = (0, 0)
+        for byte in target.utf8 {
+            if previous == (UInt8(ascii: "%"), UInt8(ascii: "0")) && byte == UInt8(ascii: "0") { return true }
+            previous = (previous.1, byte)
+        }
+        return false
     }
 
     /// The methods of the described path the router would pick for `path`: fixed segments win over

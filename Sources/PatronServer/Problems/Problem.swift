@@ -30,21 +30,28 @@ public struct Problem: Error, HTTPResponseError, Encodable, Sendable {
         self.title = title
         self.detail = detail
         self.errors = errors
-        self.type = type ?? "https://patron.dev/problems/\(title.lowercased().replacingOccurrences(of: " ", with: "-"))"
+        self.type = type ?? "https://patron.dev/problems/" + String(title.lowercased().map { $0 == " " ? "-" : $0 })
     }
 
-    private enum CodingKeys: String, CodingKey {
-        case type, title, status, detail, errors, reasons
+    /// The body: `type`, `title`, `status`, and `detail`, `errors` and `reasons` when present.
+    public var json: JSONValue {
+        var fields: [String: JSONValue] = [
+            "type": .string(type), "title": .string(title), "status": .number(Double(status.code)),
+        ]
+        if let detail { fields["detail"] = .string(detail) }
+        if let errors {
+            fields["errors"] = .array(
+                errors.map { .object(["pointer": .string($0.pointer), "detail": .string($0.detail)]) })
+        }
+        if let reasons {
+            fields["reasons"] = .array(
+                reasons.map { .object(["code": .string($0.code), "detail": .string($0.detail)]) })
+        }
+        return .object(fields)
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(type, forKey: .type)
-        try container.encode(title, forKey: .title)
-        try container.encode(status.code, forKey: .status)
-        try container.encodeIfPresent(detail, forKey: .detail)
-        try container.encodeIfPresent(errors, forKey: .errors)
-        try container.encodeIfPresent(reasons, forKey: .reasons)
+        try json.encode(to: encoder)
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
@@ -52,10 +59,7 @@ public struct Problem: Error, HTTPResponseError, Encodable, Sendable {
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
         if let allow { headers[.allow] = allow }
         if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let body = (try? encoder.encode(self)) ?? Data()
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: json.sortedText)))
     }
 
     static func unauthorized() -> Problem {
