@@ -117,6 +117,7 @@ func buildRouter(
     OperationsController(store: store, metrics: metrics, document: try OpenAPIDocument.encoded()).addRoutes(to: router)
     let signInBudget = RateLimitMiddleware(limiter: limiter, clock: store.clock, countsByAddress: true)
     SetupPage(store: store).addRoutes(to: router.group().add(middleware: signInBudget))
+    addDashboard(to: router, store: store, signInBudget: signInBudget, limiter: limiter)
     let access = AccessController(store: store)
     access.addPublicRoutes(to: router.group("v1").add(middleware: signInBudget))
     let api = router.group("v1").add(middleware: AccessMiddleware(store: store))
@@ -134,4 +135,19 @@ func buildRouter(
     RewardsController(store: store).addRoutes(to: api)
     AnalyticsController(store: store).addRoutes(to: api)
     return router
+}
+
+/// The dashboard's pages: signing in is public (its posts spend the address's sign-in budget), everything else
+/// needs a staff session and spends that person's read and write budgets.
+func addDashboard(
+    to router: Router<PatronRequestContext>, store: Store, signInBudget: RateLimitMiddleware, limiter: RateLimiter
+) {
+    DashboardAssets.addRoutes(to: router)
+    let signIn = SignInPage(store: store)
+    signIn.addRoutes(public: router.group(), signingIn: router.group().add(middleware: signInBudget))
+    let pages = router.group().add(middleware: DashboardGate(store: store))
+        .add(middleware: RateLimitMiddleware(limiter: limiter, clock: store.clock, countsByAddress: false))
+    signIn.addSessionRoutes(to: pages)
+    OverviewPage(store: store).addRoutes(to: pages)
+    MembersPage(store: store).addRoutes(to: pages)
 }

@@ -11,11 +11,9 @@ struct OrderParser {
         do {
             let submission = try OrderSubmission.parse(body, receivedAt: now)
             return .item(ImportedOrder(line: line, submission: submission, fingerprint: Fingerprint.of(body)))
-        } catch let failure as ValidationFailure {
-            return .refused(
-                line: line, reason: failure.errors.map { "\($0.pointer): \($0.detail)" }.joined(separator: "; "))
         } catch {
-            return .refused(line: line, reason: String(describing: error))
+            return .refused(
+                line: line, reason: error.errors.map { "\($0.pointer): \($0.detail)" }.joined(separator: "; "))
         }
     }
 }

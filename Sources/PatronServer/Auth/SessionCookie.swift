@@ -20,14 +20,6 @@ enum SessionCookie {
 
     /// The session token in a request's `Cookie` header, if any.
     static func token(in request: Request) -> String? {
-        for header in request.headers[values: .cookie] {
-            for pair in header.split(separator: ";") {
-                let parts = pair.split(separator: "=", maxSplits: 1)
-                if parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == name {
-                    return String(parts[1]).trimmingCharacters(in: .whitespaces)
-                }
-            }
-        }
-        return nil
+        Cookies.value(named: name, in: request)
     }
 }

@@ -1,0 +1,81 @@
+import PatronCore
+import SQLKit
+
+/// One local day of orders in the program's currency.
+public struct DailySales: Sendable, Hashable {
+    public var day: PatronCore.CalendarDate
+    public var orders: Int
+    /// Net of refunds of those orders.
+    public var revenueMinor: Int64
+    /// Members who ordered that day.
+    public var customers: Int
+}
+
+extension Store {
+    /// The program's local date now.
+    public func today() async throws -> PatronCore.CalendarDate {
+        let (_, program) = try await program()
+        return program.utcOffset.date(of: clock.now)
+    }
+
+    /// Points issued, redeemed, expired, reversed and adjusted in the local days `from` through `to`.
+    public func pointsFlow(from: PatronCore.CalendarDate, to: PatronCore.CalendarDate) async throws -> PointsFlow {
+        let programs = self.programs
+        return try await database.read { database in
+            let (_, program) = try await programs.current(in: database)
+            let start = program.utcOffset.startOf(from).millisecondsSinceEpoch
+            let end = program.utcOffset.startOf(to.addingDays(1)).millisecondsSinceEpoch
+            let rows = try await database.raw(
+                """
+                SELECT kind, CAST(SUM(points) AS BIGINT) AS points FROM point_entries
+                WHERE created_at >= \(bind: start) AND created_at < \(bind: end) GROUP BY kind
+                """
+            ).all()
+            var sums: [PointEntryKind: Int64] = [:]
+            for row in rows {
+                guard let kind = PointEntryKind(rawValue: try row.decode(column: "kind", as: String.self)) else {
+                    continue
+                }
+                sums[kind] = try row.decode(column: "points", as: Int64.self)
+            }
+            return PointsFlow(sums: sums)
+        }
+    }
+
+    /// Every local day from `from` through `to`, days without orders included.
+    public func dailySales(from: PatronCore.CalendarDate, to: PatronCore.CalendarDate) async throws -> [DailySales] {
+        let programs = self.programs
+        return try await database.read { database in
+            let (_, program) = try await programs.current(in: database)
+            let start = program.utcOffset.startOf(from).millisecondsSinceEpoch
+            let end = program.utcOffset.startOf(to.addingDays(1)).millisecondsSinceEpoch
+            let day = AnalyticsQueries.localDay(offset: program.utcOffset, of: "o.occurred_at")
+            let rows = try await database.raw(
+                """
+                SELECT \(day) AS day, COUNT(*) AS orders, COUNT(DISTINCT o.member_id) AS customers,
+                       CAST(SUM(o.total_minor - COALESCE(
+                           (SELECT SUM(r.amount_minor) FROM refunds r WHERE r.order_id = o.order_id), 0)) AS BIGINT)
+                         AS revenue
+                FROM orders o
+                WHERE o.occurred_at >= \(bind: start) AND o.occurred_at < \(bind: end)
+                  AND o.currency = \(bind: program.currency.code)
+                GROUP BY \(day)
+                """
+            ).all()
+            var byDay: [Int: DailySales] = [:]
+            for row in rows {
+                let number = Int(try row.decode(column: "day", as: Int64.self))
+                byDay[number] = DailySales(
+                    day: PatronCore.CalendarDate(daysSinceEpoch: number),
+                    orders: Int(try row.decode(column: "orders", as: Int64.self)),
+                    revenueMinor: try row.decode(column: "revenue", as: Int64.self),
+                    customers: Int(try row.decode(column: "customers", as: Int64.self)))
+            }
+            return (from.daysSinceEpoch...max(from.daysSinceEpoch, to.daysSinceEpoch)).map { number in
+                byDay[number]
+                    ?? DailySales(
+                        day: PatronCore.CalendarDate(daysSinceEpoch: number), orders: 0, revenueMinor: 0, customers: 0)
+            }
+        }
+    }
+}

@@ -1,0 +1,299 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import PatronCore
+import PatronStore
+import PatronTestSupport
+import Testing
+
+@testable import PatronServer
+
+/// The dashboard's pages as a browser without script sees them: signing in through the form, the overview's
+/// figures for a period against the one before, finding a member and the member's page, who may see what,
+/// and both languages.
+@Suite struct DashboardPageTests {
+    /// A browser: its cookies, sent with every request, and forms posted as browsers post them.
+    struct Browser {
+        let app: TestApplication
+        var cookies: [String: String] = [:]
+        var acceptLanguage = "en"
+
+        func get(_ path: String) async throws -> TestResponse {
+            try await app.request(.get, path, anonymous: true, headers: headers())
+        }
+
+        func post(_ path: String, form: [String: String], origin: String? = nil) async throws -> TestResponse {
+            var headers = headers()
+            headers[.contentType] = "application/x-www-form-urlencoded"
+            if let origin { headers[.origin] = origin }
+            let body = form.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.encode($0.value))" }
+                .joined(separator: "&")
+            return try await app.request(.post, path, body: body, anonymous: true, headers: headers)
+        }
+
+        /// Keeps what a response's `Set-Cookie` headers set (or clear).
+        mutating func keep(_ response: TestResponse) {
+            for header in response.headers[values: .setCookie] {
+                let pair = header.split(separator: ";")[0].split(
+                    separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                cookies[String(pair[0])] = pair.count > 1 && !pair[1].isEmpty ? String(pair[1]) : nil
+            }
+        }
+
+        func headers() -> HTTPFields {
+            var headers: HTTPFields = [.acceptLanguage: acceptLanguage]
+            if !cookies.isEmpty {
+                headers[.cookie] = cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+                    .joined(separator: "; ")
+            }
+            return headers
+        }
+
+        static func encode(_ value: String) -> String {
+            var allowed = CharacterSet.alphanumerics
+            allowed.insert(charactersIn: "-._~")
+            return value.addingPercentEncoding(withAllowedCharacters: allowed)!
+        }
+
+        /// The CSRF token of the page's forms.
+        static func csrfToken(in page: TestResponse) throws -> String {
+            let text = page.text
+            let marker = "name=\"csrf_token\" value=\""
+            let start = try #require(text.range(of: marker)).upperBound
+            return String(text[start...].prefix { $0 != "\"" })
+        }
+    }
+
+    /// Signs `email` in through the sign-in form, after setting the account up through the API.
+    static func signedInBrowser(_ app: TestApplication, _ email: String, role: String) async throws -> Browser {
+        _ = try await AccessAPITests.signedIn(app, email, role: role)
+        var browser = Browser(app: app)
+        let signIn = try await browser.post(
+            "/sign-in", form: ["email": email, "password": AccessAPITests.password, "next": "/"])
+        #expect(signIn.status == .seeOther, "\(signIn.text)")
+        browser.keep(signIn)
+        return browser
+    }
+
+    /// Sets up an account whose role needs a second factor, and answers its authenticator's secret.
+    static func enrolWithAuthenticator(_ app: TestApplication, _ email: String, role: String) async throws -> [UInt8] {
+        let invited = try await app.store.inviteStaff(email: email, roleName: role, stores: nil, actingRole: nil)
+        let setup = try await app.request(.get, "/v1/auth/setup/\(invited.setupToken)", anonymous: true)
+        let secret = try #require(setup.json["one_time_code_secret"]?.string.flatMap(Base32.decode))
+        let code = OneTimeCode(secret: secret).code(step: OneTimeCodeWindow.step(at: WallClock.system.now))
+        let completed = try await app.request(
+            .post, "/v1/auth/setup/\(invited.setupToken)",
+            json: ["password": .string(AccessAPITests.password), "one_time_code": .string(code)], anonymous: true)
+        #expect(completed.status == .ok, "\(completed.text)")
+        return secret
+    }
+
+    @Test(arguments: TestDatabase.engines)
+    func aPageSendsStrangersToSignInAndBack(engine: DatabaseEngine) async throws {
+        try await TestApplication.run(engine) { app in
+            let secret = try await Self.enrolWithAuthenticator(app, "wang@example.cn", role: "admin")
+            var browser = Browser(app: app)
+            let overview = try await browser.get("/members?q=138")
+            #expect(overview.status == .seeOther)
+            #expect(overview.headers[.location] == "/sign-in?next=/members%3Fq%3D138")
+
+            let form = try await browser.get("/sign-in?next=/members%3Fq%3D138")
+            #expect(form.status == .ok && form.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(form.headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true)
+            #expect(form.text.contains("<input type=\"hidden\" name=\"next\" value=\"/members?q=138\">"))
+            #expect(!form.text.contains("<script"))
+
+            let wrong = try await browser.post(
+                "/sign-in", form: ["email": "wang@example.cn", "password": "not the password", "next": "/"])
+            #expect(wrong.status == .unprocessableContent)
+            #expect(wrong.text.contains("The email, password or code is not right."))
+            #expect(wrong.text.contains("value=\"wang@example.cn\""))
+            #expect(wrong.headers[.setCookie] == nil)
+
+            // A form posted from another site is refused before the password is even checked.
+            let forged = try await browser.post(
+                "/sign-in", form: ["email": "wang@example.cn", "password": AccessAPITests.password],
+                origin: "https://evil.example")
+            #expect(forged.status == .forbidden && forged.headers[.setCookie] == nil)
+
+            let withoutCode = try await browser.post(
+                "/sign-in", form: ["email": "wang@example.cn", "password": AccessAPITests.password])
+            #expect(withoutCode.status == .unprocessableContent)
+            #expect(withoutCode.text.contains("This account needs the code from its authenticator app as well."))
+
+            // The step after the one set-up used: a code is good once.
+            let code = OneTimeCode(secret: secret).code(step: OneTimeCodeWindow.step(at: WallClock.system.now) + 1)
+            let signedIn = try await browser.post(
+                "/sign-in",
+                form: [
+                    "email": "wang@example.cn", "password": AccessAPITests.password, "code": code,
+                    "next": "/members?q=138",
+                ])
+            #expect(signedIn.status == .seeOther && signedIn.headers[.location] == "/members?q=138")
+            browser.keep(signedIn)
+            #expect(browser.cookies["patron_session"] != nil)
+            let page = try await browser.get("/members?q=138")
+            #expect(page.status == .ok, "\(page.text)")
+            #expect(page.text.contains("wang@example.cn · admin"))
+
+            // Where to go next is always this server: another site's address goes to the overview instead.
+            _ = try await AccessAPITests.signedIn(app, "zhao@example.cn", role: "analyst")
+            let away = try await Browser(app: app).post(
+                "/sign-in",
+                form: ["email": "zhao@example.cn", "password": AccessAPITests.password, "next": "//evil.example/x"])
+            #expect(away.status == .seeOther && away.headers[.location] == "/")
+        }
+    }
+
+    @Test(arguments: TestDatabase.engines)
+    func signingOutNeedsThePagesTokenAndEndsTheSession(engine: DatabaseEngine) async throws {
+        try await TestApplication.run(engine) { app in
+            var browser = try await Self.signedInBrowser(app, "li@example.cn", role: "analyst")
+            let overview = try await browser.get("/")
+            #expect(overview.status == .ok)
+            let token = try Browser.csrfToken(in: overview)
+
+            let forged = try await browser.post("/sign-out", form: ["csrf_token": "guessed"])
+            #expect(forged.status == .forbidden)
+            #expect(forged.text.contains("Form expired"))
+            #expect(try await browser.get("/").status == .ok)
+
+            let out = try await browser.post("/sign-out", form: ["csrf_token": token])
+            #expect(out.status == .seeOther && out.headers[.location] == "/sign-in")
+            let kept = browser.cookies["patron_session"]
+            browser.keep(out)
+            #expect(browser.cookies["patron_session"] == nil)
+            // The old cookie, if someone kept it, opens nothing any more.
+            browser.cookies["patron_session"] = kept
+            #expect(try await browser.get("/").status == .seeOther)
+        }
+    }
+
+    @Test(arguments: TestDatabase.engines)
+    func eachRoleSeesOnlyItsPages(engine: DatabaseEngine) async throws {
+        try await TestApplication.run(engine) { app in
+            let analyst = try await Self.signedInBrowser(app, "an@example.cn", role: "analyst")
+            let agent = try await Self.signedInBrowser(app, "ag@example.cn", role: "agent")
+
+            let overview = try await analyst.get("/")
+            #expect(overview.status == .ok)
+            #expect(overview.text.contains("<a href=\"/\" aria-current=\"page\">Overview</a>"))
+            #expect(!overview.text.contains("href=\"/members\""), "an analyst does not see members")
+            let refused = try await analyst.get("/members")
+            #expect(refused.status == .forbidden && refused.text.contains("Your role does not give access"))
+
+            #expect(try await agent.get("/members").status == .ok)
+            #expect(try await agent.get("/").status == .forbidden)
+        }
+    }
+
+    @Test(arguments: TestDatabase.engines)
+    func theOverviewComparesAPeriodWithTheOneBefore(engine: DatabaseEngine) async throws {
+        try await TestApplication.run(engine) { app in
+            // Two orders in 1–7 November, one of them half refunded; three in the 7 days before (25–31 October).
+            let days = ["2026-10-26", "2026-10-28", "2026-10-30", "2026-11-02", "2026-11-05"]
+            for (number, day) in days.enumerated() {
+                let order = exampleOrder.setting("order_id", .string("O-\(number)"))
+                    .setting("occurred_at", .string("\(day)T04:00:00Z"))
+                    .setting("member", ["external_id": .string("u-\(number % 2)")])
+                #expect(try await app.request(.post, "/v1/orders", json: order).status == .created)
+            }
+            let refund = try await app.request(
+                .post, "/v1/orders/O-4/refunds",
+                json: ["refund_id": "R-1", "lines": [["sku": "LATTE-L", "quantity": 1]]])
+            #expect(refund.status == .created, "\(refund.text)")
+
+            var browser = try await Self.signedInBrowser(app, "an@example.cn", role: "analyst")
+            let page = try await browser.get("/?from=2026-11-01&to=2026-11-07")
+            #expect(page.status == .ok, "\(page.text)")
+            let text = page.text
+            #expect(text.contains("1 Nov 2026 to 7 Nov 2026 (7 days)"))
+            #expect(Self.tile("Orders", in: text) == "2")
+            #expect(Self.tileChange("Orders", in: text)?.contains("down 33.3% on the previous 7 days") == true)
+            // 64 + 64 − 32 yuan this week, 192 the week before.
+            #expect(Self.tile("Revenue from members", in: text) == "¥96")
+            #expect(text.contains("Revenue from members was ¥96.00 in these 7 days, down 50% on the 7 days before."))
+            #expect(text.contains("<th scope=\"row\">5 Nov 2026</th><td class=\"number\">¥32.00</td>"))
+            #expect(text.contains("<svg class=\"chart\""))
+            #expect(text.contains("aria-current=\"true\">") == false, "a chosen period is not a preset")
+
+            // In Chinese, by the person's choice, over the browser's language.
+            let choose = try await browser.get("/language/zh?next=/%3Ffrom%3D2026-11-01%26to%3D2026-11-07")
+            #expect(choose.status == .seeOther && choose.headers[.location] == "/?from=2026-11-01&to=2026-11-07")
+            browser.keep(choose)
+            let chinese = try await browser.get("/?from=2026-11-01&to=2026-11-07")
+            #expect(chinese.text.contains("<html lang=\"zh-CN\">"))
+            #expect(Self.tile("订单数", in: chinese.text) == "2")
+            #expect(chinese.text.contains("2026年11月1日 至 2026年11月7日"))
+            #expect(chinese.text.contains("较前 7 天下降 33.3%"))
+
+            let refused = try await browser.get("/?from=2026-11-07&to=2026-11-01")
+            #expect(refused.status == .ok && refused.text.contains("role=\"alert\""))
+        }
+    }
+
+    @Test(arguments: TestDatabase.engines)
+    func aMemberIsFoundByPhoneAndShownWholeAndEscaped(engine: DatabaseEngine) async throws {
+        try await TestApplication.run(engine) { app in
+            let order = exampleOrder.setting(
+                "member",
+                ["external_id": "u-42", "phone": "13800138000", "name": "<script>alert('李')</script>"])
+            #expect(try await app.request(.post, "/v1/orders", json: order).status == .created)
+            let member = try #require(try await app.store.member(externalID: "u-42"))
+            let adjust = try await app.request(
+                .post, "/v1/members/\(member.id)/points/adjustments",
+                json: ["points": -5, "reason": "goodwill <b>fix</b>"], idempotencyKey: "adj-1")
+            #expect(adjust.status == .created, "\(adjust.text)")
+
+            let agent = try await Self.signedInBrowser(app, "ag@example.cn", role: "agent")
+            let search = try await agent.get("/members?q=138%200013%208000")
+            #expect(search.status == .ok)
+            #expect(
+                search.text.contains(
+                    "<a href=\"/members/\(member.id)\">&lt;script&gt;alert(&#39;李&#39;)&lt;/script&gt;</a>"))
+            #expect(!search.text.contains("<script>"))
+            #expect(try await agent.get("/members?q=13900000000").text.contains("No member matches that."))
+
+            let page = try await agent.get("/members/\(member.id)")
+            #expect(page.status == .ok)
+            let text = page.text
+            #expect(text.contains("<dd>+8613800138000</dd>"))
+            // The journal, newest first, with the balance after each entry: 64 earned, then 5 taken.
+            #expect(
+                text.contains(
+                    "goodwill &lt;b&gt;fix&lt;/b&gt;</td><td class=\"number\">−5</td><td class=\"number\">59</td>"))
+            #expect(text.contains("<td class=\"number\">+64</td><td class=\"number\">64</td>"))
+            #expect(text.contains("<td>A-1001</td>"))
+            #expect(try await agent.get("/members/mem_unknown").status == .notFound)
+
+            let audit = try await app.store.auditEntries(AuditQuery(objectID: member.id))
+            #expect(Set(audit.items.map(\.entry.event.action)).isSuperset(of: ["searchMembers", "viewMember"]))
+        }
+    }
+
+    @Test func everyMessageReadsInBothLanguagesWithTheSamePlaceholders() {
+        func placeholders(_ text: String) -> Set<String> {
+            Set(text.matches(of: /\{([a-z]+)\}/).map { String($0.output.1) })
+        }
+        for message in Message.allCases {
+            let english = Messages.text(message, in: .en)
+            let chinese = Messages.text(message, in: .zh)
+            #expect(!english.isEmpty && !chinese.isEmpty, "\(message)")
+            #expect(english != chinese, "\(message) is not translated")
+            #expect(placeholders(english) == placeholders(chinese), "\(message)")
+        }
+    }
+
+    static func tile(_ label: String, in page: String) -> String? {
+        guard let start = page.range(of: "<h2>\(label)</h2><p class=\"value\">") else { return nil }
+        return String(page[start.upperBound...].prefix { $0 != "<" })
+    }
+
+    static func tileChange(_ label: String, in page: String) -> String? {
+        guard let start = page.range(of: "<h2>\(label)</h2>") else { return nil }
+        let rest = page[start.upperBound...]
+        guard let change = rest.range(of: "<p class=\"change\">") else { return nil }
+        return String(rest[change.upperBound...].prefix { $0 != "\n" })
+    }
+}
