@@ -209,7 +209,7 @@ import Testing
             #expect(policy.contains("frame-ancestors 'none'") && policy.contains("script-src 'self'"))
             #expect(!policy.contains("unsafe-inline"))
             #expect(page.headers[.xContentTypeOptions] == "nosniff")
-            #expect(page.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer")
+            #expect(page.headers[HTTPField.Name("Referrer-Policy")!] == "same-origin")
             #expect(!page.text.contains("<script") && page.text.contains("o&#39;brien@example.cn"))
             let secret = try await app.store.staffSetup(token: invitation.setupToken).oneTimeCodeSecret
             #expect(page.text.contains(secret))

@@ -211,6 +211,10 @@ import Testing
             #expect(text.contains("1 Nov 2026 to 7 Nov 2026 (7 days)"))
             #expect(Self.tile("Orders", in: text) == "2")
             #expect(Self.tileChange("Orders", in: text)?.contains("down 33.3% on the previous 7 days") == true)
+            // Nobody ordered twice this week; one of the two did the week before.
+            #expect(Self.tile("Repurchase rate", in: text) == "0%")
+            #expect(
+                Self.tileChange("Repurchase rate", in: text)?.contains("down 50 points on the previous 7 days") == true)
             // 64 + 64 − 32 yuan this week, 192 the week before.
             #expect(Self.tile("Revenue from members", in: text) == "¥96")
             #expect(text.contains("Revenue from members was ¥96.00 in these 7 days, down 50% on the 7 days before."))
@@ -247,7 +251,8 @@ import Testing
             #expect(adjust.status == .created, "\(adjust.text)")
 
             let agent = try await Self.signedInBrowser(app, "ag@example.cn", role: "agent")
-            let search = try await agent.get("/members?q=138%200013%208000")
+            // As a browser sends a form: spaces as "+".
+            let search = try await agent.get("/members?q=138+0013+8000")
             #expect(search.status == .ok)
             #expect(
                 search.text.contains(

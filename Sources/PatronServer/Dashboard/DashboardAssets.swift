@@ -4,7 +4,7 @@ import NIOCore
 /// The dashboard's one stylesheet, served by Patron itself (nothing comes from elsewhere). Its path carries a
 /// version, so browsers may keep it for a year.
 enum DashboardAssets {
-    static let version = "1"
+    static let version = "2"
     static let stylesheetPath = "/assets/dashboard-\(version).css"
 
     static func addRoutes(to router: Router<PatronRequestContext>) {
@@ -78,7 +78,8 @@ enum DashboardAssets {
         .muted { color: var(--muted); }
         dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; margin: 0; }
         dl.facts dt { color: var(--muted); }
-        dl.facts dd { margin: 0; }
+        dl.facts dd { margin: 0; overflow-wrap: anywhere; }
+        .card > h2:first-child, .card > .problem:first-child { margin-top: 0; }
         .columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(20rem, 1fr)); gap: 1rem; }
         @media (prefers-reduced-motion: reduce) { * { transition: none !important; } }
         """

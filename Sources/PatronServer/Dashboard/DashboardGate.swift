@@ -36,7 +36,8 @@ struct DashboardGate: RouterMiddleware {
         return try await next(request, context)
     }
 
-    /// False only when the browser says the request comes from another site.
+    /// False when the browser says the request comes from another site, or hides where it comes from
+    /// (`Origin: null`; the pages' `Referrer-Policy: same-origin` keeps their own posts' origin).
     static func isSameOrigin(_ request: Request) -> Bool {
         guard let origin = request.headers[.origin] else { return true }
         guard let host = request.head.authority else { return false }
@@ -56,8 +57,18 @@ struct DashboardGate: RouterMiddleware {
     }
 }
 
-/// A posted HTML form (`application/x-www-form-urlencoded`).
+/// An HTML form, posted (`application/x-www-form-urlencoded`) or sent in the query by `method="get"`.
 enum Form {
+    /// A field of the query as a browser's form writes it: `+` is a space there.
+    static func query(_ name: String, in request: Request) -> String? {
+        for pair in (request.uri.query ?? "").split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let decode = { (text: Substring) in text.replacing("+", with: " ").removingPercentEncoding }
+            if decode(parts[0]) == name { return parts.count > 1 ? decode(parts[1]) : "" }
+        }
+        return nil
+    }
+
     /// The form's fields; a malformed form reads as an empty one, which the page then refuses field by field.
     static func read(_ request: inout Request) async throws -> [String: String] {
         let body = String(buffer: try await request.collectBody(upTo: 65_536))

@@ -18,7 +18,7 @@ struct MembersPage {
     @Sendable func search(_ request: Request, context: PatronRequestContext) async throws -> Response {
         let view = View(request: request, context: context)
         guard view.permits(.membersRead) else { return DashboardErrors.forbidden(view) }
-        let query = (request.uri.queryParameters["q"].map(String.init) ?? "").trimmingWhitespace()
+        let query = (Form.query("q", in: request) ?? "").trimmingWhitespace()
         var results: Markup = .empty
         if !query.isEmpty {
             let found = try await find(query)
@@ -95,7 +95,7 @@ struct MembersPage {
         let facts: [(Message, String?)] = [
             (.memberID, member.id), (.externalID, member.externalID), (.email, member.email),
             (.phone, member.phone), (.birthday, member.birthday.map(view.formats.date)),
-            (.status, member.status.rawValue),
+            (.status, view.text(member.status == .active ? .statusActive : .statusSuspended)),
             (.joined, view.formats.instant(member.joinedAt, offset: program.utcOffset)),
         ]
         let rows: [Markup] = facts.compactMap { label, value in
@@ -156,7 +156,7 @@ struct MembersPage {
             newestFirst: entries.map(\.points), current: (balance?.available ?? 0) + (balance?.pending ?? 0))
         let rows: [Markup] = zip(entries, after).map { entry, balance in
             """
-            <tr><td>\(formats.instant(entry.createdAt, offset: program.utcOffset))</td><td>\(entry.kind)</td>\
+            <tr><td>\(formats.instant(entry.createdAt, offset: program.utcOffset))</td><td>\(Self.kindName(entry.kind, view))</td>\
             <td>\(entry.reason)</td><td class="number">\(entry.points > 0 ? "+" : "")\(formats.exact(entry.points))</td>\
             <td class="number">\(formats.exact(balance))</td></tr>
             """
@@ -168,6 +168,22 @@ struct MembersPage {
             <th scope="col" class="number">\(view.text(.balanceAfter))</th></tr></thead>
             <tbody>\(rows)</tbody></table></div></section>
             """
+    }
+
+    static func kindName(_ kind: String, _ view: View) -> String {
+        let message: Message? =
+            switch PointEntryKind(rawValue: kind) {
+            case .earn: .entryEarn
+            case .spend: .entrySpend
+            case .expire: .entryExpire
+            case .reverse: .entryReverse
+            case .adjust: .entryAdjust
+            case .cancel: .entryCancel
+            case .restore: .entryRestore
+            case .settle: .entrySettle
+            case nil: nil
+            }
+        return message.map(view.text) ?? kind
     }
 
     func ordersTable(_ view: View, _ orders: [Order], program: LoyaltyProgram) -> Markup {

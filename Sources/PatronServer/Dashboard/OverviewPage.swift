@@ -58,7 +58,8 @@ struct OverviewPage {
             count(.activeMembers, Int64(now.purchasingCustomers), Int64(before.purchasingCustomers)),
             revenue,
             count(.orders, Int64(now.orderCount), Int64(before.orderCount)),
-            rate(.repurchaseRate, now.repurchaseRate, before.repurchaseRate),
+            // The analytics give this rate in percent.
+            rate(.repurchaseRate, now.repurchaseRate.map { $0 / 100 }, before.repurchaseRate.map { $0 / 100 }),
             count(.pointsIssued, points.issued, pointsBefore.issued),
             count(.pointsRedeemed, points.redeemed, pointsBefore.redeemed),
             count(.pointsExpired, points.expired, pointsBefore.expired),
@@ -70,7 +71,7 @@ struct OverviewPage {
         ]
         let tileList: [Markup] = tiles.map { tile in
             """
-            <li class="tile"><h2>\(view.text(tile.label))</h2><p class="value">\(tile.value)</p>\
+            <li class="tile" id="tile-\(tile.label.rawValue)"><h2>\(view.text(tile.label))</h2><p class="value">\(tile.value)</p>\
             <p class="change">\(tile.change)</p></li>
             """
         }

@@ -23,11 +23,10 @@ struct Period: Sendable, Hashable {
     /// The period the request asks for, or the last 30 days with `refused` true when what it asks for is not a
     /// period (unreadable, reversed, or longer than three years).
     static func read(_ request: Request, today: CalendarDate) -> (period: Period, refused: Bool) {
-        let parameters = request.uri.queryParameters
+        let (fromText, toText) = (Form.query("from", in: request), Form.query("to", in: request))
         let fallback = last(30, endingOn: today)
-        guard parameters["from"] != nil || parameters["to"] != nil else { return (fallback, false) }
-        guard let from = parameters["from"].flatMap({ CalendarDate(iso: String($0)) }),
-            let to = parameters["to"].flatMap({ CalendarDate(iso: String($0)) }),
+        guard fromText != nil || toText != nil else { return (fallback, false) }
+        guard let from = fromText.flatMap(CalendarDate.init(iso:)), let to = toText.flatMap(CalendarDate.init(iso:)),
             from <= to, to.daysSinceEpoch - from.daysSinceEpoch < longestDays
         else { return (fallback, true) }
         return (Period(from: from, to: to), false)

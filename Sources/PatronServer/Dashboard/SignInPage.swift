@@ -19,7 +19,7 @@ struct SignInPage {
 
     @Sendable func show(_ request: Request, context: PatronRequestContext) async throws -> Response {
         let view = View(request: request, context: context)
-        return form(view, next: request.uri.queryParameters["next"].map(String.init), email: "", problem: nil)
+        return form(view, next: Form.query("next", in: request), email: "", problem: nil)
     }
 
     @Sendable func signIn(_ request: Request, context: PatronRequestContext) async throws -> Response {
@@ -66,7 +66,7 @@ struct SignInPage {
     /// Remembers the language for a year and goes back to the page it was chosen on.
     @Sendable func chooseLanguage(_ request: Request, context: PatronRequestContext) async throws -> Response {
         let language = Language(rawValue: try context.parameters.require("language")) ?? .zh
-        let next = DashboardGate.safeReturn(request.uri.queryParameters["next"].map(String.init))
+        let next = DashboardGate.safeReturn(Form.query("next", in: request))
         return DashboardGate.redirect(
             to: next,
             cookies: ["\(Language.cookieName)=\(language.rawValue); Path=/; Max-Age=31536000; SameSite=Lax"])

@@ -89,6 +89,16 @@ enum Message: String, CaseIterable, Sendable {
     case order
     case storeOrChannel
     case total
+    case entryEarn
+    case entrySpend
+    case entryExpire
+    case entryReverse
+    case entryAdjust
+    case entryCancel
+    case entryRestore
+    case entrySettle
+    case statusActive
+    case statusSuspended
 }
 
 enum Messages {

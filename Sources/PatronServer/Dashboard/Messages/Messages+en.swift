@@ -42,7 +42,7 @@ extension Messages {
         case .redemptionRate: "Redemption rate"
         case .breakageRate: "Breakage"
         case .pointsLiability: "Points outstanding"
-        case .liabilityNote: "held by {members} members today"
+        case .liabilityNote: "members holding them today: {members}"
         case .noEarlierFigure: "nothing to compare with before"
         case .changeUp: "up {change} on the previous {days} days"
         case .changeDown: "down {change} on the previous {days} days"
@@ -92,6 +92,16 @@ extension Messages {
         case .order: "Order"
         case .storeOrChannel: "Store or channel"
         case .total: "Total"
+        case .entryEarn: "Earned"
+        case .entrySpend: "Spent"
+        case .entryExpire: "Expired"
+        case .entryReverse: "Taken back by a refund"
+        case .entryAdjust: "Adjusted"
+        case .entryCancel: "Cancelled"
+        case .entryRestore: "Given back"
+        case .entrySettle: "Repaid debt"
+        case .statusActive: "Active"
+        case .statusSuspended: "Suspended"
         }
     }
 }

@@ -88,6 +88,16 @@ extension Messages {
         case .order: "订单"
         case .storeOrChannel: "门店或渠道"
         case .total: "金额"
+        case .entryEarn: "获得"
+        case .entrySpend: "使用"
+        case .entryExpire: "过期"
+        case .entryReverse: "退款扣回"
+        case .entryAdjust: "调整"
+        case .entryCancel: "取消"
+        case .entryRestore: "退回"
+        case .entrySettle: "抵偿欠分"
+        case .statusActive: "正常"
+        case .statusSuspended: "已停用"
         }
     }
 }
