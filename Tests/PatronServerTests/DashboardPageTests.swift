@@ -267,7 +267,8 @@ import Testing
             // The journal, newest first, with the balance after each entry: 64 earned, then 5 taken.
             #expect(
                 text.contains(
-                    "goodwill &lt;b&gt;fix&lt;/b&gt;</td><td class=\"number\">−5</td><td class=\"number\">59</td>"))
+                    "<td class=\"nowrap\">Adjusted</td><td>goodwill &lt;b&gt;fix&lt;/b&gt;</td>"
+                        + "<td class=\"number\">−5</td><td class=\"number\">59</td>"))
             #expect(text.contains("<td class=\"number\">+64</td><td class=\"number\">64</td>"))
             #expect(text.contains("<td>A-1001</td>"))
             #expect(try await agent.get("/members/mem_unknown").status == .notFound)

@@ -16,10 +16,14 @@ public enum SeededSelection {
 
 /// A small, fully specified generator (Steele, Lea and Flood's SplitMix64), so a seed means the same
 /// everywhere and in every release.
-struct SplitMix64 {
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     var state: UInt64
 
-    mutating func next() -> UInt64 {
+    public init(state: UInt64) {
+        self.state = state
+    }
+
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var value = state
         value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9

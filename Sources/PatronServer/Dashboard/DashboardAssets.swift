@@ -4,7 +4,7 @@ import NIOCore
 /// The dashboard's one stylesheet, served by Patron itself (nothing comes from elsewhere). Its path carries a
 /// version, so browsers may keep it for a year.
 enum DashboardAssets {
-    static let version = "2"
+    static let version = "3"
     static let stylesheetPath = "/assets/dashboard-\(version).css"
 
     static func addRoutes(to router: Router<PatronRequestContext>) {
@@ -76,6 +76,7 @@ enum DashboardAssets {
         .table-scroll { overflow-x: auto; }
         .problem { border-left: 4px solid var(--down); padding: .5rem .75rem; background: #fff5f4; }
         .muted { color: var(--muted); }
+        .nowrap { white-space: nowrap; }
         dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; margin: 0; }
         dl.facts dt { color: var(--muted); }
         dl.facts dd { margin: 0; overflow-wrap: anywhere; }

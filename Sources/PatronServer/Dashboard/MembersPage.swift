@@ -156,7 +156,8 @@ struct MembersPage {
             newestFirst: entries.map(\.points), current: (balance?.available ?? 0) + (balance?.pending ?? 0))
         let rows: [Markup] = zip(entries, after).map { entry, balance in
             """
-            <tr><td>\(formats.instant(entry.createdAt, offset: program.utcOffset))</td><td>\(Self.kindName(entry.kind, view))</td>\
+            <tr><td class="nowrap">\(formats.instant(entry.createdAt, offset: program.utcOffset))</td>\
+            <td class="nowrap">\(Self.kindName(entry.kind, view))</td>\
             <td>\(entry.reason)</td><td class="number">\(entry.points > 0 ? "+" : "")\(formats.exact(entry.points))</td>\
             <td class="number">\(formats.exact(balance))</td></tr>
             """
@@ -191,7 +192,7 @@ struct MembersPage {
         let rows: [Markup] = orders.map { order in
             let currency = Currency(code: order.currency) ?? program.currency
             return """
-                <tr><td>\(order.orderID)</td><td>\(formats.instant(order.occurredAt, offset: program.utcOffset))</td>\
+                <tr><td>\(order.orderID)</td><td class="nowrap">\(formats.instant(order.occurredAt, offset: program.utcOffset))</td>\
                 <td>\(order.storeID ?? order.channel)</td><td class="number">\(formats.money(order.totalMinor, currency))</td></tr>
                 """
         }
