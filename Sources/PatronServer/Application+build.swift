@@ -150,4 +150,5 @@ func addDashboard(
     signIn.addSessionRoutes(to: pages)
     OverviewPage(store: store).addRoutes(to: pages)
     MembersPage(store: store).addRoutes(to: pages)
+    ProgramPage(store: store).addRoutes(to: pages)
 }

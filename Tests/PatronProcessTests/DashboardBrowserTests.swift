@@ -8,7 +8,7 @@ import Testing
 
 /// The dashboard in a real Chromium: an owner sets up their account on the set-up page and signs in with their
 /// authenticator's code, reads the overview, picks another period, switches to Chinese, finds a member and opens
-/// the member's page; an analyst is refused the members. Every page passes axe-core's rules (when
+/// the member's page, edits an earning rule; an analyst is refused the members. Every page passes axe-core's rules (when
 /// `PATRON_AXE_SCRIPT` names axe.min.js) and every screenshot shows a page. With `PATRON_SCREENSHOTS` naming a
 /// directory, the screenshots are kept there (docs/dashboard.md shows them).
 @Suite(.serialized) struct DashboardBrowserTests {
@@ -115,6 +115,17 @@ import Testing
         #expect(try await browser.text(of: "h1") == "李雷")
         #expect(try await browser.source.contains("+8613800138000"))
         try await checkPage(browser, "member-zh")
+
+        // Double points on every yuan: the rule is edited as the API's JSON and saved as a new program version.
+        try await browser.open(server.baseURL + "/program")
+        try await checkPage(browser, "program-zh")
+        try await browser.click("a[href='/program/rules/base']")
+        try await checkPage(browser, "rule-zh")
+        try await browser.type(
+            #"{"kind": "points_per_currency_unit", "points": 2, "per_minor": 100, "priority": 10}"#, into: "#rule")
+        try await browser.click("form.card button[type=submit]")
+        #expect(try await browser.currentURL == server.baseURL + "/program?saved=base")
+        #expect(try await browser.text(of: ".notice") == "规则 base 已保存。")
 
         try await browser.click(".account button")
         #expect(try await browser.currentURL == server.baseURL + "/sign-in")

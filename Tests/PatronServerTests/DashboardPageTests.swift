@@ -278,6 +278,74 @@ import Testing
         }
     }
 
+    @Test(arguments: TestDatabase.engines)
+    func aRuleIsEditedWithTheAPIsValidationAndTheSecondEditorIsTold(engine: DatabaseEngine) async throws {
+        try await TestApplication.run(engine) { app in
+            #expect(try await app.request(.post, "/v1/orders", json: exampleOrder).status == .created)
+            let mei = try await Self.signedInBrowser(app, "mei@example.cn", role: "marketer")
+            let lin = try await Self.signedInBrowser(app, "lin@example.cn", role: "marketer")
+
+            let program = try await mei.get("/program")
+            #expect(program.status == .ok)
+            #expect(program.text.contains("<a href=\"/program/rules/base\">base</a>"))
+            // The one member is on the first tier.
+            #expect(
+                program.text.contains(
+                    "<td class=\"number\">¥0.00</td><td class=\"number\">×1</td><td class=\"number\">1</td>"))
+
+            let form = try await mei.get("/program/rules/base")
+            #expect(form.status == .ok && form.text.contains("&quot;per_minor&quot; : 100"))
+            let token = try Browser.csrfToken(in: form)
+            let version = try #require(Self.field("version", in: form.text))
+            let rule = #"{"kind": "points_per_currency_unit", "points": 2, "per_minor": 100, "priority": 10}"#
+
+            let broken = try await mei.post(
+                "/program/rules/base", form: ["csrf_token": token, "version": version, "rule": "{\"kind\": "])
+            #expect(broken.status == .unprocessableContent && broken.text.contains("This is not a JSON object"))
+            let invalid = try await mei.post(
+                "/program/rules/base",
+                form: [
+                    "csrf_token": token, "version": version,
+                    "rule": rule.replacing("\"points\": 2", with: "\"points\": -2"),
+                ])
+            #expect(
+                invalid.status == .unprocessableContent && invalid.text.contains("<li>/points: "), "\(invalid.text)")
+
+            // Lin opened the same version; Mei saves first.
+            let linForm = try await lin.get("/program/rules/base")
+            let saved = try await mei.post(
+                "/program/rules/base", form: ["csrf_token": token, "version": version, "rule": rule])
+            #expect(saved.status == .seeOther && saved.headers[.location] == "/program?saved=base")
+            let rules = try await app.request(.get, "/v1/rules")
+            #expect(rules.json["data"]?.array.first { $0["rule_id"] == "base" }?["points"] == 2)
+            #expect(try await mei.get("/program?saved=base").text.contains("Rule base saved."))
+
+            let late = try await lin.post(
+                "/program/rules/base",
+                form: [
+                    "csrf_token": try Browser.csrfToken(in: linForm), "version": version,
+                    "rule": rule.replacing("\"points\": 2", with: "\"points\": 3"),
+                ])
+            #expect(late.status == .conflict && late.text.contains("Someone changed the program after you opened"))
+            #expect(late.text.contains("&quot;points&quot; : 2"), "the rule as Mei left it")
+            #expect(late.text.contains("&quot;points&quot;: 3"), "Lin's text, kept")
+            let after = try await app.request(.get, "/v1/rules")
+            #expect(after.json["data"]?.array.first { $0["rule_id"] == "base" }?["points"] == 2)
+
+            let audit = try await app.store.auditEntries(AuditQuery(objectID: "base"))
+            #expect(audit.items.map(\.entry.event.action) == ["putRule"])
+            let agent = try await Self.signedInBrowser(app, "ag@example.cn", role: "agent")
+            #expect(try await agent.get("/program").status == .forbidden)
+            #expect(try await agent.post("/program/rules/base", form: ["rule": rule]).status == .forbidden)
+        }
+    }
+
+    /// The value of a hidden field on a page.
+    static func field(_ name: String, in page: String) -> String? {
+        guard let start = page.range(of: "name=\"\(name)\" value=\"") else { return nil }
+        return String(page[start.upperBound...].prefix { $0 != "\"" })
+    }
+
     @Test func everyMessageReadsInBothLanguagesWithTheSamePlaceholders() {
         func placeholders(_ text: String) -> Set<String> {
             Set(text.matches(of: /\{([a-z]+)\}/).map { String($0.output.1) })

@@ -4,7 +4,7 @@ import NIOCore
 /// The dashboard's one stylesheet, served by Patron itself (nothing comes from elsewhere). Its path carries a
 /// version, so browsers may keep it for a year.
 enum DashboardAssets {
-    static let version = "3"
+    static let version = "4"
     static let stylesheetPath = "/assets/dashboard-\(version).css"
 
     static func addRoutes(to router: Router<PatronRequestContext>) {
@@ -77,6 +77,11 @@ enum DashboardAssets {
         .problem { border-left: 4px solid var(--down); padding: .5rem .75rem; background: #fff5f4; }
         .muted { color: var(--muted); }
         .nowrap { white-space: nowrap; }
+        .notice { border-left: 4px solid var(--up); padding: .5rem .75rem; background: #f1faf4; }
+        textarea { font: 13px/1.45 ui-monospace, "SFMono-Regular", Menlo, monospace; width: 100%;
+          border: 1px solid #8a94a3; border-radius: 4px; padding: .5rem; }
+        pre { background: var(--paper); border: 1px solid var(--line); border-radius: 4px; padding: .75rem;
+          overflow-x: auto; }
         dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; margin: 0; }
         dl.facts dt { color: var(--muted); }
         dl.facts dd { margin: 0; overflow-wrap: anywhere; }

@@ -39,12 +39,13 @@ struct View: Sendable {
 
     /// The sections of the dashboard this person may open.
     enum Section: CaseIterable {
-        case overview, members
+        case overview, members, program
 
         var path: String {
             switch self {
             case .overview: "/"
             case .members: "/members"
+            case .program: "/program"
             }
         }
 
@@ -52,6 +53,7 @@ struct View: Sendable {
             switch self {
             case .overview: .overviewTitle
             case .members: .membersTitle
+            case .program: .programTitle
             }
         }
 
@@ -59,6 +61,7 @@ struct View: Sendable {
             switch self {
             case .overview: .reportsRead
             case .members: .membersRead
+            case .program: .programWrite
             }
         }
     }

@@ -79,3 +79,18 @@ extension Store {
         }
     }
 }
+
+extension Store {
+    /// How many members hold each tier now, by tier id.
+    public func membersPerTier() async throws -> [String: Int] {
+        let rows = try await database.read {
+            try await $0.raw("SELECT tier_id, COUNT(*) AS members FROM member_tiers GROUP BY tier_id").all()
+        }
+        var counts: [String: Int] = [:]
+        for row in rows {
+            counts[try row.decode(column: "tier_id", as: String.self)] = Int(
+                try row.decode(column: "members", as: Int64.self))
+        }
+        return counts
+    }
+}

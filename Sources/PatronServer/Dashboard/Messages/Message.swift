@@ -99,6 +99,25 @@ enum Message: String, CaseIterable, Sendable {
     case entrySettle
     case statusActive
     case statusSuspended
+    case programTitle
+    case programVersion
+    case earningRules
+    case ruleID
+    case priority
+    case tiers
+    case threshold
+    case multiplier
+    case membersInTier
+    case ruleSaved
+    case editRule
+    case ruleDefinition
+    case ruleHint
+    case ruleNotJSON
+    case programChanged
+    case programChangedSince
+    case ruleNow
+    case save
+    case cancel
 }
 
 enum Messages {

@@ -1,0 +1,145 @@
+import Foundation
+import Hummingbird
+import PatronCore
+import PatronStore
+
+/// The program as its people run it: the earning rules, each editable as the API's JSON with the API's
+/// validation, and the tiers with how many members hold each. An edit names the program version it was made
+/// on: if someone else changed the program since, the second person is told and shown what is there now.
+struct ProgramPage {
+    let store: Store
+
+    func addRoutes(to router: RouterGroup<PatronRequestContext>) {
+        router.get("program", use: show)
+        router.get("program/rules/{rule_id}", use: editRule)
+        router.post("program/rules/{rule_id}", use: saveRule)
+    }
+
+    @Sendable func show(_ request: Request, context: PatronRequestContext) async throws -> Response {
+        let view = View(request: request, context: context)
+        guard view.permits(.programWrite) else { return DashboardErrors.forbidden(view) }
+        let (version, program) = try await store.program()
+        let members = try await store.membersPerTier()
+        let formats = view.formats
+        let saved = Form.query("saved", in: request).map { rule -> Markup in
+            "<p class=\"notice\" role=\"status\">\(view.text(.ruleSaved, ["rule": rule]))</p>"
+        }
+        let rules: [Markup] = program.rules.sorted { ($0.priority, $0.ruleID) < ($1.priority, $1.ruleID) }.map { rule in
+            """
+            <tr><td><a href="/program/rules/\(rule.ruleID.addingPercentEncodingForQuery())">\(rule.ruleID)</a></td>\
+            <td>\(rule.name ?? "")</td><td><code>\(rule.kind.rawValue)</code></td>\
+            <td class="number">\(rule.priority)</td></tr>
+            """
+        }
+        let levels: [Markup] = program.tiers.levels.map { level in
+            let threshold =
+                program.tiers.basis == .qualifyingSpend
+                ? formats.money(level.threshold, program.currency) : formats.exact(level.threshold)
+            return """
+                <tr><th scope="row">\(view.language == .zh ? level.name.zh : level.name.en)</th>\
+                <td class="number">\(threshold)</td><td class="number">\(level.multiplier.description)</td>\
+                <td class="number">\(formats.exact(members[level.tierID, default: 0]))</td></tr>
+                """
+        }
+        let body: Markup = """
+            \(saved)<p class="muted">\(view.text(.programVersion, ["version": String(version)]))</p>
+            <section><h2>\(view.text(.earningRules))</h2><div class="table-scroll"><table>
+            <thead><tr><th scope="col">\(view.text(.ruleID))</th><th scope="col">\(view.text(.name))</th>\
+            <th scope="col">\(view.text(.kind))</th><th scope="col" class="number">\(view.text(.priority))</th></tr></thead>
+            <tbody>\(rules)</tbody></table></div></section>
+            <section><h2>\(view.text(.tiers))</h2><div class="table-scroll"><table>
+            <thead><tr><th scope="col">\(view.text(.tier))</th><th scope="col" class="number">\(view.text(.threshold))</th>\
+            <th scope="col" class="number">\(view.text(.multiplier))</th>\
+            <th scope="col" class="number">\(view.text(.membersInTier))</th></tr></thead>
+            <tbody>\(levels)</tbody></table></div></section>
+            """
+        return view.page(view.text(.programTitle), section: .program, body: body)
+    }
+
+    @Sendable func editRule(_ request: Request, context: PatronRequestContext) async throws -> Response {
+        let view = View(request: request, context: context)
+        guard view.permits(.programWrite) else { return DashboardErrors.forbidden(view) }
+        let ruleID = try context.parameters.require("rule_id")
+        let (version, program) = try await store.program()
+        guard let rule = program.rules.first(where: { $0.ruleID == ruleID }) else {
+            return DashboardErrors.notFound(view)
+        }
+        return form(view, ruleID: ruleID, text: try Self.text(of: rule), version: version, problems: [])
+    }
+
+    @Sendable func saveRule(_ request: Request, context: PatronRequestContext) async throws -> Response {
+        var request = request
+        let fields = try await Form.read(&request)
+        let view = View(request: request, context: context)
+        guard view.permits(.programWrite) else { return DashboardErrors.forbidden(view) }
+        let ruleID = try context.parameters.require("rule_id")
+        let text = fields["rule"] ?? ""
+        guard let version = fields["version"].flatMap(Int64.init) else {
+            return form(view, ruleID: ruleID, text: text, version: 0, problems: [view.text(.programChanged)])
+        }
+        let rule: EarningRule
+        do {
+            guard case .object(var object)? = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else {
+                return form(
+                    view, ruleID: ruleID, text: text, version: version, problems: [view.text(.ruleNotJSON)],
+                    status: .unprocessableContent)
+            }
+            object["rule_id"] = .string(ruleID)
+            rule = try EarningRule.parse(.object(object))
+        } catch {
+            return form(
+                view, ruleID: ruleID, text: text, version: version,
+                problems: error.errors.map { "\($0.pointer): \($0.detail)" }, status: .unprocessableContent)
+        }
+        do {
+            _ = try await store.changeProgram(acceptedVersions: [version], actor: context.actorID) { program in
+                guard let index = program.rules.firstIndex(where: { $0.ruleID == ruleID }) else {
+                    throw ProgramError.ruleNotFound(ruleID: ruleID)
+                }
+                program.rules[index] = rule
+            }
+        } catch ProgramError.versionMismatch(let current) {
+            // Theirs is shown beside what this person wrote, which is kept, to redo the change on theirs.
+            let (_, program) = try await store.program()
+            let theirs = try program.rules.first { $0.ruleID == ruleID }.map(Self.text(of:)) ?? ""
+            return form(
+                view, ruleID: ruleID, text: text, version: current,
+                problems: [view.text(.programChangedSince)], theirs: theirs, status: .conflict)
+        } catch ProgramError.ruleNotFound {
+            return DashboardErrors.notFound(view)
+        }
+        try await store.audit(context.auditEvent("putRule", objectIDs: [ruleID], request: request))
+        return DashboardGate.redirect(to: "/program?saved=" + ruleID.addingPercentEncodingForQuery())
+    }
+
+    static func text(of rule: EarningRule) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(rule), as: UTF8.self)
+    }
+
+    func form(
+        _ view: View, ruleID: String, text: String, version: Int64, problems: [String], theirs: String? = nil,
+        status: HTTPResponse.Status = .ok
+    ) -> Response {
+        let alert: Markup =
+            problems.isEmpty
+            ? .empty
+            : "<div class=\"problem\" role=\"alert\"><ul>\(problems.map { "<li>\($0)</li>" as Markup })</ul></div>"
+        let current: Markup =
+            theirs.map { theirs in
+                "<h2>\(view.text(.ruleNow))</h2><pre><code>\(theirs)</code></pre>"
+            } ?? .empty
+        let body: Markup = """
+            \(alert)
+            <form method="post" action="/program/rules/\(ruleID.addingPercentEncodingForQuery())" class="card">\(view.csrfField)
+            <input type="hidden" name="version" value="\(String(version))">
+            <label for="rule">\(view.text(.ruleDefinition))</label>
+            <textarea id="rule" name="rule" rows="16" spellcheck="false" aria-describedby="rule-hint">\(text)</textarea>
+            <p id="rule-hint" class="muted">\(view.text(.ruleHint))</p>
+            <p><button type="submit">\(view.text(.save))</button> <a href="/program">\(view.text(.cancel))</a></p>
+            </form>\(current)
+            """
+        return view.page(view.text(.editRule, ["rule": ruleID]), section: .program, body: body, status: status)
+    }
+}
