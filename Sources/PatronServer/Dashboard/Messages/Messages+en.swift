@@ -114,10 +114,16 @@ extension Messages {
         case .ruleSaved: "Rule {rule} saved."
         case .editRule: "Edit rule {rule}"
         case .ruleDefinition: "The rule, as JSON"
-        case .ruleHint: "The same fields as PUT /v1/rules/{rule_id} in the API documentation; the rule's id stays as it is."
+        case .ruleHint:
+            "The same fields as PUT /v1/rules/{rule_id} in the API documentation; the rule's id stays as "
+                + "it is."
         case .ruleNotJSON: "This is not a JSON object: check the braces, quotes and commas."
-        case .programChanged: "This form is missing the program version it was made on: reload the page and make the change again."
-        case .programChangedSince: "Someone changed the program after you opened this page, so your change was not saved. What is there now is shown below; your text is kept above to redo the change on it."
+        case .programChanged:
+            "This form is missing the program version it was made on: reload the page and make the change "
+                + "again."
+        case .programChangedSince:
+            "Someone changed the program after you opened this page, so your change was not saved. What "
+                + "is there now is shown below; your text is kept above to redo the change on it."
         case .ruleNow: "The rule now"
         case .save: "Save"
         case .cancel: "Cancel"
