@@ -151,4 +151,5 @@ func addDashboard(
     OverviewPage(store: store).addRoutes(to: pages)
     MembersPage(store: store).addRoutes(to: pages)
     ProgramPage(store: store).addRoutes(to: pages)
+    AnalyticsPage(store: store).addRoutes(to: pages)
 }

@@ -90,7 +90,7 @@ import Testing
         try await browser.type(password, into: "#password")
         try await browser.type(OneTimeCode(secret: secret).code(step: step + 1), into: "#code")
         try await browser.click("button[type=submit]")
-        #expect(try await browser.currentURL == server.baseURL + "/members")
+        #expect(try await browser.arrives(at: server.baseURL + "/members"))
 
         try await browser.open(server.baseURL + "/")
         #expect(try await browser.text(of: "h1") == "Overview")
@@ -116,6 +116,10 @@ import Testing
         #expect(try await browser.source.contains("+8613800138000"))
         try await checkPage(browser, "member-zh")
 
+        try await browser.open(server.baseURL + "/analytics")
+        #expect(try await browser.text(of: "h1") == "分析")
+        try await checkPage(browser, "analytics-zh")
+
         // Double points on every yuan: the rule is edited as the API's JSON and saved as a new program version.
         try await browser.open(server.baseURL + "/program")
         try await checkPage(browser, "program-zh")
@@ -124,11 +128,11 @@ import Testing
         try await browser.type(
             #"{"kind": "points_per_currency_unit", "points": 2, "per_minor": 100, "priority": 10}"#, into: "#rule")
         try await browser.click("form.card button[type=submit]")
-        #expect(try await browser.currentURL == server.baseURL + "/program?saved=base")
+        #expect(try await browser.arrives(at: server.baseURL + "/program?saved=base"))
         #expect(try await browser.text(of: ".notice") == "规则 base 已保存。")
 
         try await browser.click(".account button")
-        #expect(try await browser.currentURL == server.baseURL + "/sign-in")
+        #expect(try await browser.arrives(at: server.baseURL + "/sign-in"))
     }
 
     static func analystSession(

@@ -13,7 +13,9 @@ import Testing
         try await TestDatabase.withURL(engine) { url in
             let key = TestDatabase.makeDataKey()
             let environment = ["PATRON_DATA_KEY": key]
-            let arguments = ["demo", "--members", "300", "--days", "365", "--database-url", url.argument]
+            let arguments = [
+                "demo", "--members", "300", "--days", "365", "--concurrency", "4", "--database-url", url.argument,
+            ]
             let run = try await PatronCommand.run(arguments, environment: environment)
             #expect(run.status == 0, "\(run.errors)")
             let summary = try #require(run.output.split(separator: "\n").last.map(String.init))

@@ -58,4 +58,34 @@ struct TwoNodeTests {
             }
         }
     }
+    @Test(.enabled(if: TestDatabase.engines.contains(.postgres), "needs PATRON_TEST_POSTGRES_URL"))
+    func twoNodesSpendOneBudget() async throws {
+        try await TestDatabase.withURL(.postgres) { url in
+            let environment = ["PATRON_DATA_KEY": TestDatabase.makeDataKey()]
+            let limits = ["--rate-limits", "read=40"]
+            let first = try await ServerProcess.start(
+                databaseURL: url.argument, environment: environment, client: .shared, arguments: limits)
+            let second = try await ServerProcess.start(
+                databaseURL: url.argument, environment: environment, client: .shared, arguments: limits)
+            let key = try await CrashRecoveryTests.adminKey(url, environment)
+            // All of it within one minute's window: start early in a minute.
+            while Calendar.current.component(.second, from: Date()) > 40 { try await Task.sleep(for: .seconds(1)) }
+            func reads(_ count: Int, from node: ServerProcess) async throws -> [Int] {
+                var statuses: [Int] = []
+                for _ in 0..<count {
+                    statuses.append(try await node.send(.GET, "/v1/auth/session", key: key, client: .shared).status)
+                }
+                return statuses
+            }
+            #expect(try await reads(30, from: first) == Array(repeating: 200, count: 30))
+            // The nodes exchange counts four times a second: the second knows of the first's 30.
+            try await Task.sleep(for: .seconds(1))
+            let second30 = try await reads(30, from: second)
+            #expect(second30 == Array(repeating: 200, count: 10) + Array(repeating: 429, count: 20), "\(second30)")
+            try await Task.sleep(for: .seconds(1))
+            #expect(try await reads(1, from: first) == [429])
+            #expect(try await first.terminate() == 0)
+            #expect(try await second.terminate() == 0)
+        }
+    }
 }

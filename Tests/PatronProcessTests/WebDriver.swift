@@ -84,6 +84,16 @@ final class WebDriver: Sendable {
         get async throws { try await command(.GET, "url") as? String ?? "" }
     }
 
+    /// Whether the browser is at `url` within five seconds: a click on a form's button returns before the
+    /// browser has followed the answer's redirect.
+    func arrives(at url: String) async throws -> Bool {
+        for _ in 0..<50 {
+            if try await currentURL == url { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+
     var source: String {
         get async throws { try await command(.GET, "source") as? String ?? "" }
     }

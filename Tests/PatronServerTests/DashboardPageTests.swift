@@ -340,6 +340,36 @@ import Testing
         }
     }
 
+    @Test(arguments: TestDatabase.engines)
+    func analyticsShowSegmentsCohortsAndExpiry(engine: DatabaseEngine) async throws {
+        try await TestApplication.run(engine) { app in
+            // Two customers start in October; one comes back in November.
+            for (number, (member, day)) in [("u-1", "2026-10-05"), ("u-2", "2026-10-20"), ("u-1", "2026-11-03")]
+                .enumerated()
+            {
+                let order = exampleOrder.setting("order_id", .string("C-\(number)"))
+                    .setting("occurred_at", .string("\(day)T04:00:00Z")).setting(
+                        "member", ["external_id": .string(member)])
+                #expect(try await app.request(.post, "/v1/orders", json: order).status == .created)
+            }
+            let analyst = try await Self.signedInBrowser(app, "an@example.cn", role: "analyst")
+            let page = try await analyst.get("/analytics")
+            #expect(page.status == .ok, "\(page.text)")
+            let text = page.text
+            #expect(text.contains("2 customers with an order by"))
+            #expect(
+                text.contains("<th scope=\"row\">Champions</th>") && text.contains("<th scope=\"row\">Churned</th>"))
+            #expect(
+                text.contains(
+                    "<th scope=\"row\">Oct 2026</th><td class=\"number\">2</td><td class=\"number heat-9\">100%</td>"
+                        + "<td class=\"number heat-5\">50%</td>"), "\(text)")
+            // 64 points a visit, a year's life: all three orders' points expire in their month next year.
+            #expect(text.contains("<th scope=\"row\">2027-10</th><td class=\"number\">128</td>"))
+            let agent = try await Self.signedInBrowser(app, "ag@example.cn", role: "agent")
+            #expect(try await agent.get("/analytics").status == .forbidden)
+        }
+    }
+
     /// The value of a hidden field on a page.
     static func field(_ name: String, in page: String) -> String? {
         guard let start = page.range(of: "name=\"\(name)\" value=\"") else { return nil }

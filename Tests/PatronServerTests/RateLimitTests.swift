@@ -69,24 +69,35 @@ import Testing
     func nodesOnOneDatabaseSpendOneBudget(engine: DatabaseEngine) async throws {
         try await TestDatabase.withStore(engine) { store in
             let limits = RateLimits(budgets: [.write: 100])
-            let nodes = [RateLimiter(limits: limits), RateLimiter(limits: limits)]
+            let nodes = [RateLimiter(limits: limits), RateLimiter(limits: limits), RateLimiter(limits: limits)]
             let now = store.clock.now
-            for node in nodes {
+            let window = limits.window(at: now)
+            let thresholds = Dictionary(
+                uniqueKeysWithValues: RateLimits.RequestClass.allCases.map { ($0.rawValue, limits.sharedFrom($0)) })
+            func exchange(_ node: RateLimiter) async throws {
+                node.absorb(
+                    try await store.exchangeRequestCounts(
+                        node.takeUnreported(), window: window, sharedFrom: thresholds, forgetBefore: 0))
+            }
+            for node in nodes.prefix(2) {
                 for _ in 0..<70 { #expect(node.admit(subject: "key_1", .write, at: now).allowed) }
             }
-            for node in nodes {
-                let counts = node.takeUnreported()
-                node.absorb(try await store.addRequestCounts(counts, forgetBefore: 0))
-            }
-            // The second node's exchange saw all 140. The first learns of them when it next reports: a node may
-            // admit what comes in between two exchanges beyond the budget, a quarter second's worth.
+            for node in nodes { try await exchange(node) }
+            // The second node's exchange saw all 140, and so did the third's, which had admitted nothing: an idle
+            // node learns of a busy subject too. The first learns of them at its next exchange: a node may admit
+            // what comes in between two exchanges beyond the budget, a quarter second's worth.
             #expect(!nodes[1].admit(subject: "key_1", .write, at: now).allowed)
+            #expect(!nodes[2].admit(subject: "key_1", .write, at: now).allowed)
             #expect(nodes[0].admit(subject: "key_1", .write, at: now).allowed)
-            nodes[0].absorb(try await store.addRequestCounts(nodes[0].takeUnreported(), forgetBefore: 0))
+            try await exchange(nodes[0])
             #expect(!nodes[0].admit(subject: "key_1", .write, at: now).allowed)
-            // Another subject and another class have their own budgets.
+            // Another subject and another class have their own budgets; a subject below a tenth of its budget
+            // everywhere is not sent to nodes that have not seen it.
             #expect(nodes[0].admit(subject: "key_2", .write, at: now).allowed)
             #expect(nodes[0].admit(subject: "key_1", .read, at: now).allowed)
+            try await exchange(nodes[0])
+            try await exchange(nodes[2])
+            #expect(nodes[2].admit(subject: "key_2", .write, at: now).remaining == 99)
         }
     }
 

@@ -33,6 +33,13 @@ public struct RateLimits: Sendable, Hashable {
         return limits
     }
 
+    /// Requests of `requestClass` at which a subject's total is worth every node's knowing: a tenth of the budget.
+    /// A node learns the totals of its own subjects and of every subject at or above this anywhere, so several
+    /// nodes together admit at most a tenth of a budget more than it, besides what arrives between two exchanges.
+    public func sharedFrom(_ requestClass: RequestClass) -> Int64 {
+        Int64(max(1, (budgets[requestClass] ?? Int.max) / 10))
+    }
+
     /// The window holding `now`, as its start in seconds since 1970.
     public func window(at now: Timestamp) -> Int64 {
         let seconds = now.millisecondsSinceEpoch / 1_000

@@ -4,7 +4,7 @@ import NIOCore
 /// The dashboard's one stylesheet, served by Patron itself (nothing comes from elsewhere). Its path carries a
 /// version, so browsers may keep it for a year.
 enum DashboardAssets {
-    static let version = "4"
+    static let version = "5"
     static let stylesheetPath = "/assets/dashboard-\(version).css"
 
     static func addRoutes(to router: Router<PatronRequestContext>) {
@@ -77,6 +77,17 @@ enum DashboardAssets {
         .problem { border-left: 4px solid var(--down); padding: .5rem .75rem; background: #fff5f4; }
         .muted { color: var(--muted); }
         .nowrap { white-space: nowrap; }
+        /* Ink on the light shades, white on the dark ones: every pair keeps a contrast of 4.5 or more. */
+        .heat-0 { background: hsl(210 70% 96%); }
+        .heat-1 { background: hsl(210 70% 89%); }
+        .heat-2 { background: hsl(210 70% 82%); }
+        .heat-3 { background: hsl(210 70% 75%); }
+        .heat-4 { background: hsl(210 70% 68%); }
+        .heat-5 { background: hsl(210 70% 61%); }
+        .heat-6 { background: hsl(210 70% 44%); color: #fff; }
+        .heat-7 { background: hsl(210 70% 38%); color: #fff; }
+        .heat-8 { background: hsl(210 70% 32%); color: #fff; }
+        .heat-9 { background: hsl(210 70% 26%); color: #fff; }
         .notice { border-left: 4px solid var(--up); padding: .5rem .75rem; background: #f1faf4; }
         textarea { font: 13px/1.45 ui-monospace, "SFMono-Regular", Menlo, monospace; width: 100%;
           border: 1px solid #8a94a3; border-radius: 4px; padding: .5rem; }

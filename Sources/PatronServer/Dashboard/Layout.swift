@@ -39,13 +39,14 @@ struct View: Sendable {
 
     /// The sections of the dashboard this person may open.
     enum Section: CaseIterable {
-        case overview, members, program
+        case overview, members, program, analytics
 
         var path: String {
             switch self {
             case .overview: "/"
             case .members: "/members"
             case .program: "/program"
+            case .analytics: "/analytics"
             }
         }
 
@@ -54,6 +55,7 @@ struct View: Sendable {
             case .overview: .overviewTitle
             case .members: .membersTitle
             case .program: .programTitle
+            case .analytics: .analyticsTitle
             }
         }
 
@@ -62,6 +64,7 @@ struct View: Sendable {
             case .overview: .reportsRead
             case .members: .membersRead
             case .program: .programWrite
+            case .analytics: .reportsRead
             }
         }
     }

@@ -62,6 +62,11 @@ final class RateLimiter: Sendable {
     /// Takes the shared totals an exchange returned.
     func absorb(_ totals: [RequestCount]) {
         state.withLock { state in
+            // A node idle since the last window first learns of the new one here.
+            if let newest = totals.map(\.window).max(), newest > state.window {
+                state.window = newest
+                state.counters.removeAll(keepingCapacity: true)
+            }
             for total in totals where total.window == state.window {
                 state.counters[total.subject, default: Counter()].shared = max(
                     state.counters[total.subject]?.shared ?? 0, total.requests)

@@ -118,6 +118,34 @@ enum Message: String, CaseIterable, Sendable {
     case ruleNow
     case save
     case cancel
+    case analyticsTitle
+    case customersOn
+    case rfmSegments
+    case lifecycleStages
+    case segment
+    case share
+    case cohort
+    case cohortCaption
+    case cohortHint
+    case pointsByExpiry
+    case pointsByExpiryNote
+    case expiryMonth
+    case segmentChampions
+    case segmentLoyal
+    case segmentPotentialLoyalist
+    case segmentNew
+    case segmentPromising
+    case segmentNeedAttention
+    case segmentAboutToSleep
+    case segmentAtRisk
+    case segmentCannotLoseThem
+    case segmentHibernating
+    case segmentLost
+    case stageNew
+    case stageActive
+    case stageDormant
+    case stageAtRisk
+    case stageChurned
 }
 
 enum Messages {
