@@ -20,9 +20,11 @@ if [ ! -f "$dir/PG_VERSION" ]; then
   [ "$(id -u)" = 0 ] && chown postgres "$dir"
   "${as_owner[@]}" "$bin/initdb" -D "$dir" -U patron --auth=trust >/dev/null
 fi
+# The suite runs many tests at once, each on its own database with its own pool, and some start several
+# `patron serve` processes: 300 connections were not always enough.
 if ! "${as_owner[@]}" "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
   "${as_owner[@]}" "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w \
-    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=300 -c fsync=on" \
+    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=1000 -c fsync=on" \
     start >/dev/null
 fi
 echo "postgres://patron@127.0.0.1:$port/postgres"
