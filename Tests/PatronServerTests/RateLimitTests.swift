@@ -72,8 +72,7 @@ import Testing
             let nodes = [RateLimiter(limits: limits), RateLimiter(limits: limits), RateLimiter(limits: limits)]
             let now = store.clock.now
             let window = limits.window(at: now)
-            let thresholds = Dictionary(
-                uniqueKeysWithValues: RateLimits.RequestClass.allCases.map { ($0.rawValue, limits.sharedFrom($0)) })
+            let thresholds = limits.sharedFromByClass
             func exchange(_ node: RateLimiter) async throws {
                 node.absorb(
                     try await store.exchangeRequestCounts(

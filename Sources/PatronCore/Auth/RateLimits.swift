@@ -40,6 +40,11 @@ public struct RateLimits: Sendable, Hashable {
         Int64(max(1, (budgets[requestClass] ?? Int.max) / 10))
     }
 
+    /// `sharedFrom` for every class, by the class's name (the prefix of a shared subject's name).
+    public var sharedFromByClass: [String: Int64] {
+        Dictionary(uniqueKeysWithValues: RequestClass.allCases.map { ($0.rawValue, sharedFrom($0)) })
+    }
+
     /// The window holding `now`, as its start in seconds since 1970.
     public func window(at now: Timestamp) -> Int64 {
         let seconds = now.millisecondsSinceEpoch / 1_000

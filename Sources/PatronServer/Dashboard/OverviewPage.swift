@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import PatronCore
 import PatronStore
@@ -117,7 +118,7 @@ struct OverviewPage {
                 "total": formats.money(total, currency), "days": String(period.days),
                 "change": formats.percent(movement.map(abs)),
             ])
-        let scale = pow10(currency.minorUnitDigits)
+        let scale = pow(10, Double(currency.minorUnitDigits))
         let chart = LineChart(
             labels: days.map { formats.shortDate($0.day) },
             series: [
@@ -167,9 +168,5 @@ struct OverviewPage {
     /// (value − earlier) ÷ earlier, nil when there is nothing earlier to compare with.
     static func relativeChange(_ value: Double, _ earlier: Double) -> Double? {
         earlier > 0 ? (value - earlier) / earlier : nil
-    }
-
-    private func pow10(_ digits: Int) -> Double {
-        (0..<digits).reduce(1.0) { value, _ in value * 10 }
     }
 }

@@ -11,18 +11,16 @@ struct RateLimitSharing: Service {
     let logger: Logger
 
     func run() async throws {
+        let limits = limiter.limits
+        let thresholds = limits.sharedFromByClass
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             try? await Task.sleep(for: .milliseconds(250))
-            let limits = limiter.limits
             let window = limits.window(at: store.clock.now)
             let counts = limiter.takeUnreported()
             do {
                 let totals = try await store.exchangeRequestCounts(
                     counts, window: window,
-                    sharedFrom: Dictionary(
-                        uniqueKeysWithValues: RateLimits.RequestClass.allCases.map {
-                            ($0.rawValue, limits.sharedFrom($0))
-                        }),
+                    sharedFrom: thresholds,
                     forgetBefore: window - 2 * limits.windowSeconds)
                 limiter.absorb(totals)
             } catch {
