@@ -23,6 +23,12 @@ public struct StaffRole: Sendable, Hashable, Codable {
     public func mayAdjust(points: Int64) -> Bool {
         adjustmentLimit.map { points.magnitude <= $0.magnitude } ?? true
     }
+
+    /// Whether this role may give `reward` away free: a gift worth more points than the role may adjust is not
+    /// its to give.
+    public func mayGive(_ reward: Reward) -> Bool {
+        mayAdjust(points: reward.costPoints)
+    }
 }
 
 extension StaffRole {

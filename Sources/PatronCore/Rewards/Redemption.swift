@@ -3,6 +3,8 @@ public enum RedemptionSource: String, Sendable, Hashable, Codable {
     /// Bought with points.
     case redemption
     case surprise, birthday, referral
+    /// Given by a person on the staff, to make good on a complaint or to thank a member.
+    case goodwill
 }
 
 /// A reward issued to a member: redeemed for points, or granted by a campaign, a birthday or a referral.

@@ -109,8 +109,9 @@ struct AnalyticsController {
         let settings = predictionSettings(&query)
         try query.finish()
         let day = try await orToday(asOf)
-        let (standing, prediction, fit) = try await store.memberInsights(
+        let (standing, prediction, fitted) = try await store.memberInsights(
             memberID: memberID, asOf: day, settings: settings)
+        guard let fit = fitted else { throw AnalyticsError.noModelFitted }
         return try JSONBody.response(
             InsightsResource(
                 memberID: memberID, asOf: day, settings: settings, standing: standing, prediction: prediction, fit: fit)

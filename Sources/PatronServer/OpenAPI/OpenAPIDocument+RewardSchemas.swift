@@ -73,7 +73,7 @@ extension OpenAPIDocument {
             "points": count(), "coupon_code": output(nullable: true),
             "status": choice(["issued", "used", "cancelled", "donated"]),
             "state": choice(["issued", "used", "cancelled", "expired", "donated"]),
-            "source": choice(["redemption", "surprise", "birthday", "referral"]),
+            "source": choice(["redemption", "surprise", "birthday", "referral", "goodwill"]),
             "campaign_id": output(nullable: true), "issued_at": timestamp(), "expires_at": timestamp(nullable: true),
             "used_order_id": output(nullable: true), "used_at": timestamp(nullable: true),
             "cancelled_at": timestamp(nullable: true), "balance": ref(.balance, required: false),

@@ -170,16 +170,17 @@ extension Store {
 
     /// A member's standing and the models' predictions at the end of local day `asOf`.
     ///
-    /// - Returns: nil for the standing and prediction of a member without orders by then.
-    /// - Throws: `MemberError.notFound` for an unknown member; ``AnalyticsError/noModelFitted`` before any fit.
+    /// - Returns: nil for the standing and prediction of a member without orders by then; no prediction and no fit
+    ///   before the first fit, when the lifecycle stage is read from the days since the orders alone.
+    /// - Throws: `MemberError.notFound` for an unknown member.
     public func memberInsights(
         memberID: String, asOf: PatronCore.CalendarDate, settings: PredictionSettings
-    ) async throws -> (standing: MemberStanding?, prediction: MemberPrediction?, fit: StoredModelFit) {
+    ) async throws -> (standing: MemberStanding?, prediction: MemberPrediction?, fit: StoredModelFit?) {
         let exists = try await database.read {
             try await $0.raw("SELECT id FROM members WHERE id = \(bind: memberID)").first() != nil
         }
         guard exists else { throw MemberError.notFound(memberID: memberID) }
-        guard let fit = try await latestModelFit() else { throw AnalyticsError.noModelFitted }
+        let fit = try await latestModelFit()
         let programs = self.programs
         let referenceDay = asOf.daysSinceEpoch
         let found = try await database.read { database -> (MemberPurchaseTotals, RFMScore)? in
@@ -196,15 +197,17 @@ extension Store {
             )
         }
         guard let (totals, score) = found else { return (nil, nil, fit) }
-        let prediction = MemberPrediction(totals: totals, referenceDay: referenceDay, fit: fit, settings: settings)
+        let prediction = fit.map {
+            MemberPrediction(totals: totals, referenceDay: referenceDay, fit: $0, settings: settings)
+        }
         let stage = LifecycleStage.classify(
             daysSinceFirstOrder: referenceDay - totals.firstDay, daysSinceLastOrder: referenceDay - totals.lastDay,
-            probabilityAlive: prediction.probabilityAlive)
+            probabilityAlive: prediction?.probabilityAlive)
         let standing = MemberStanding(
             totals: totals, recencyDays: referenceDay - totals.lastDay, score: score,
             // Scores are always 1…5 and the table covers that whole range.
             segment: RFMSegmentTable.segment(for: score) ?? .lost, stage: stage,
-            probabilityAlive: prediction.probabilityAlive)
+            probabilityAlive: prediction?.probabilityAlive)
         return (standing, prediction, fit)
     }
 

@@ -46,6 +46,27 @@ extension Store {
         }
     }
 
+    /// Gives one member a reward free of points on a person's word (`actor`), once per `grantID`: sending the same
+    /// grant again changes nothing and answers false. The reward must be offered and in stock; the member's tier
+    /// does not restrict a gift.
+    public func giveReward(
+        _ rewardID: String, to memberID: String, grantID: String, actor: String?, at instant: Timestamp
+    ) async throws -> Bool {
+        guard try await reward(id: rewardID) != nil else { throw RewardError.rewardNotFound(rewardID: rewardID) }
+        let store = self
+        return try await database.write { database in
+            let now = instant.millisecondsSinceEpoch
+            guard try await database.raw("SELECT id FROM members WHERE id = \(bind: memberID)").first() != nil else {
+                throw MemberError.notFound(memberID: memberID)
+            }
+            try await store.lockBalances(of: [memberID], at: now, in: database)
+            return try await store.grant(
+                GrantedReward(rewardID: rewardID), to: memberID, source: .goodwill, campaignID: "goodwill:\(grantID)",
+                reason: "goodwill", actor: actor, at: now, in: database
+            ).granted
+        }
+    }
+
     /// Active members matching the filter, by id.
     func surpriseCandidates(_ filter: SurpriseFilter, at instant: Timestamp) async throws -> [String] {
         let programs = self.programs
@@ -142,7 +163,7 @@ extension Store {
     @discardableResult
     func grant(
         _ grant: GrantedReward, to memberID: String, source: RedemptionSource, campaignID: String, reason: String,
-        rewardIsOptional: Bool = false, at now: Int64, in database: any SQLDatabase
+        rewardIsOptional: Bool = false, actor: String? = nil, at now: Int64, in database: any SQLDatabase
     ) async throws -> GiftOutcome {
         let claimed = try await database.raw(
             """
@@ -159,14 +180,14 @@ extension Store {
                 ofPointsEarnedAt: Timestamp(millisecondsSinceEpoch: now), offset: program.utcOffset)
             _ = try await ledger.addLot(
                 memberID: memberID, points: points, source: source.rawValue, sourceID: campaignID, kind: .earn,
-                reason: reason, actor: nil, earnedAt: now, availableAt: now, expiresAt: expiry?.millisecondsSinceEpoch,
+                reason: reason, actor: actor, earnedAt: now, availableAt: now, expiresAt: expiry?.millisecondsSinceEpoch,
                 balance: &balance, at: now, in: database)
             try await ledger.saveBalance(balance, memberID: memberID, at: now, in: database)
         }
         guard let rewardID = grant.rewardID else { return GiftOutcome(granted: true) }
         do {
             let issued = try await issueReward(
-                rewardID, to: memberID, as: .gift, source: source, campaignID: campaignID, actor: nil, at: now,
+                rewardID, to: memberID, as: .gift, source: source, campaignID: campaignID, actor: actor, at: now,
                 in: database)
             try await database.raw(
                 """

@@ -47,8 +47,11 @@ extension Store {
         try await database.read { try await RewardRows.find(id, in: $0) }
     }
 
-    /// The whole catalog by id; with a member, each reward says why that member cannot redeem it now.
-    public func rewardOffers(memberID: String?, at instant: Timestamp) async throws -> [RewardOffer] {
+    /// The whole catalog by id; with a member, each reward says why that member cannot redeem it now (or, `asGift`,
+    /// be given it free).
+    public func rewardOffers(
+        memberID: String?, at instant: Timestamp, asGift: Bool = false
+    ) async throws -> [RewardOffer] {
         let programs = self.programs
         return try await database.read { database in
             let rewards = try await database.raw(
@@ -60,7 +63,10 @@ extension Store {
             let today = program.utcOffset.date(of: instant)
             return rewards.map { stored in
                 let state = member.state(for: stored, on: today)
-                return RewardOffer(stored: stored, refusals: stored.reward.refusals(for: state, at: instant))
+                let refusals =
+                    asGift
+                    ? stored.reward.giftRefusals(for: state, at: instant) : stored.reward.refusals(for: state, at: instant)
+                return RewardOffer(stored: stored, refusals: refusals)
             }
         }
     }

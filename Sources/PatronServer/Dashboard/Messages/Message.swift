@@ -146,6 +146,57 @@ enum Message: String, CaseIterable, Sendable {
     case stageDormant
     case stageAtRisk
     case stageChurned
+    case noModelYet
+    case notExpected
+    case noOrdersYet
+    case outlook
+    case lifecycleStage
+    case probabilityAlive
+    case lifetimeValue
+    case nextPurchase
+    case referrals
+    case referralCode
+    case noReferralCode
+    case referredBy
+    case referralsJoined
+    case referralsQualifying
+    case referralsRewarded
+    case coupons
+    case noCoupons
+    case reward
+    case couponCode
+    case source
+    case issued
+    case expires
+    case couponIssued
+    case couponUsed
+    case couponCancelled
+    case couponExpired
+    case couponDonated
+    case sourceRedemption
+    case sourceSurprise
+    case sourceBirthday
+    case sourceReferral
+    case sourceGoodwill
+    case pointsAdjusted
+    case rewardGiven
+    case pointsInvalid
+    case reasonRequired
+    case adjustmentOverLimit
+    case notEnoughPoints
+    case formSentBefore
+    case chooseReward
+    case giftOverLimit
+    case adjustmentLimitHint
+    case noRewardToGive
+    case giveReward
+    case giveRewardTitle
+    case adjustPoints
+    case pointsToAdd
+    case adjust
+    case giftInactive
+    case giftOutOfStock
+    case giftMemberLimit
 }
 
 enum Messages {
