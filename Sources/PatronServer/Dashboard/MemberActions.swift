@@ -101,7 +101,9 @@ struct MemberActions {
         let (outcome, drafts) = try await perform(view, member, fields)
         switch outcome {
         case .done(let done, let action):
-            if let action { try await store.audit(context.auditEvent(action, objectIDs: [member.id], request: request)) }
+            if let action {
+                try await store.audit(context.auditEvent(action, objectIDs: [member.id], request: request))
+            }
             return DashboardGate.redirect(
                 to: "/members/\(member.id.addingPercentEncodingForQuery())?done=\(done.rawValue)")
         case .refused(let problems):

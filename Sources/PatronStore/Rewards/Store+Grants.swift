@@ -180,8 +180,8 @@ extension Store {
                 ofPointsEarnedAt: Timestamp(millisecondsSinceEpoch: now), offset: program.utcOffset)
             _ = try await ledger.addLot(
                 memberID: memberID, points: points, source: source.rawValue, sourceID: campaignID, kind: .earn,
-                reason: reason, actor: actor, earnedAt: now, availableAt: now, expiresAt: expiry?.millisecondsSinceEpoch,
-                balance: &balance, at: now, in: database)
+                reason: reason, actor: actor, earnedAt: now, availableAt: now,
+                expiresAt: expiry?.millisecondsSinceEpoch, balance: &balance, at: now, in: database)
             try await ledger.saveBalance(balance, memberID: memberID, at: now, in: database)
         }
         guard let rewardID = grant.rewardID else { return GiftOutcome(granted: true) }

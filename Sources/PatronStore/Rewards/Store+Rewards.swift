@@ -63,9 +63,9 @@ extension Store {
             let today = program.utcOffset.date(of: instant)
             return rewards.map { stored in
                 let state = member.state(for: stored, on: today)
+                let reward = stored.reward
                 let refusals =
-                    asGift
-                    ? stored.reward.giftRefusals(for: state, at: instant) : stored.reward.refusals(for: state, at: instant)
+                    asGift ? reward.giftRefusals(for: state, at: instant) : reward.refusals(for: state, at: instant)
                 return RewardOffer(stored: stored, refusals: refusals)
             }
         }
