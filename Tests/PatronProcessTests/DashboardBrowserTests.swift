@@ -115,9 +115,19 @@ import Testing
         #expect(try await browser.text(of: "h1") == "李雷")
         #expect(try await browser.source.contains("+8613800138000"))
         try await checkPage(browser, "member-zh")
+        // Fifty points for a cold coffee, through the page's form.
+        let memberPage = try await browser.currentURL
+        try await browser.type("50", into: "#adjust-points")
+        try await browser.type("咖啡凉了", into: "#adjust-reason")
+        try await browser.click("form[action$='/points'] button")
+        #expect(try await browser.arrives(at: memberPage + "?done=adjusted"))
+        #expect(try await browser.text(of: ".notice") == "积分已调整。")
+        #expect(try await browser.source.contains("<td>咖啡凉了</td><td class=\"number\">+50</td>"))
 
         try await browser.open(server.baseURL + "/analytics")
         #expect(try await browser.text(of: "h1") == "分析")
+        // The demo fits the lifetime-value models, so the page shows how value is spread.
+        #expect(try await browser.source.contains("<title id=\"value-deciles-title\">按客户十分位的终身价值</title>"))
         try await checkPage(browser, "analytics-zh")
 
         // Double points on every yuan: the rule is edited as the API's JSON and saved as a new program version.

@@ -205,6 +205,34 @@ private func relativeDifference(_ left: Double?, _ right: Double) -> Double {
                 }.max() ?? 0
             #expect(relativeDifference(topValue, best) < 1e-9)
 
+            // The same pass spreads every customer's lifetime value over tenths: each customer in one tenth, the
+            // tenths in falling order, their totals the sum of the values the models give.
+            let lifetimeValues = summaries.map { summary in
+                CustomerLifetimeValue.value(
+                    of: summary, purchaseModel: reference.purchases.model, spendModel: reference.spend.model,
+                    settings: LifetimeValueSettings(
+                        horizon: 90.0 / 7, months: 12, monthlyDiscountRate: 0.01, unit: .week))
+            }
+            let outlook = try await app.store.valueOutlook(asOf: asOf, limit: 3, settings: PredictionSettings())
+            let tenths = outlook.lifetimeValues
+            #expect(outlook.atRisk.map(\.totals.memberID) == entries.prefix(3).compactMap { $0["member_id"]?.string })
+            #expect(tenths.customers == summaries.count && tenths.deciles.count == 10)
+            #expect(tenths.deciles.map(\.customers).reduce(0, +) == summaries.count)
+            #expect(relativeDifference(tenths.total, lifetimeValues.reduce(0, +)) < 1e-9)
+            #expect(relativeDifference(tenths.deciles[0].highest, lifetimeValues.max() ?? 0) < 1e-9)
+            #expect(zip(tenths.deciles, tenths.deciles.dropFirst()).allSatisfy { $0.lowest >= $1.highest })
+
+            // The dashboard shows both to an analyst: the list by member id, not by name.
+            let analyst = try await DashboardPageTests.signedInBrowser(app, "an@example.cn", role: "analyst")
+            let page = try await analyst.get("/analytics")
+            #expect(page.status == .ok, "\(page.text)")
+            #expect(page.text.contains("The most valuable tenth of customers holds "))
+            #expect(page.text.contains("<th scope=\"row\">Top 10%</th>"))
+            let shownRisk = try await app.store.valueOutlook(
+                asOf: try await app.store.today(), limit: 1, settings: PredictionSettings())
+            let first = try #require(shownRisk.atRisk.first?.totals.memberID)
+            #expect(page.text.contains("<td><code>\(first)</code></td>"))
+
             // With a fit stored, the RFM list carries P(alive).
             let rfm = try await app.request(.get, "/v1/analytics/rfm?reference_date=2026-06-30&limit=3").json
             #expect(rfm["model_fitted_at"]?.string != nil)

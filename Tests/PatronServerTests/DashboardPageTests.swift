@@ -370,6 +370,46 @@ import Testing
         }
     }
 
+    @Test(arguments: TestDatabase.engines)
+    func aListDownloadsAsTheCSVOfWhatItShows(engine: DatabaseEngine) async throws {
+        try await TestApplication.run(engine) { app in
+            let order = exampleOrder.setting(
+                "member", ["external_id": "u-43", "phone": "13800138001", "name": "=HYPERLINK(\"x\")"])
+            #expect(try await app.request(.post, "/v1/orders", json: order).status == .created)
+            let member = try #require(try await app.store.member(externalID: "u-43"))
+            let adjust = try await app.request(
+                .post, "/v1/members/\(member.id)/points/adjustments",
+                json: ["points": -5, "reason": "goodwill, \"sorry\""], idempotencyKey: "adj-1")
+            #expect(adjust.status == .created, "\(adjust.text)")
+            var agent = try await Self.signedInBrowser(app, "ag@example.cn", role: "agent")
+
+            let search = try await agent.get("/members?q=u-43")
+            #expect(search.text.contains("<a href=\"/members?q=u-43&amp;download=members\" download>"))
+            let found = try await agent.get("/members?q=u-43&download=members")
+            #expect(found.status == .ok && found.headers[.contentType] == "text/csv; charset=utf-8")
+            #expect(found.headers[.contentDisposition] == "attachment; filename=\"members.csv\"")
+            let lines = found.text.split(separator: "\r\n", omittingEmptySubsequences: false)
+            #expect(lines.first == "\u{FEFF}Name,Phone,Email,External id,Joined")
+            // A name a spreadsheet would run as a formula is written as text, and so is a phone number's leading
+            // "+"; the date is ISO.
+            let joined = try await app.store.program().program.utcOffset.date(of: member.joinedAt)
+            #expect(
+                lines.dropFirst().first
+                    == "\"'=HYPERLINK(\"\"x\"\")\",'+8613800138001,,u-43,\(joined.isoString)")
+
+            // The journal: numbers plain and signed as numbers, the reason quoted, the header in the page's language.
+            agent.acceptLanguage = "zh"
+            let journal = try await agent.get("/members/\(member.id)?download=journal")
+            let rows = journal.text.split(separator: "\r\n")
+            #expect(rows.first?.hasSuffix("积分,变动后余额") == true, "\(rows)")
+            #expect(rows.dropFirst().first?.hasSuffix(",\"goodwill, \"\"sorry\"\"\",-5,59") == true, "\(rows)")
+            // An unknown table is the page itself.
+            #expect(
+                try await agent.get("/members/\(member.id)?download=nothing").headers[.contentType]?.hasPrefix(
+                    "text/html") == true)
+        }
+    }
+
     /// The value of a hidden field on a page.
     static func field(_ name: String, in page: String) -> String? {
         guard let start = page.range(of: "name=\"\(name)\" value=\"") else { return nil }

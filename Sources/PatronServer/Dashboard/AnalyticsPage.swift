@@ -19,82 +19,118 @@ struct AnalyticsPage {
         guard view.permits(.reportsRead) else { return DashboardErrors.forbidden(view) }
         let today = try await store.today()
         let firstMonth = CalendarDate(year: today.year, month: today.month, day: 1).addingMonths(1 - Self.cohortMonths)
+        let currency = try await store.program().program.currency
         async let base = store.customerBase(referenceDate: today)
         async let cohorts = store.cohortRetention(from: firstMonth, to: today)
         async let liability = store.pointsLiability()
+        async let outlook = valueOutlook(asOf: today)
+        let formats = view.formats
+        let customers = try await base
+        let owed = try await liability
+        let segments = segmentTable(view, customers)
+        let stages = stageTable(view, customers)
+        let cohortTable = self.cohortTable(view, try await cohorts)
+        let expiry = expiryTable(view, owed)
+        var tables = [segments, stages, cohortTable, expiry]
+        var value: Markup =
+            "<section><h2>\(view.text(.lifetimeValueTitle))</h2><p>\(view.text(.noModelFitted))</p></section>"
+        if let (atRisk, deciles, _) = try await outlook {
+            let decileTable = self.decileTable(view, deciles, currency: currency)
+            let riskTable = self.riskTable(view, atRisk, currency: currency)
+            tables += [decileTable, riskTable]
+            value = valueSection(view, deciles, decileTable: decileTable, riskTable: riskTable)
+        }
         let body: Markup = """
-            \(segments(view, try await base))
-            \(cohortTable(view, try await cohorts))
-            \(expiryTable(view, try await liability))
+            <p class="muted">\(view.text(.customersOn, ["customers": formats.exact(customers.customers), "date": formats.date(customers.referenceDate)]))</p>
+            <div class="columns">
+            <section><h2>\(view.text(.rfmSegments))</h2>\(segments.html(view))</section>
+            <section><h2>\(view.text(.lifecycleStages))</h2>\(stages.html(view))</section>
+            </div>
+            \(value)
+            <figure><figcaption>\(view.text(.cohortCaption))</figcaption>\(cohortTable.html(view))
+            <p class="muted">\(view.text(.cohortHint))</p></figure>
+            <section><h2>\(view.text(.pointsByExpiry))</h2>
+            <p>\(view.text(.pointsByExpiryNote, ["total": formats.exact(owed.available + owed.pending), "never": formats.exact(owed.neverExpiring)]))</p>
+            \(expiry.html(view))</section>
             """
-        return view.page(view.text(.analyticsTitle), section: .analytics, body: body)
+        return view.page(view.text(.analyticsTitle), section: .analytics, body: body, tables: tables)
     }
 
-    func segments(_ view: View, _ base: CustomerBase) -> Markup {
+    static let riskListLength = 20
+
+    /// The members with the most value at risk and the spread of lifetime value; nil before the first model fit.
+    func valueOutlook(
+        asOf day: PatronCore.CalendarDate
+    ) async throws -> ([ChurnRiskEntry], ValueDeciles, StoredModelFit)? {
+        do {
+            let outlook = try await store.valueOutlook(
+                asOf: day, limit: Self.riskListLength, settings: PredictionSettings())
+            return (outlook.atRisk, outlook.lifetimeValues, outlook.fit)
+        } catch AnalyticsError.noModelFitted {
+            return nil
+        }
+    }
+
+    func segmentTable(_ view: View, _ base: CustomerBase) -> DataTable {
+        countTable(
+            view, id: "rfm-segments", base: base,
+            rows: RFMSegment.allCases.map { (view.text(Self.message($0)), base.segmentCounts[$0, default: 0]) })
+    }
+
+    func stageTable(_ view: View, _ base: CustomerBase) -> DataTable {
+        countTable(
+            view, id: "lifecycle-stages", base: base,
+            rows: LifecycleStage.allCases.map { (view.text(Self.message($0)), base.stageCounts[$0, default: 0]) })
+    }
+
+    /// Groups of the base with how many customers each holds and their share.
+    func countTable(_ view: View, id: String, base: CustomerBase, rows: [(String, Int)]) -> DataTable {
         let formats = view.formats
-        let share = { (count: Int) in formats.percent(base.customers > 0 ? Double(count) / Double(base.customers) : nil)
-        }
-        let segmentRows: [Markup] = RFMSegment.allCases.map { segment in
-            let count = base.segmentCounts[segment, default: 0]
-            return """
-                <tr><th scope="row">\(view.text(Self.message(segment)))</th>\
-                <td class="number">\(formats.exact(count))</td><td class="number">\(share(count))</td></tr>
-                """
-        }
-        let stageRows: [Markup] = LifecycleStage.allCases.map { stage in
-            let count = base.stageCounts[stage, default: 0]
-            return """
-                <tr><th scope="row">\(view.text(Self.message(stage)))</th>\
-                <td class="number">\(formats.exact(count))</td><td class="number">\(share(count))</td></tr>
-                """
-        }
-        let head: Markup = """
-            <thead><tr><th scope="col">\(view.text(.segment))</th><th scope="col" class="number">\(view.text(.membersInTier))</th>\
-            <th scope="col" class="number">\(view.text(.share))</th></tr></thead>
-            """
-        return """
-            <p class="muted">\(view.text(.customersOn, ["customers": formats.exact(base.customers), "date": formats.date(base.referenceDate)]))</p>
-            <div class="columns">
-            <section><h2>\(view.text(.rfmSegments))</h2><div class="table-scroll"><table>\(head)<tbody>\(segmentRows)</tbody></table></div></section>
-            <section><h2>\(view.text(.lifecycleStages))</h2><div class="table-scroll"><table>\(head)<tbody>\(stageRows)</tbody></table></div></section>
-            </div>
-            """
+        return DataTable(
+            id: id, caption: nil,
+            columns: [
+                .init(label: view.text(.segment)), .init(label: view.text(.membersInTier), numeric: true),
+                .init(label: view.text(.share), numeric: true),
+            ],
+            rows: rows.map { name, count in
+                [
+                    DataTable.Cell(name), .number(count, formats),
+                    .percent(base.customers > 0 ? Double(count) / Double(base.customers) : nil, formats),
+                ]
+            }, rowHeaders: true)
     }
 
     /// Retention by cohort as a table whose cells are shaded by their value; the value is always written too.
-    func cohortTable(_ view: View, _ cohorts: [CohortRetentionMatrix.Cohort]) -> Markup {
+    func cohortTable(_ view: View, _ cohorts: [CohortRetentionMatrix.Cohort]) -> DataTable {
         let formats = view.formats
         let width = cohorts.map(\.activeCustomers.count).max() ?? 0
-        let columns: [Markup] = (0..<width).map { "<th scope=\"col\" class=\"number\">\($0)</th>" }
-        let rows: [Markup] = cohorts.map { cohort in
-            let cells: [Markup] = cohort.retentionRates.map { rate in
-                "<td class=\"number heat-\(min(9, Int(rate / 10)))\">\(formats.percent(rate / 100))</td>"
-            }
-            return """
-                <tr><th scope="row">\(Self.monthName(cohort.month, view))</th>\
-                <td class="number">\(formats.exact(cohort.size))</td>\(cells)</tr>
-                """
-        }
-        return """
-            <figure><figcaption>\(view.text(.cohortCaption))</figcaption><div class="table-scroll"><table class="heatmap">
-            <thead><tr><th scope="col">\(view.text(.cohort))</th><th scope="col" class="number">\(view.text(.customers))</th>\
-            \(columns)</tr></thead><tbody>\(rows)</tbody></table></div>
-            <p class="muted">\(view.text(.cohortHint))</p></figure>
-            """
+        return DataTable(
+            id: "cohort-retention", caption: nil,
+            columns: [.init(label: view.text(.cohort)), .init(label: view.text(.customers), numeric: true)]
+                + (0..<width).map { .init(label: String($0), numeric: true) },
+            rows: cohorts.map { cohort in
+                [
+                    DataTable.Cell(
+                        shown: "\(Self.monthName(cohort.month, view))", value: Self.isoMonth(cohort.month)),
+                    .number(cohort.size, formats),
+                ]
+                    + cohort.retentionRates.map { rate in
+                        .percent(rate / 100, formats, className: "heat-\(min(9, Int(rate / 10)))")
+                    }
+            }, rowHeaders: true, className: "heatmap")
     }
 
-    func expiryTable(_ view: View, _ liability: PointsLiability) -> Markup {
-        let formats = view.formats
-        let rows: [Markup] = liability.expiringByMonth.map { month, points in
-            "<tr><th scope=\"row\">\(month)</th><td class=\"number\">\(formats.exact(points))</td></tr>"
-        }
-        let total = liability.available + liability.pending
-        return """
-            <section><h2>\(view.text(.pointsByExpiry))</h2>
-            <p>\(view.text(.pointsByExpiryNote, ["total": formats.exact(total), "never": formats.exact(liability.neverExpiring)]))</p>
-            <div class="table-scroll"><table><thead><tr><th scope="col">\(view.text(.expiryMonth))</th>\
-            <th scope="col" class="number">\(view.text(.points))</th></tr></thead><tbody>\(rows)</tbody></table></div></section>
-            """
+    func expiryTable(_ view: View, _ liability: PointsLiability) -> DataTable {
+        DataTable(
+            id: "points-by-expiry", caption: nil,
+            columns: [.init(label: view.text(.expiryMonth)), .init(label: view.text(.points), numeric: true)],
+            rows: liability.expiringByMonth.map { month, points in
+                [DataTable.Cell(month), .number(points, view.formats)]
+            }, rowHeaders: true)
+    }
+
+    static func isoMonth(_ month: YearMonth) -> String {
+        String(month.year) + "-" + (month.month < 10 ? "0" : "") + String(month.month)
     }
 
     static func monthName(_ month: YearMonth, _ view: View) -> String {

@@ -10,6 +10,8 @@ struct View: Sendable {
     let session: StaffSession?
     /// The path and query of the request, to come back to after switching language.
     let target: String
+    /// The id of the table the request asks for as a CSV file (`?download=<id>`), if any.
+    let download: String?
 
     var formats: Formats { Formats(language: language) }
 
@@ -17,6 +19,16 @@ struct View: Sendable {
         language = Language.of(request)
         if case .staff(let session) = context.principal { self.session = session } else { session = nil }
         target = request.uri.description
+        download = Form.query("download", in: request)
+    }
+
+    /// This page's address asking for the table `id` as a file, with the page's other query fields kept.
+    func downloadPath(_ id: String) -> String {
+        let parts = target.split(separator: "?", maxSplits: 1)
+        let kept = (parts.count > 1 ? parts[1].split(separator: "&") : []).filter { !$0.hasPrefix("download=") }
+        return String(parts.first ?? "/") + "?"
+            + (kept + ["download=\(id.addingPercentEncodingForQuery())"])
+            .joined(separator: "&")
     }
 
     func text(_ message: Message) -> String {
@@ -69,10 +81,12 @@ struct View: Sendable {
         }
     }
 
-    /// A whole page: the navigation, the language switch and sign-out around `body`.
+    /// A whole page: the navigation, the language switch and sign-out around `body`; or, when the request asks for
+    /// one of the page's `tables`, that table as a CSV file.
     func page(
-        _ title: String, section: Section?, body: Markup, status: HTTPResponse.Status = .ok
+        _ title: String, section: Section?, body: Markup, tables: [DataTable] = [], status: HTTPResponse.Status = .ok
     ) -> Response {
+        if let download, let table = tables.first(where: { $0.id == download }) { return table.download() }
         let navigation: Markup =
             session == nil
             ? .empty

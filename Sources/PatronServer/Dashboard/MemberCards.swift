@@ -61,26 +61,34 @@ extension MembersPage {
             """
     }
 
-    func journalTable(_ view: View, _ entries: [PointEntry], balance: PointBalance?, program: LoyaltyProgram) -> Markup
-    {
+    func journalTable(
+        _ view: View, _ entries: [PointEntry], balance: PointBalance?, program: LoyaltyProgram
+    ) -> DataTable {
         let formats = view.formats
         let after = PointBalance.balancesAfter(
             newestFirst: entries.map(\.points), current: (balance?.available ?? 0) + (balance?.pending ?? 0))
-        let rows: [Markup] = zip(entries, after).map { entry, balance in
-            """
-            <tr><td class="nowrap">\(formats.instant(entry.createdAt, offset: program.utcOffset))</td>\
-            <td class="nowrap">\(Self.kindName(entry.kind, view))</td>\
-            <td>\(entry.reason)</td><td class="number">\(entry.points > 0 ? "+" : "")\(formats.exact(entry.points))</td>\
-            <td class="number">\(formats.exact(balance))</td></tr>
-            """
-        }
-        return """
-            <section><h2>\(view.text(.journal))</h2><div class="table-scroll"><table>
-            <thead><tr><th scope="col">\(view.text(.when))</th><th scope="col">\(view.text(.kind))</th>\
-            <th scope="col">\(view.text(.reason))</th><th scope="col" class="number">\(view.text(.points))</th>\
-            <th scope="col" class="number">\(view.text(.balanceAfter))</th></tr></thead>
-            <tbody>\(rows)</tbody></table></div></section>
-            """
+        return DataTable(
+            id: "journal", caption: nil, empty: view.text(.noPointsYet),
+            columns: [
+                .init(label: view.text(.when)), .init(label: view.text(.kind)), .init(label: view.text(.reason)),
+                .init(label: view.text(.points), numeric: true), .init(label: view.text(.balanceAfter), numeric: true),
+            ],
+            rows: zip(entries, after).map { entry, balance in
+                [
+                    Self.instant(entry.createdAt, view, program),
+                    DataTable.Cell(
+                        Self.kindName(entry.kind, view), className: "nowrap"),
+                    DataTable.Cell(entry.reason), .number(entry.points, formats, signed: true),
+                    .number(balance, formats),
+                ]
+            })
+    }
+
+    /// A moment as the page shows it, and in RFC 3339 in the file.
+    static func instant(_ instant: Timestamp, _ view: View, _ program: LoyaltyProgram) -> DataTable.Cell {
+        DataTable.Cell(
+            shown: "\(view.formats.instant(instant, offset: program.utcOffset))", value: instant.rfc3339,
+            className: "nowrap")
     }
 
     static func kindName(_ kind: String, _ view: View) -> String {
@@ -99,20 +107,19 @@ extension MembersPage {
         return message.map(view.text) ?? kind
     }
 
-    func ordersTable(_ view: View, _ orders: [Order], program: LoyaltyProgram) -> Markup {
-        let formats = view.formats
-        let rows: [Markup] = orders.map { order in
-            let currency = Currency(code: order.currency) ?? program.currency
-            return """
-                <tr><td>\(order.orderID)</td><td class="nowrap">\(formats.instant(order.occurredAt, offset: program.utcOffset))</td>\
-                <td>\(order.storeID ?? order.channel)</td><td class="number">\(formats.money(order.totalMinor, currency))</td></tr>
-                """
-        }
-        return """
-            <section><h2>\(view.text(.recentOrders))</h2><div class="table-scroll"><table>
-            <thead><tr><th scope="col">\(view.text(.order))</th><th scope="col">\(view.text(.when))</th>\
-            <th scope="col">\(view.text(.storeOrChannel))</th><th scope="col" class="number">\(view.text(.total))</th></tr></thead>
-            <tbody>\(rows)</tbody></table></div></section>
-            """
+    func ordersTable(_ view: View, _ orders: [Order], program: LoyaltyProgram) -> DataTable {
+        DataTable(
+            id: "orders", caption: nil, empty: view.text(.noOrdersYet),
+            columns: [
+                .init(label: view.text(.order)), .init(label: view.text(.when)),
+                .init(label: view.text(.storeOrChannel)), .init(label: view.text(.total), numeric: true),
+            ],
+            rows: orders.map { order in
+                [
+                    DataTable.Cell(order.orderID), Self.instant(order.occurredAt, view, program),
+                    DataTable.Cell(order.storeID ?? order.channel),
+                    .money(order.totalMinor, Currency(code: order.currency) ?? program.currency, view.formats),
+                ]
+            })
     }
 }

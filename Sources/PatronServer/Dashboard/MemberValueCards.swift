@@ -49,28 +49,25 @@ extension MembersPage {
         return "<section class=\"card\"><h2>\(view.text(.referrals))</h2><dl class=\"facts\">\(rows)</dl></section>"
     }
 
-    func couponsTable(_ view: View, _ redemptions: [Redemption], at now: Timestamp, program: LoyaltyProgram) -> Markup {
-        let formats = view.formats
-        guard !redemptions.isEmpty else {
-            return "<section><h2>\(view.text(.coupons))</h2><p>\(view.text(.noCoupons))</p></section>"
-        }
-        let rows: [Markup] = redemptions.map { redemption in
-            let expires = redemption.expiresAt.map { formats.instant($0, offset: program.utcOffset) } ?? ""
-            return """
-                <tr><td>\(redemption.rewardID)</td><td><code>\(redemption.couponCode ?? "")</code></td>\
-                <td>\(view.text(Self.message(redemption.state(at: now))))</td>\
-                <td>\(view.text(Self.message(redemption.source)))</td>\
-                <td class="nowrap">\(formats.instant(redemption.issuedAt, offset: program.utcOffset))</td>\
-                <td class="nowrap">\(expires)</td></tr>
-                """
-        }
-        return """
-            <section><h2>\(view.text(.coupons))</h2><div class="table-scroll"><table>
-            <thead><tr><th scope="col">\(view.text(.reward))</th><th scope="col">\(view.text(.couponCode))</th>\
-            <th scope="col">\(view.text(.status))</th><th scope="col">\(view.text(.source))</th>\
-            <th scope="col">\(view.text(.issued))</th><th scope="col">\(view.text(.expires))</th></tr></thead>
-            <tbody>\(rows)</tbody></table></div></section>
-            """
+    func couponsTable(
+        _ view: View, _ redemptions: [Redemption], at now: Timestamp, program: LoyaltyProgram
+    ) -> DataTable {
+        DataTable(
+            id: "coupons", caption: nil, empty: view.text(.noCoupons),
+            columns: [
+                .init(label: view.text(.reward)), .init(label: view.text(.couponCode)),
+                .init(label: view.text(.status)),
+                .init(label: view.text(.source)), .init(label: view.text(.issued)), .init(label: view.text(.expires)),
+            ],
+            rows: redemptions.map { redemption in
+                [
+                    DataTable.Cell(redemption.rewardID), .code(redemption.couponCode ?? ""),
+                    DataTable.Cell(view.text(Self.message(redemption.state(at: now)))),
+                    DataTable.Cell(view.text(Self.message(redemption.source))),
+                    Self.instant(redemption.issuedAt, view, program),
+                    redemption.expiresAt.map { Self.instant($0, view, program) } ?? DataTable.Cell(""),
+                ]
+            })
     }
 
     static func message(_ state: CouponState) -> Message {

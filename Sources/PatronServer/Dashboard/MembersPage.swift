@@ -24,14 +24,13 @@ struct MembersPage {
         guard view.permits(.membersRead) else { return DashboardErrors.forbidden(view) }
         let query = (Form.query("q", in: request) ?? "").trimmingWhitespace()
         var results: Markup = .empty
+        var tables: [DataTable] = []
         if !query.isEmpty {
             let found = try await find(query)
             try await store.audit(
                 context.auditEvent("searchMembers", objectIDs: found.map(\.id), request: request))
-            results =
-                found.isEmpty
-                ? "<p role=\"status\">\(view.text(.noMemberFound))</p>"
-                : table(view, found, offset: try await store.program().program.utcOffset)
+            tables = found.isEmpty ? [] : [table(view, found, offset: try await store.program().program.utcOffset)]
+            results = tables.first?.html(view) ?? "<p role=\"status\">\(view.text(.noMemberFound))</p>"
         }
         let body: Markup = """
             <form method="get" action="/members" class="inline card" role="search">
@@ -42,7 +41,7 @@ struct MembersPage {
             </form>
             \(results)
             """
-        return view.page(view.text(.membersTitle), section: .members, body: body)
+        return view.page(view.text(.membersTitle), section: .members, body: body, tables: tables)
     }
 
     /// The members `text` names exactly, whichever way it names them.
@@ -54,21 +53,22 @@ struct MembersPage {
         return found.compactMap { $0 }.filter { seen.insert($0.id).inserted }
     }
 
-    func table(_ view: View, _ members: [Member], offset: UTCOffset) -> Markup {
-        let rows: [Markup] = members.map { member in
-            """
-            <tr><td><a href="/members/\(member.id)">\(member.name ?? member.id)</a></td>\
-            <td>\(member.phone ?? "")</td><td>\(member.email ?? "")</td><td>\(member.externalID ?? "")</td>\
-            <td>\(view.formats.date(offset.date(of: member.joinedAt)))</td></tr>
-            """
-        }
-        return """
-            <div class="table-scroll"><table><caption>\(view.text(.searchResults))</caption>
-            <thead><tr><th scope="col">\(view.text(.name))</th><th scope="col">\(view.text(.phone))</th>\
-            <th scope="col">\(view.text(.email))</th><th scope="col">\(view.text(.externalID))</th>\
-            <th scope="col">\(view.text(.joined))</th></tr></thead>
-            <tbody>\(rows)</tbody></table></div>
-            """
+    func table(_ view: View, _ members: [Member], offset: UTCOffset) -> DataTable {
+        DataTable(
+            id: "members", caption: view.text(.searchResults),
+            columns: [
+                .init(label: view.text(.name)), .init(label: view.text(.phone)), .init(label: view.text(.email)),
+                .init(label: view.text(.externalID)), .init(label: view.text(.joined)),
+            ],
+            rows: members.map { member in
+                [
+                    .link(member.name ?? member.id, to: "/members/\(member.id)"), DataTable.Cell(member.phone ?? ""),
+                    DataTable.Cell(member.email ?? ""), DataTable.Cell(member.externalID ?? ""),
+                    DataTable.Cell(
+                        shown: "\(view.formats.date(offset.date(of: member.joinedAt)))",
+                        value: offset.date(of: member.joinedAt).isoString),
+                ]
+            })
     }
 
     @Sendable func show(_ request: Request, context: PatronRequestContext) async throws -> Response {
@@ -101,6 +101,10 @@ struct MembersPage {
             memberID: member.id, asOf: try await store.today(), settings: PredictionSettings())
         async let catalog =
             view.permits(.pointsAdjust) ? store.rewardOffers(memberID: member.id, at: now, asGift: true) : []
+        let journalTable = self.journalTable(
+            view, try await journal.items, balance: try await points?.balance, program: program)
+        let ordersTable = self.ordersTable(view, try await orders.items, program: program)
+        let couponsTable = self.couponsTable(view, try await coupons.items, at: now, program: program)
         let actions =
             view.permits(.pointsAdjust)
             ? MemberActions.forms(view, member: member, catalog: try await catalog, drafts: drafts) : .empty
@@ -114,10 +118,12 @@ struct MembersPage {
             \(referralCard(view, try await referral))
             </div>
             \(actions)
-            \(journalTable(view, try await journal.items, balance: try await points?.balance, program: program))
-            \(ordersTable(view, try await orders.items, program: program))
-            \(couponsTable(view, try await coupons.items, at: now, program: program))
+            <section><h2>\(view.text(.journal))</h2>\(journalTable.html(view))</section>
+            <section><h2>\(view.text(.recentOrders))</h2>\(ordersTable.html(view))</section>
+            <section><h2>\(view.text(.coupons))</h2>\(couponsTable.html(view))</section>
             """
-        return view.page(member.name ?? member.id, section: .members, body: body, status: status)
+        return view.page(
+            member.name ?? member.id, section: .members, body: body, tables: [journalTable, ordersTable, couponsTable],
+            status: status)
     }
 }

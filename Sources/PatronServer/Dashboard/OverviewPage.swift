@@ -76,14 +76,15 @@ struct OverviewPage {
             <p class="change">\(tile.change)</p></li>
             """
         }
+        let salesTable = self.salesTable(view, days: days, currency: currency)
         let notice: Markup = refused ? "<p class=\"problem\" role=\"alert\">\(view.text(.periodRefused))</p>" : .empty
         let body: Markup = """
             \(periodForm(view, period: period, today: today))\(notice)
             <p class="muted">\(view.text(.periodShown, ["from": formats.date(period.from), "to": formats.date(period.to), "days": String(period.days)]))</p>
             <ul class="tiles">\(tileList)</ul>
-            \(salesFigure(view, period: period, days: days, before: daysBefore, currency: currency))
+            \(salesFigure(view, period: period, days: days, before: daysBefore, table: salesTable, currency: currency))
             """
-        return view.page(view.text(.overviewTitle), section: .overview, body: body)
+        return view.page(view.text(.overviewTitle), section: .overview, body: body, tables: [salesTable])
     }
 
     func periodForm(_ view: View, period: Period, today: CalendarDate) -> Markup {
@@ -105,8 +106,25 @@ struct OverviewPage {
             """
     }
 
+    func salesTable(_ view: View, days: [DailySales], currency: Currency) -> DataTable {
+        let formats = view.formats
+        return DataTable(
+            id: "sales-by-day", caption: view.text(.revenueByDay),
+            columns: [
+                .init(label: view.text(.day)), .init(label: view.text(.revenue), numeric: true),
+                .init(label: view.text(.orders), numeric: true), .init(label: view.text(.customers), numeric: true),
+            ],
+            rows: days.map { day in
+                [
+                    DataTable.Cell(shown: "\(formats.date(day.day))", value: day.day.isoString),
+                    .money(day.revenueMinor, currency, formats), .number(day.orders, formats),
+                    .number(day.customers, formats),
+                ]
+            }, rowHeaders: true)
+    }
+
     func salesFigure(
-        _ view: View, period: Period, days: [DailySales], before: [DailySales], currency: Currency
+        _ view: View, period: Period, days: [DailySales], before: [DailySales], table: DataTable, currency: Currency
     ) -> Markup {
         let formats = view.formats
         let total = days.reduce(0) { $0 + $1.revenueMinor }
@@ -126,21 +144,10 @@ struct OverviewPage {
                 .init(name: view.text(.previousPeriod), values: before.map { Double($0.revenueMinor) / scale }),
             ],
             valueText: { Formats.sign(currency) + formats.compact(Int64($0)) })
-        let rows: [Markup] = days.map { day in
-            """
-            <tr><th scope="row">\(formats.date(day.day))</th><td class="number">\(formats.money(day.revenueMinor, currency))</td>\
-            <td class="number">\(formats.exact(day.orders))</td><td class="number">\(formats.exact(day.customers))</td></tr>
-            """
-        }
         return """
             <figure><figcaption id="sales-caption">\(caption)</figcaption>
             \(chart.svg(id: "sales", title: view.text(.revenueByDay), description: caption))
-            <details><summary>\(view.text(.dataTable))</summary><div class="table-scroll"><table>
-            <caption>\(view.text(.revenueByDay))</caption>
-            <thead><tr><th scope="col">\(view.text(.day))</th><th scope="col" class="number">\(view.text(.revenue))</th>\
-            <th scope="col" class="number">\(view.text(.orders))</th>\
-            <th scope="col" class="number">\(view.text(.customers))</th></tr></thead>
-            <tbody>\(rows)</tbody></table></div></details></figure>
+            <details><summary>\(view.text(.dataTable))</summary>\(table.html(view))</details></figure>
             """
     }
 

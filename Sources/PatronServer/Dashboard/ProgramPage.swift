@@ -24,36 +24,43 @@ struct ProgramPage {
         let saved = Form.query("saved", in: request).map { rule -> Markup in
             "<p class=\"notice\" role=\"status\">\(view.text(.ruleSaved, ["rule": rule]))</p>"
         }
-        let rules: [Markup] = program.rules.sorted { ($0.priority, $0.ruleID) < ($1.priority, $1.ruleID) }.map { rule in
-            """
-            <tr><td><a href="/program/rules/\(rule.ruleID.addingPercentEncodingForQuery())">\(rule.ruleID)</a></td>\
-            <td>\(rule.name ?? "")</td><td><code>\(rule.kind.rawValue)</code></td>\
-            <td class="number">\(rule.priority)</td></tr>
-            """
-        }
-        let levels: [Markup] = program.tiers.levels.map { level in
-            let threshold =
-                program.tiers.basis == .qualifyingSpend
-                ? formats.money(level.threshold, program.currency) : formats.exact(level.threshold)
-            return """
-                <tr><th scope="row">\(view.language == .zh ? level.name.zh : level.name.en)</th>\
-                <td class="number">\(threshold)</td><td class="number">\(level.multiplier.description)</td>\
-                <td class="number">\(formats.exact(members[level.tierID, default: 0]))</td></tr>
-                """
-        }
+        let rules = DataTable(
+            id: "rules", caption: nil,
+            columns: [
+                .init(label: view.text(.ruleID)), .init(label: view.text(.name)), .init(label: view.text(.kind)),
+                .init(label: view.text(.priority), numeric: true),
+            ],
+            rows: program.rules.sorted { ($0.priority, $0.ruleID) < ($1.priority, $1.ruleID) }.map { rule in
+                [
+                    .link(rule.ruleID, to: "/program/rules/\(rule.ruleID.addingPercentEncodingForQuery())"),
+                    DataTable.Cell(rule.name ?? ""), .code(rule.kind.rawValue), .number(Int64(rule.priority), formats),
+                ]
+            })
+        let tiers = DataTable(
+            id: "tiers", caption: nil,
+            columns: [
+                .init(label: view.text(.tier)), .init(label: view.text(.threshold), numeric: true),
+                .init(label: view.text(.multiplier), numeric: true),
+                .init(label: view.text(.membersInTier), numeric: true),
+            ],
+            rows: program.tiers.levels.map { level in
+                [
+                    DataTable.Cell(view.language == .zh ? level.name.zh : level.name.en),
+                    program.tiers.basis == .qualifyingSpend
+                        ? .money(level.threshold, program.currency, formats) : .number(level.threshold, formats),
+                    DataTable.Cell(
+                        shown: "\(level.multiplier.description)",
+                        value: String(level.multiplier.description.dropFirst()),
+                        isNumber: true),
+                    .number(members[level.tierID, default: 0], formats),
+                ]
+            }, rowHeaders: true)
         let body: Markup = """
             \(saved)<p class="muted">\(view.text(.programVersion, ["version": String(version)]))</p>
-            <section><h2>\(view.text(.earningRules))</h2><div class="table-scroll"><table>
-            <thead><tr><th scope="col">\(view.text(.ruleID))</th><th scope="col">\(view.text(.name))</th>\
-            <th scope="col">\(view.text(.kind))</th><th scope="col" class="number">\(view.text(.priority))</th></tr></thead>
-            <tbody>\(rules)</tbody></table></div></section>
-            <section><h2>\(view.text(.tiers))</h2><div class="table-scroll"><table>
-            <thead><tr><th scope="col">\(view.text(.tier))</th><th scope="col" class="number">\(view.text(.threshold))</th>\
-            <th scope="col" class="number">\(view.text(.multiplier))</th>\
-            <th scope="col" class="number">\(view.text(.membersInTier))</th></tr></thead>
-            <tbody>\(levels)</tbody></table></div></section>
+            <section><h2>\(view.text(.earningRules))</h2>\(rules.html(view))</section>
+            <section><h2>\(view.text(.tiers))</h2>\(tiers.html(view))</section>
             """
-        return view.page(view.text(.programTitle), section: .program, body: body)
+        return view.page(view.text(.programTitle), section: .program, body: body, tables: [rules, tiers])
     }
 
     @Sendable func editRule(_ request: Request, context: PatronRequestContext) async throws -> Response {

@@ -45,15 +45,6 @@ enum AuditCSV {
             entry.event.action, entry.event.objectIDs.joined(separator: " "), entry.event.address ?? "",
             entry.event.userAgent ?? "", entry.event.requestID ?? "", record.previousHash, record.hash,
         ]
-        return fields.map(quoted).joined(separator: ",") + "\r\n"
-    }
-
-    /// Quotes a field holding a comma, quote or line break; a leading `=`, `+`, `-` or `@` is prefixed with `'`
-    /// so a spreadsheet does not run it as a formula.
-    static func quoted(_ field: String) -> String {
-        var text = field
-        if let first = text.first, "=+-@".contains(first) { text = "'" + text }
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return CSV.line(fields)
     }
 }

@@ -213,12 +213,21 @@ extension Store {
 
     /// The `limit` members with the most lifetime value at risk (CLV × (1 − P(alive))) at the end of `asOf`,
     /// highest first.
-    ///
-    /// Members are scored in chunks as they stream in, keeping only the best `limit` so far: memory stays the size
-    /// of a page, however large the base.
     public func churnRisk(
         asOf: PatronCore.CalendarDate, limit: Int, settings: PredictionSettings
     ) async throws -> (entries: [ChurnRiskEntry], fit: StoredModelFit) {
+        let outlook = try await valueOutlook(asOf: asOf, limit: limit, settings: settings)
+        return (outlook.atRisk, outlook.fit)
+    }
+
+    /// The `limit` members with the most value at risk, and how lifetime value is spread over all customers, from
+    /// one pass over the base at the end of `asOf`.
+    ///
+    /// Members are scored in chunks as they stream in, keeping only the best `limit` so far and each member's value
+    /// (eight bytes): memory stays a few megabytes for a million customers.
+    public func valueOutlook(
+        asOf: PatronCore.CalendarDate, limit: Int, settings: PredictionSettings
+    ) async throws -> (atRisk: [ChurnRiskEntry], lifetimeValues: ValueDeciles, fit: StoredModelFit) {
         guard let fit = try await latestModelFit() else { throw AnalyticsError.noModelFitted }
         let referenceDay = asOf.daysSinceEpoch
         let (halves, _) = try await readMemberTotals(splittingFrom: 100_000) { members in
@@ -230,9 +239,12 @@ extension Store {
             try await self.eachMemberTotals(scope, program: program) { totals in gathering.add { $0.add(totals) } }
             var ranking = try gathering.result()
             ranking.flush()
-            return ranking.best
+            return ranking
         }
-        return (ChurnRiskRanking.merge(halves.flatMap { $0 }, limit: limit), fit)
+        return (
+            ChurnRiskRanking.merge(halves.flatMap(\.best), limit: limit),
+            ValueDeciles(halves.flatMap(\.lifetimeValues)), fit
+        )
     }
 }
 
@@ -243,6 +255,8 @@ private struct ChurnRiskRanking: Sendable {
     let fit: StoredModelFit
     let settings: PredictionSettings
     private(set) var best: [ChurnRiskEntry] = []
+    /// Every member's lifetime value scored so far.
+    private(set) var lifetimeValues: [Double] = []
     private var pending: [MemberPurchaseTotals] = []
 
     init(limit: Int, referenceDay: Int, fit: StoredModelFit, settings: PredictionSettings) {
@@ -268,6 +282,7 @@ private struct ChurnRiskRanking: Sendable {
                 totals: totals, probabilityAlive: prediction.probabilityAlive, lifetimeValue: prediction.lifetimeValue)
         }
         best = Self.merge(best + scored, limit: limit)
+        lifetimeValues.append(contentsOf: predictions.map(\.lifetimeValue))
         pending.removeAll(keepingCapacity: true)
     }
 

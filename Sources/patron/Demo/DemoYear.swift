@@ -85,6 +85,12 @@ struct DemoYear {
                 )
             }
         }
+        // The lifetime-value models as the periodic refit would fit them, so the dashboard shows predictions at once.
+        do {
+            _ = try await store.refitModels(asOf: firstDay.addingDays(days - 1))
+        } catch AnalyticsError.notEnoughData(let reason) {
+            report("No lifetime-value model yet: \(reason)")
+        }
         return totals
     }
 

@@ -197,6 +197,22 @@ enum Message: String, CaseIterable, Sendable {
     case giftInactive
     case giftOutOfStock
     case giftMemberLimit
+    case downloadCSV
+    case noPointsYet
+    case lifetimeValueTitle
+    case noModelFitted
+    case valueCaption
+    case valueByTenth
+    case mostAtRisk
+    case mostAtRiskHint
+    case customersRanked
+    case lowestValue
+    case highestValue
+    case totalValue
+    case lastOrder
+    case valueAtRisk
+    case topTenth
+    case tenthRange
 }
 
 enum Messages {

@@ -207,6 +207,26 @@ extension Messages {
         case .giftInactive: "This reward is not offered now."
         case .giftOutOfStock: "This reward is out of stock."
         case .giftMemberLimit: "The member already has as many of this reward as one member may."
+        case .downloadCSV: "Download as CSV"
+        case .noPointsYet: "No points yet."
+        case .lifetimeValueTitle: "Lifetime value"
+        case .noModelFitted:
+            "Lifetime value and churn risk appear after the first model fit (it runs by itself once there"
+                + " are enough repeat customers)."
+        case .valueCaption:
+            "The most valuable tenth of customers holds {share} of the lifetime value predicted for the next 12 months."
+        case .valueByTenth: "Lifetime value by tenth of customers"
+        case .mostAtRisk: "Most value at risk"
+        case .mostAtRiskHint:
+            "Lifetime value times the chance the member has already gone: whom a win-back offer should reach first."
+        case .customersRanked: "Customers by value"
+        case .lowestValue: "Lowest"
+        case .highestValue: "Highest"
+        case .totalValue: "Total"
+        case .lastOrder: "Last order"
+        case .valueAtRisk: "Value at risk"
+        case .topTenth: "Top 10%"
+        case .tenthRange: "{from}–{to}%"
         }
     }
 }

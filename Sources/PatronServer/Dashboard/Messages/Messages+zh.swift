@@ -196,6 +196,22 @@ extension Messages {
         case .giftInactive: "此奖励目前未开放。"
         case .giftOutOfStock: "此奖励已无库存。"
         case .giftMemberLimit: "该会员持有此奖励的数量已达上限。"
+        case .downloadCSV: "下载 CSV"
+        case .noPointsYet: "尚无积分记录。"
+        case .lifetimeValueTitle: "客户终身价值"
+        case .noModelFitted: "首次模型拟合后显示客户终身价值与流失风险（有足够的回头客后会自动拟合）。"
+        case .valueCaption: "价值最高的 10% 客户占未来 12 个月预测终身价值的 {share}。"
+        case .valueByTenth: "按客户十分位的终身价值"
+        case .mostAtRisk: "流失风险价值最高的会员"
+        case .mostAtRiskHint: "终身价值乘以会员已流失的概率：挽回活动应优先联系的会员。"
+        case .customersRanked: "按价值排序的客户"
+        case .lowestValue: "最低"
+        case .highestValue: "最高"
+        case .totalValue: "合计"
+        case .lastOrder: "最近订单"
+        case .valueAtRisk: "风险价值"
+        case .topTenth: "前 10%"
+        case .tenthRange: "{from}–{to}% 区间"
         }
     }
 }

@@ -1,0 +1,77 @@
+import PatronAnalytics
+import PatronCore
+import PatronStore
+
+/// Lifetime value on the analytics page: how it is spread over the customers, and whom the program most stands to
+/// lose (lifetime value × the chance they have already gone).
+extension AnalyticsPage {
+    func valueSection(_ view: View, _ deciles: ValueDeciles, decileTable: DataTable, riskTable: DataTable) -> Markup {
+        let formats = view.formats
+        let top = deciles.deciles.first?.share
+        let caption = view.text(.valueCaption, ["share": formats.percent(top)])
+        let chart = BarChart(
+            bars: deciles.deciles.map { decile in
+                .init(
+                    label: Self.decileName(decile.rank, view), value: decile.share,
+                    valueText: formats.percent(decile.share))
+            })
+        return """
+            <section><h2>\(view.text(.lifetimeValueTitle))</h2>
+            <figure><figcaption>\(caption)</figcaption>
+            \(chart.svg(id: "value-deciles", title: view.text(.valueByTenth), description: caption))
+            <details><summary>\(view.text(.dataTable))</summary>\(decileTable.html(view))</details></figure>
+            <h3>\(view.text(.mostAtRisk))</h3><p class="muted">\(view.text(.mostAtRiskHint))</p>
+            \(riskTable.html(view))</section>
+            """
+    }
+
+    func decileTable(_ view: View, _ deciles: ValueDeciles, currency: Currency) -> DataTable {
+        let formats = view.formats
+        let money = { (value: Double) in DataTable.Cell.money(Int64(value.rounded()), currency, formats) }
+        return DataTable(
+            id: "lifetime-value-tenths", caption: view.text(.valueByTenth),
+            columns: [
+                .init(label: view.text(.customersRanked)), .init(label: view.text(.customers), numeric: true),
+                .init(label: view.text(.lowestValue), numeric: true),
+                .init(label: view.text(.highestValue), numeric: true),
+                .init(label: view.text(.totalValue), numeric: true), .init(label: view.text(.share), numeric: true),
+            ],
+            rows: deciles.deciles.map { decile in
+                [
+                    DataTable.Cell(Self.decileName(decile.rank, view)), .number(decile.customers, formats),
+                    money(decile.lowest), money(decile.highest), money(decile.total), .percent(decile.share, formats),
+                ]
+            }, rowHeaders: true)
+    }
+
+    /// Members shown by id (the page is for reports and holds no personal data), linked for those who may open them.
+    func riskTable(_ view: View, _ entries: [ChurnRiskEntry], currency: Currency) -> DataTable {
+        let formats = view.formats
+        let linked = view.permits(.membersRead)
+        return DataTable(
+            id: "churn-risk", caption: nil, empty: view.text(.noOrdersYet),
+            columns: [
+                .init(label: view.text(.memberID)), .init(label: view.text(.orders), numeric: true),
+                .init(label: view.text(.lastOrder)), .init(label: view.text(.probabilityAlive), numeric: true),
+                .init(label: view.text(.lifetimeValue), numeric: true),
+                .init(label: view.text(.valueAtRisk), numeric: true),
+            ],
+            rows: entries.map { entry in
+                let id = entry.totals.memberID
+                let last = PatronCore.CalendarDate(daysSinceEpoch: entry.totals.lastDay)
+                return [
+                    linked ? .link(id, to: "/members/\(id)") : .code(id), .number(entry.totals.orderCount, formats),
+                    DataTable.Cell(shown: "\(formats.date(last))", value: last.isoString),
+                    .percent(entry.probabilityAlive, formats),
+                    .money(Int64(entry.lifetimeValue.rounded()), currency, formats),
+                    .money(Int64(entry.valueAtRisk.rounded()), currency, formats),
+                ]
+            })
+    }
+
+    static func decileName(_ rank: Int, _ view: View) -> String {
+        rank == 1
+            ? view.text(.topTenth)
+            : view.text(.tenthRange, ["from": String((rank - 1) * 10), "to": String(rank * 10)])
+    }
+}
