@@ -371,6 +371,38 @@ import Testing
     }
 
     @Test(arguments: TestDatabase.engines)
+    func theProgramPageShowsTierMovesTheCatalogAndReferrals(engine: DatabaseEngine) async throws {
+        try await TestApplication.run(engine) { app in
+            // ¥2,500 in one order: silver (¥2,000) at once, this month.
+            let memberID = try await app.memberWithPoints("u-50", totalMinor: 250_000)
+            _ = try await app.memberWithPoints("u-51", totalMinor: 1_000)
+            #expect(try await app.request(.post, "/v1/rewards", json: coffeeCoupon).status == .created)
+            let redeemed = try await app.request(
+                .post, "/v1/members/\(memberID)/redemptions", json: ["reward_id": "COFFEE-5"],
+                idempotencyKey: "r-1")
+            #expect(redeemed.status == .created, "\(redeemed.text)")
+            let mei = try await Self.signedInBrowser(app, "mei@example.cn", role: "marketer")
+            let page = try await mei.get("/program")
+            #expect(page.status == .ok, "\(page.text)")
+            let text = page.text
+            let today = try await app.store.today()
+            let month = "\(Formats.months[today.month - 1]) \(today.year)"
+            #expect(
+                text.contains(
+                    "<th scope=\"row\">\(month)</th><td class=\"number\">1</td><td class=\"number\">0</td>"))
+            #expect(text.contains("Moves between tiers in the last 12 months: 1 up, 0 down."))
+            // The catalog: 50 points each, one issued of 100.
+            #expect(
+                text.contains(
+                    "<td class=\"number\">50</td><td class=\"number\">1</td><td class=\"number\">99</td>"
+                        + "<td>Offered</td>"))
+            #expect(text.contains("<dt>Friends joined</dt><dd>0</dd>"))
+            let csv = try await mei.get("/program?download=tier-movements").text
+            #expect(csv.contains("\r\n\(String(today.isoString.prefix(7))),1,0\r\n"))
+        }
+    }
+
+    @Test(arguments: TestDatabase.engines)
     func aListDownloadsAsTheCSVOfWhatItShows(engine: DatabaseEngine) async throws {
         try await TestApplication.run(engine) { app in
             let order = exampleOrder.setting(

@@ -110,6 +110,15 @@ public struct TierProgram: Sendable, Hashable, Encodable {
         stored.flatMap(level)?.tierID ?? lowest.tierID
     }
 
+    /// Whether a change from `from` (nil: the member's first tier, above an implied lowest) to `to` moves a member
+    /// up (+1) or down (−1) the ladder; 0 when it does not move them, or names a tier the program no longer has.
+    public func direction(from: String?, to: String) -> Int {
+        guard let target = index(of: to) else { return 0 }
+        guard let from else { return target > 0 ? 1 : 0 }
+        guard let source = index(of: from) else { return 0 }
+        return target > source ? 1 : target < source ? -1 : 0
+    }
+
     /// The highest tier whose threshold `value` reaches.
     public func qualifiedIndex(for value: Int64) -> Int {
         levels.lastIndex { $0.threshold <= value } ?? 0

@@ -19,7 +19,12 @@ struct ProgramPage {
         let view = View(request: request, context: context)
         guard view.permits(.programWrite) else { return DashboardErrors.forbidden(view) }
         let (version, program) = try await store.program()
-        let members = try await store.membersPerTier()
+        let now = store.clock.now
+        async let perTier = store.membersPerTier()
+        async let moves = store.tierMovements(months: Self.movementMonths, endingWith: try await store.today())
+        async let offers = store.rewardOffers(memberID: nil, at: now)
+        async let referrals = store.referralReport()
+        let members = try await perTier
         let formats = view.formats
         let saved = Form.query("saved", in: request).map { rule -> Markup in
             "<p class=\"notice\" role=\"status\">\(view.text(.ruleSaved, ["rule": rule]))</p>"
@@ -55,12 +60,20 @@ struct ProgramPage {
                     .number(members[level.tierID, default: 0], formats),
                 ]
             }, rowHeaders: true)
+        let movements = try await moves
+        let movementsTable = self.movementsTable(view, movements)
+        let catalog = catalogTable(view, try await offers, at: now)
         let body: Markup = """
             \(saved)<p class="muted">\(view.text(.programVersion, ["version": String(version)]))</p>
             <section><h2>\(view.text(.earningRules))</h2>\(rules.html(view))</section>
-            <section><h2>\(view.text(.tiers))</h2>\(tiers.html(view))</section>
+            <section><h2>\(view.text(.tiers))</h2>\(tiers.html(view))
+            \(movementsFigure(view, movements, table: movementsTable))</section>
+            <section><h2>\(view.text(.rewardsCatalog))</h2>\(catalog.html(view))</section>
+            <div class="columns">\(referralCard(view, try await referrals, currency: program.currency))</div>
             """
-        return view.page(view.text(.programTitle), section: .program, body: body, tables: [rules, tiers])
+        return view.page(
+            view.text(.programTitle), section: .program, body: body,
+            tables: [rules, tiers, movementsTable, catalog])
     }
 
     @Sendable func editRule(_ request: Request, context: PatronRequestContext) async throws -> Response {

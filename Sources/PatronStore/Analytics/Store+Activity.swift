@@ -11,7 +11,52 @@ public struct DailySales: Sendable, Hashable {
     public var customers: Int
 }
 
+/// Members who moved up or down the tiers in one local month.
+public struct TierMovements: Sendable, Hashable {
+    /// The month's first day.
+    public var month: PatronCore.CalendarDate
+    public var up: Int
+    public var down: Int
+}
+
 extension Store {
+    /// Moves up and down the tiers in each of the `months` local months ending with the month of `last`, oldest
+    /// first, months without moves included.
+    public func tierMovements(months: Int, endingWith last: PatronCore.CalendarDate) async throws -> [TierMovements] {
+        let programs = self.programs
+        return try await database.read { database in
+            let (_, program) = try await programs.current(in: database)
+            let first = PatronCore.CalendarDate(year: last.year, month: last.month, day: 1).addingMonths(1 - months)
+            let end = PatronCore.CalendarDate(year: last.year, month: last.month, day: 1).addingMonths(1)
+            var moves = (0..<months).map { TierMovements(month: first.addingMonths($0), up: 0, down: 0) }
+            // Grouped by day in SQL (a few rows per day), into months here.
+            let rows = try await database.raw(
+                """
+                SELECT \(AnalyticsQueries.localDay(offset: program.utcOffset, of: "changed_at")) AS day, from_tier,
+                       to_tier, COUNT(*) AS moves
+                FROM tier_changes
+                WHERE changed_at >= \(bind: program.utcOffset.startOf(first).millisecondsSinceEpoch)
+                  AND changed_at < \(bind: program.utcOffset.startOf(end).millisecondsSinceEpoch)
+                GROUP BY day, from_tier, to_tier
+                """
+            ).all()
+            for row in rows {
+                let day = PatronCore.CalendarDate(daysSinceEpoch: Int(try row.decode(column: "day", as: Int64.self)))
+                let index = (day.year - first.year) * 12 + day.month - first.month
+                let count = Int(try row.decode(column: "moves", as: Int64.self))
+                switch program.tiers.direction(
+                    from: try row.decode(column: "from_tier", as: String?.self),
+                    to: try row.decode(column: "to_tier", as: String.self))
+                {
+                case 1: moves[index].up += count
+                case -1: moves[index].down += count
+                default: break
+                }
+            }
+            return moves
+        }
+    }
+
     /// The program's local date now.
     public func today() async throws -> PatronCore.CalendarDate {
         let (_, program) = try await program()

@@ -213,6 +213,20 @@ enum Message: String, CaseIterable, Sendable {
     case valueAtRisk
     case topTenth
     case tenthRange
+    case tierMovements
+    case tierMovementsCaption
+    case month
+    case movedUp
+    case movedDown
+    case noRewards
+    case costPoints
+    case stockLeft
+    case unlimited
+    case offered
+    case notOffered
+    case rewardsCatalog
+    case conversion
+    case referredRevenue
 }
 
 enum Messages {

@@ -227,6 +227,20 @@ extension Messages {
         case .valueAtRisk: "Value at risk"
         case .topTenth: "Top 10%"
         case .tenthRange: "{from}–{to}%"
+        case .tierMovements: "Tier moves by month"
+        case .tierMovementsCaption: "Moves between tiers in the last {months} months: {up} up, {down} down."
+        case .month: "Month"
+        case .movedUp: "Moved up"
+        case .movedDown: "Moved down"
+        case .noRewards: "The catalog has no rewards yet."
+        case .costPoints: "Points"
+        case .stockLeft: "Left"
+        case .unlimited: "Unlimited"
+        case .offered: "Offered"
+        case .notOffered: "Not offered now"
+        case .rewardsCatalog: "Rewards catalog"
+        case .conversion: "Rewarded of those referred"
+        case .referredRevenue: "Spent by referred members"
         }
     }
 }

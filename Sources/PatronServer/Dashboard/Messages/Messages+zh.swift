@@ -212,6 +212,20 @@ extension Messages {
         case .valueAtRisk: "风险价值"
         case .topTenth: "前 10%"
         case .tenthRange: "{from}–{to}% 区间"
+        case .tierMovements: "每月等级变动"
+        case .tierMovementsCaption: "最近 {months} 个月共有 {up} 次升级、{down} 次降级。"
+        case .month: "月份"
+        case .movedUp: "升级"
+        case .movedDown: "降级"
+        case .noRewards: "奖励目录中还没有奖励。"
+        case .costPoints: "所需积分"
+        case .stockLeft: "剩余库存"
+        case .unlimited: "不限"
+        case .offered: "开放中"
+        case .notOffered: "目前未开放"
+        case .rewardsCatalog: "奖励目录"
+        case .conversion: "被推荐人转化率"
+        case .referredRevenue: "被推荐会员消费额"
         }
     }
 }
