@@ -137,6 +137,10 @@ import Testing
         try await checkPage(browser, "rule-zh")
         try await browser.type(
             #"{"kind": "points_per_currency_unit", "points": 2, "per_minor": 100, "priority": 10}"#, into: "#rule")
+        // Tried on an order first: the page answers what it earns now and with the draft, and keeps the draft.
+        try await browser.click("button[formaction$='/try']")
+        #expect(try await browser.source.contains("<h3>按本次草稿</h3>"))
+        #expect(try await browser.source.contains(#""points": 2"#))
         try await browser.click("form.card button[type=submit]")
         #expect(try await browser.arrives(at: server.baseURL + "/program?saved=base"))
         #expect(try await browser.text(of: ".notice") == "规则 base 已保存。")

@@ -341,6 +341,41 @@ import Testing
     }
 
     @Test(arguments: TestDatabase.engines)
+    func aDraftRuleIsTriedOnAnOrderBeforeItIsSaved(engine: DatabaseEngine) async throws {
+        try await TestApplication.run(engine) { app in
+            let mei = try await Self.signedInBrowser(app, "mei@example.cn", role: "marketer")
+            let form = try await mei.get("/program/rules/base")
+            #expect(form.text.contains("formaction=\"/program/rules/base/try\""))
+            var fields = [
+                "csrf_token": try Browser.csrfToken(in: form),
+                "version": try #require(Self.field("version", in: form.text)),
+                "rule": #"{"kind": "points_per_currency_unit", "points": 2, "per_minor": 100, "priority": 10}"#,
+                "try_sku": "LATTE-L", "try_quantity": "2", "try_price": "32.5", "try_channel": "app",
+                "try_member": "",
+            ]
+            let tried = try await mei.post("/program/rules/base/try", form: fields)
+            #expect(tried.status == .ok, "\(tried.text)")
+            // ¥65 a new member spends: 65 points a yuan now, 130 with the draft.
+            #expect(tried.text.contains("<h3>With the rules now</h3><p class=\"value\">65 points</p>"))
+            #expect(tried.text.contains("<h3>With this draft</h3><p class=\"value\">130 points</p>"))
+            #expect(tried.text.contains("<option value=\"app\" selected>app</option>"))
+            #expect(tried.text.contains("&quot;points&quot;: 2"), "the draft is kept, unsaved")
+            let rules = try await app.request(.get, "/v1/rules")
+            #expect(rules.json["data"]?.array.first { $0["rule_id"] == "base" }?["points"] == 1)
+
+            fields["try_price"] = "32.505"
+            let badPrice = try await mei.post("/program/rules/base/try", form: fields)
+            #expect(badPrice.status == .unprocessableContent)
+            #expect(badPrice.text.contains("<li>/lines/0/unit_price_minor: is not an amount</li>"))
+            #expect(badPrice.text.contains("value=\"32.505\""))
+            fields["try_price"] = "32"
+            fields["rule"] = "{"
+            #expect(try await mei.post("/program/rules/base/try", form: fields).status == .unprocessableContent)
+            #expect(try await app.store.auditEntries(AuditQuery(objectID: "base")).items.isEmpty)
+        }
+    }
+
+    @Test(arguments: TestDatabase.engines)
     func analyticsShowSegmentsCohortsAndExpiry(engine: DatabaseEngine) async throws {
         try await TestApplication.run(engine) { app in
             // Two customers start in October; one comes back in November.

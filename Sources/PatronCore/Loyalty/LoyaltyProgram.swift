@@ -15,6 +15,15 @@ public struct LoyaltyProgram: Sendable, Hashable, Encodable {
     /// Given once a year in the member's birthday month, when set.
     public var birthdayReward: GrantedReward?
 
+    /// Adds `rule`, or replaces the rule with its id; answers whether one was replaced.
+    @discardableResult
+    public mutating func put(_ rule: EarningRule) -> Bool {
+        let existed = rules.contains { $0.ruleID == rule.ruleID }
+        rules.removeAll { $0.ruleID == rule.ruleID }
+        rules.append(rule)
+        return existed
+    }
+
     public init(
         currency: Currency, utcOffset: UTCOffset, expiry: ExpiryPolicy, returnWindowDays: Int,
         refundPolicy: RefundPolicy, expiringSoonDays: Int, rules: [EarningRule], tiers: TierProgram,

@@ -57,10 +57,7 @@ struct ProgramController {
         let change = try await store.changeProgram(
             acceptedVersions: request.ifMatchVersions(), actor: context.actorID
         ) { program in
-            let existed = program.rules.contains { $0.ruleID == ruleID }
-            program.rules.removeAll { $0.ruleID == ruleID }
-            program.rules.append(rule)
-            return existed
+            program.put(rule)
         }
         return try JSONBody.response(
             RuleResource(version: change.version, rule: rule), status: change.outcome ? .ok : .created

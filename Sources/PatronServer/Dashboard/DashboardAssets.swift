@@ -4,7 +4,7 @@ import NIOCore
 /// The dashboard's one stylesheet, served by Patron itself (nothing comes from elsewhere). Its path carries a
 /// version, so browsers may keep it for a year.
 enum DashboardAssets {
-    static let version = "5"
+    static let version = "6"
     static let stylesheetPath = "/assets/dashboard-\(version).css"
 
     static func addRoutes(to router: Router<PatronRequestContext>) {
@@ -44,6 +44,11 @@ enum DashboardAssets {
         button { background: var(--accent); color: #fff; border: 0; border-radius: 4px; padding: .4rem .9rem;
           cursor: pointer; }
         .account button { background: transparent; color: var(--accent); border: 1px solid var(--line); }
+        button.secondary { background: #fff; color: var(--accent); border: 1px solid var(--accent); }
+        fieldset { border: 1px solid var(--line); border-radius: 4px; margin: 1rem 0; padding: .25rem 1rem 0; }
+        fieldset .inline { display: flex; flex-wrap: wrap; gap: 0 1rem; }
+        fieldset .inline label { display: block; margin: .75rem 0 .25rem; }
+        p.download { margin: .25rem 0 1rem; font-size: .9rem; }
         input, select { border: 1px solid #8a94a3; border-radius: 4px; padding: .35rem .5rem; background: #fff; }
         label { display: block; font-weight: 600; margin: .75rem 0 .25rem; }
         .inline label { display: inline; margin: 0 .25rem 0 0; }

@@ -13,6 +13,7 @@ struct ProgramPage {
         router.get("program", use: show)
         router.get("program/rules/{rule_id}", use: editRule)
         router.post("program/rules/{rule_id}", use: saveRule)
+        router.post("program/rules/{rule_id}/try", use: tryRule)
     }
 
     @Sendable func show(_ request: Request, context: PatronRequestContext) async throws -> Response {
@@ -76,6 +77,47 @@ struct ProgramPage {
             tables: [rules, tiers, movementsTable, catalog])
     }
 
+    /// A rule as someone is editing it: the JSON they typed, the program version they started from, and the order
+    /// they try it on.
+    struct Draft {
+        var ruleID: String
+        var text: String
+        var version: Int64
+        var trial = RuleTrial()
+
+        init(ruleID: String, text: String, version: Int64) {
+            self.ruleID = ruleID
+            self.text = text
+            self.version = version
+        }
+
+        /// The draft a form post carries; a missing version reads as 0, which no program has.
+        init(ruleID: String, fields: [String: String]) {
+            self.init(
+                ruleID: ruleID, text: fields["rule"] ?? "", version: fields["version"].flatMap(Int64.init) ?? 0)
+            trial = RuleTrial(fields)
+        }
+
+        /// The rule the text says, checked as the API checks it, or what is wrong with it.
+        func rule(_ view: View) -> Result<EarningRule, Problems> {
+            guard case .object(var object)? = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else {
+                return .failure(Problems(messages: [view.text(.ruleNotJSON)]))
+            }
+            object["rule_id"] = .string(ruleID)
+            do {
+                let rule = try EarningRule.parse(.object(object))
+                return .success(rule)
+            } catch {
+                return .failure(Problems(messages: error.errors.map { "\($0.pointer): \($0.detail)" }))
+            }
+        }
+    }
+
+    /// What is wrong with a draft, in sentences for the page.
+    struct Problems: Error {
+        var messages: [String]
+    }
+
     @Sendable func editRule(_ request: Request, context: PatronRequestContext) async throws -> Response {
         let view = View(request: request, context: context)
         guard view.permits(.programWrite) else { return DashboardErrors.forbidden(view) }
@@ -84,7 +126,7 @@ struct ProgramPage {
         guard let rule = program.rules.first(where: { $0.ruleID == ruleID }) else {
             return DashboardErrors.notFound(view)
         }
-        return form(view, ruleID: ruleID, text: try Self.text(of: rule), version: version, problems: [])
+        return form(view, Draft(ruleID: ruleID, text: try Self.text(of: rule), version: version), problems: [])
     }
 
     @Sendable func saveRule(_ request: Request, context: PatronRequestContext) async throws -> Response {
@@ -92,44 +134,58 @@ struct ProgramPage {
         let fields = try await Form.read(&request)
         let view = View(request: request, context: context)
         guard view.permits(.programWrite) else { return DashboardErrors.forbidden(view) }
-        let ruleID = try context.parameters.require("rule_id")
-        let text = fields["rule"] ?? ""
-        guard let version = fields["version"].flatMap(Int64.init) else {
-            return form(view, ruleID: ruleID, text: text, version: 0, problems: [view.text(.programChanged)])
+        var draft = Draft(ruleID: try context.parameters.require("rule_id"), fields: fields)
+        guard fields["version"].flatMap(Int64.init) != nil else {
+            return form(view, draft, problems: [view.text(.programChanged)])
         }
         let rule: EarningRule
-        do {
-            guard case .object(var object)? = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else {
-                return form(
-                    view, ruleID: ruleID, text: text, version: version, problems: [view.text(.ruleNotJSON)],
-                    status: .unprocessableContent)
-            }
-            object["rule_id"] = .string(ruleID)
-            rule = try EarningRule.parse(.object(object))
-        } catch {
-            return form(
-                view, ruleID: ruleID, text: text, version: version,
-                problems: error.errors.map { "\($0.pointer): \($0.detail)" }, status: .unprocessableContent)
+        switch draft.rule(view) {
+        case .success(let parsed): rule = parsed
+        case .failure(let problems):
+            return form(view, draft, problems: problems.messages, status: .unprocessableContent)
         }
         do {
-            _ = try await store.changeProgram(acceptedVersions: [version], actor: context.actorID) { program in
-                guard let index = program.rules.firstIndex(where: { $0.ruleID == ruleID }) else {
-                    throw ProgramError.ruleNotFound(ruleID: ruleID)
-                }
-                program.rules[index] = rule
+            _ = try await store.changeProgram(acceptedVersions: [draft.version], actor: context.actorID) { program in
+                guard program.put(rule) else { throw ProgramError.ruleNotFound(ruleID: rule.ruleID) }
             }
         } catch ProgramError.versionMismatch(let current) {
             // Theirs is shown beside what this person wrote, which is kept, to redo the change on theirs.
             let (_, program) = try await store.program()
-            let theirs = try program.rules.first { $0.ruleID == ruleID }.map(Self.text(of:)) ?? ""
-            return form(
-                view, ruleID: ruleID, text: text, version: current,
-                problems: [view.text(.programChangedSince)], theirs: theirs, status: .conflict)
+            let theirs = try program.rules.first { $0.ruleID == rule.ruleID }.map(Self.text(of:)) ?? ""
+            draft.version = current
+            return form(view, draft, problems: [view.text(.programChangedSince)], theirs: theirs, status: .conflict)
         } catch ProgramError.ruleNotFound {
             return DashboardErrors.notFound(view)
         }
-        try await store.audit(context.auditEvent("putRule", objectIDs: [ruleID], request: request))
-        return DashboardGate.redirect(to: "/program?saved=" + ruleID.addingPercentEncodingForQuery())
+        try await store.audit(context.auditEvent("putRule", objectIDs: [rule.ruleID], request: request))
+        return DashboardGate.redirect(to: "/program?saved=" + rule.ruleID.addingPercentEncodingForQuery())
+    }
+
+    /// What the trial order earns under the program now and with the draft; nothing is saved.
+    @Sendable func tryRule(_ request: Request, context: PatronRequestContext) async throws -> Response {
+        var request = request
+        let fields = try await Form.read(&request)
+        let view = View(request: request, context: context)
+        guard view.permits(.programWrite) else { return DashboardErrors.forbidden(view) }
+        let draft = Draft(ruleID: try context.parameters.require("rule_id"), fields: fields)
+        let rule: EarningRule
+        switch draft.rule(view) {
+        case .success(let parsed): rule = parsed
+        case .failure(let problems):
+            return form(view, draft, problems: problems.messages, status: .unprocessableContent)
+        }
+        let (_, program) = try await store.program()
+        let now = store.clock.now
+        switch draft.trial.submission(currency: program.currency, at: now) {
+        case .failure(let failure):
+            let problems = failure.errors.map { "\($0.pointer): \($0.detail)" }
+            return form(view, draft, problems: problems, status: .unprocessableContent)
+        case .success(let order):
+            let current = try await store.simulate(order, at: now.millisecondsSinceEpoch)
+            let changed = try await store.simulate(order, at: now.millisecondsSinceEpoch, draft: rule)
+            return form(
+                view, draft, problems: [], outcome: RuleTrial.outcome(view, now: current.award, draft: changed.award))
+        }
     }
 
     static func text(of rule: EarningRule) throws -> String {
@@ -139,7 +195,7 @@ struct ProgramPage {
     }
 
     func form(
-        _ view: View, ruleID: String, text: String, version: Int64, problems: [String], theirs: String? = nil,
+        _ view: View, _ draft: Draft, problems: [String], theirs: String? = nil, outcome: Markup = .empty,
         status: HTTPResponse.Status = .ok
     ) -> Response {
         let alert: Markup =
@@ -150,16 +206,21 @@ struct ProgramPage {
             theirs.map { theirs in
                 "<h2>\(view.text(.ruleNow))</h2><pre><code>\(theirs)</code></pre>"
             } ?? .empty
+        let path = "/program/rules/" + draft.ruleID.addingPercentEncodingForQuery()
         let body: Markup = """
             \(alert)
-            <form method="post" action="/program/rules/\(ruleID.addingPercentEncodingForQuery())" class="card">\(view.csrfField)
-            <input type="hidden" name="version" value="\(String(version))">
+            <form method="post" action="\(path)" class="card">\(view.csrfField)
+            <input type="hidden" name="version" value="\(String(draft.version))">
             <label for="rule">\(view.text(.ruleDefinition))</label>
-            <textarea id="rule" name="rule" rows="16" spellcheck="false" aria-describedby="rule-hint">\(text)</textarea>
+            <textarea id="rule" name="rule" rows="16" spellcheck="false" aria-describedby="rule-hint">\(draft.text)</textarea>
             <p id="rule-hint" class="muted">\(view.text(.ruleHint))</p>
-            <p><button type="submit">\(view.text(.save))</button> <a href="/program">\(view.text(.cancel))</a></p>
-            </form>\(current)
+            \(draft.trial.fieldset(view))
+            <p><button type="submit">\(view.text(.save))</button> \
+            <button type="submit" formaction="\(path)/try" class="secondary">\(view.text(.simulate))</button> \
+            <a href="/program">\(view.text(.cancel))</a></p>
+            </form>\(outcome)\(current)
             """
-        return view.page(view.text(.editRule, ["rule": ruleID]), section: .program, body: body, status: status)
+        return view.page(
+            view.text(.editRule, ["rule": draft.ruleID]), section: .program, body: body, status: status)
     }
 }

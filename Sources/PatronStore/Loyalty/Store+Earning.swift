@@ -99,12 +99,16 @@ extension Store {
         try await ledger.saveBalance(balance, memberID: memberID, at: now, in: database)
     }
 
-    /// What an order would earn, written nowhere. A known member's tier, first order, birthday and caps
-    /// count; anyone else is treated as a new member on the lowest tier.
-    public func simulate(_ submission: OrderSubmission, at now: Int64) async throws -> (award: Award, tier: String) {
+    /// What an order would earn, written nowhere; with `draft`, under the program as it would be with that rule
+    /// put in. A known member's tier, first order, birthday and caps count; anyone else is treated as a new member
+    /// on the lowest tier.
+    public func simulate(
+        _ submission: OrderSubmission, at now: Int64, draft: EarningRule? = nil
+    ) async throws -> (award: Award, tier: String) {
         let store = self
         return try await database.read { database in
-            let (_, program) = try await store.programs.current(in: database)
+            var (_, program) = try await store.programs.current(in: database)
+            if let draft { program.put(draft) }
             try program.refuseForeignCurrency(submission.currency.code)
             var memberID: String?
             switch submission.customer {

@@ -227,6 +227,18 @@ enum Message: String, CaseIterable, Sendable {
     case rewardsCatalog
     case conversion
     case referredRevenue
+    case tryOnOrder
+    case category
+    case quantity
+    case unitPrice
+    case channel
+    case trialMember
+    case trialMemberHint
+    case simulate
+    case trialOutcome
+    case trialNow
+    case trialDraft
+    case trialPoints
 }
 
 enum Messages {

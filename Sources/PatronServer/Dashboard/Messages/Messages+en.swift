@@ -241,6 +241,19 @@ extension Messages {
         case .rewardsCatalog: "Rewards catalog"
         case .conversion: "Rewarded of those referred"
         case .referredRevenue: "Spent by referred members"
+        case .tryOnOrder: "Try it on an order"
+        case .category: "Category"
+        case .quantity: "Quantity"
+        case .unitPrice: "Unit price"
+        case .channel: "Channel"
+        case .trialMember: "Member's external id"
+        case .trialMemberHint:
+            "Leave empty for a new member on the lowest tier; a member's tier, first order and caps count."
+        case .simulate: "Try"
+        case .trialOutcome: "What this order earns"
+        case .trialNow: "With the rules now"
+        case .trialDraft: "With this draft"
+        case .trialPoints: "{points} points"
         }
     }
 }

@@ -226,6 +226,18 @@ extension Messages {
         case .rewardsCatalog: "奖励目录"
         case .conversion: "被推荐人转化率"
         case .referredRevenue: "被推荐会员消费额"
+        case .tryOnOrder: "用一笔订单试算"
+        case .category: "品类"
+        case .quantity: "数量"
+        case .unitPrice: "单价"
+        case .channel: "渠道"
+        case .trialMember: "会员外部编号"
+        case .trialMemberHint: "留空则按最低等级的新会员计算；填写后按该会员的等级、是否首单及上限计算。"
+        case .simulate: "试算"
+        case .trialOutcome: "该订单可获得的积分"
+        case .trialNow: "按当前规则"
+        case .trialDraft: "按本次草稿"
+        case .trialPoints: "{points} 积分"
         }
     }
 }
