@@ -140,6 +140,54 @@ import Testing
     }
 
     @Test(arguments: TestDatabase.engines)
+    func aClerkCorrectsAProfileWithTheAPIsChecks(engine: DatabaseEngine) async throws {
+        try await TestApplication.run(engine) { app in
+            let memberID = try await app.memberWithPoints("u-10")
+            let other = try await app.request(
+                .post, "/v1/members", json: ["external_id": "u-11", "phone": "13900000001"])
+            #expect(other.status == .created)
+            let role = try await app.request(
+                .post, "/v1/roles", json: ["name": "clerk", "permissions": ["members:read", "members:write"]])
+            #expect(role.status == .created, "\(role.text)")
+            let clerk = try await DashboardPageTests.signedInBrowser(app, "clerk@example.cn", role: "clerk")
+            let page = try await clerk.get("/members/\(memberID)")
+            #expect(page.text.contains("<h2>Edit the profile</h2>") && !page.text.contains("Adjust points"))
+            let path = "/members/\(memberID)/profile"
+            var fields = try Self.form(path, in: page)
+            fields.merge(["name": "韩梅梅", "email": "", "phone": "138 0013 8002", "birthday": "1990-05-20"]) { $1 }
+            let saved = try await clerk.post(path, form: fields)
+            #expect(saved.status == .seeOther && saved.headers[.location] == "/members/\(memberID)?done=edited")
+            // Sent again: the same profile.
+            #expect(try await clerk.post(path, form: fields).status == .seeOther)
+            let member = try #require(try await app.store.member(id: memberID))
+            #expect(member.name == "韩梅梅" && member.phone == "+8613800138002")
+            #expect(member.birthday == CalendarDate(year: 1990, month: 5, day: 20))
+            #expect(try await clerk.get("/members/\(memberID)?done=edited").text.contains("The profile was saved."))
+
+            fields["email"] = "not an email"
+            fields["phone"] = "13900000001"
+            let refused = try await clerk.post(path, form: fields)
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.text.contains("<li>Email: must be an email address</li>"))
+            #expect(refused.text.contains("value=\"not an email\""))
+            fields["email"] = ""
+            let taken = try await clerk.post(path, form: fields)
+            #expect(taken.text.contains("<li>Phone: already belongs to member"), "\(taken.text)")
+            #expect(try await app.store.member(id: memberID)?.phone == "+8613800138002")
+
+            // Agents may not change profiles.
+            let agent = try await DashboardPageTests.signedInBrowser(app, "ag@example.cn", role: "agent")
+            let agentPage = try await agent.get("/members/\(memberID)")
+            #expect(!agentPage.text.contains("Edit the profile"))
+            #expect(
+                try await agent.post(path, form: ["csrf_token": try Browser.csrfToken(in: agentPage), "name": "x"])
+                    .status == .forbidden)
+            let audit = try await app.store.auditEntries(AuditQuery(objectID: memberID, action: "updateMember"))
+            #expect(audit.items.count == 2)
+        }
+    }
+
+    @Test(arguments: TestDatabase.engines)
     func theMemberPageTellsTheirStandingAndReferrals(engine: DatabaseEngine) async throws {
         try await TestApplication.run(engine) { app in
             let memberID = try await app.memberWithPoints("u-9")

@@ -11,12 +11,13 @@ struct MemberActions {
 
     /// The confirmation shown after an action, named in the redirect's query.
     enum Done: String {
-        case adjusted, given
+        case adjusted, given, edited
 
         var message: Message {
             switch self {
             case .adjusted: .pointsAdjusted
             case .given: .rewardGiven
+            case .edited: .profileSaved
             }
         }
     }
@@ -26,6 +27,8 @@ struct MemberActions {
         var points = ""
         var reason = ""
         var rewardID = ""
+        /// The profile form's fields, when that form was sent.
+        var profile: [String: String]?
     }
 
     @Sendable func adjustPoints(_ request: Request, context: PatronRequestContext) async throws -> Response {
@@ -83,17 +86,18 @@ struct MemberActions {
 
     /// The steps every action shares: the permission, the member, a request id, and then either the audit entry
     /// and a redirect to the member's page, or the page again with the problems and what was typed.
-    private func act(
-        _ request: Request, context: PatronRequestContext,
+    func act(
+        _ request: Request, context: PatronRequestContext, permission: Scope = .pointsAdjust, once: Bool = true,
         _ perform: (View, Member, [String: String]) async throws -> (Outcome, Drafts)
     ) async throws -> Response {
         var request = request
         let fields = try await Form.read(&request)
         let view = View(request: request, context: context)
-        guard view.permits(.pointsAdjust) else { return DashboardErrors.forbidden(view) }
+        guard view.permits(permission) else { return DashboardErrors.forbidden(view) }
         let memberID = try context.parameters.require("member_id")
         guard let member = try await store.member(id: memberID) else { return DashboardErrors.notFound(view) }
-        guard let requestID = fields["request_id"], !requestID.isEmpty, requestID.count <= 64 else {
+        // An action done `once` per form needs the form's id; one that sets values is the same however often.
+        guard !once || (fields["request_id"].map { !$0.isEmpty && $0.count <= 64 } ?? false) else {
             return try await page.render(
                 view, member, notice: Self.alert([view.text(.formSentBefore)]), status: .unprocessableContent,
                 context: context, request: request)
@@ -127,8 +131,8 @@ struct MemberActions {
         "<div class=\"problem\" role=\"alert\"><ul>\(problems.map { "<li>\($0)</li>" as Markup })</ul></div>"
     }
 
-    /// The two forms, each with a new request id.
-    static func forms(_ view: View, member: Member, catalog: [RewardOffer], drafts: Drafts) -> Markup {
+    /// The forms for adjusting points and giving a reward, each with a new request id.
+    static func pointForms(_ view: View, member: Member, catalog: [RewardOffer], drafts: Drafts) -> Markup {
         let path = "/members/\(member.id.addingPercentEncodingForQuery())"
         let role = view.session?.user.role
         let limit: Markup =

@@ -17,6 +17,7 @@ struct MembersPage {
         let actions = MemberActions(page: self)
         router.post("members/{member_id}/points", use: actions.adjustPoints)
         router.post("members/{member_id}/gifts", use: actions.giveReward)
+        router.post("members/{member_id}/profile", use: actions.editProfile)
     }
 
     @Sendable func search(_ request: Request, context: PatronRequestContext) async throws -> Response {
@@ -105,9 +106,12 @@ struct MembersPage {
             view, try await journal.items, balance: try await points?.balance, program: program)
         let ordersTable = self.ordersTable(view, try await orders.items, program: program)
         let couponsTable = self.couponsTable(view, try await coupons.items, at: now, program: program)
-        let actions =
+        let pointForms =
             view.permits(.pointsAdjust)
-            ? MemberActions.forms(view, member: member, catalog: try await catalog, drafts: drafts) : .empty
+            ? MemberActions.pointForms(view, member: member, catalog: try await catalog, drafts: drafts) : .empty
+        let actions: Markup = """
+            \(pointForms)\(view.permits(.membersWrite) ? MemberActions.profileForm(view, member, drafts: drafts) : .empty)
+            """
         let body: Markup = """
             \(notice)
             <div class="columns">

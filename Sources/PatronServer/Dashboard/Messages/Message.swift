@@ -239,6 +239,10 @@ enum Message: String, CaseIterable, Sendable {
     case trialNow
     case trialDraft
     case trialPoints
+    case profileSaved
+    case editProfile
+    case profileHint
+    case identityTaken
 }
 
 enum Messages {

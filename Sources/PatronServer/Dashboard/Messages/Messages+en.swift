@@ -254,6 +254,11 @@ extension Messages {
         case .trialNow: "With the rules now"
         case .trialDraft: "With this draft"
         case .trialPoints: "{points} points"
+        case .profileSaved: "The profile was saved."
+        case .editProfile: "Edit the profile"
+        case .profileHint:
+            "An empty field keeps what the member has; a new email or phone must not belong to another member."
+        case .identityTaken: "{kind}: already belongs to member {member}."
         }
     }
 }

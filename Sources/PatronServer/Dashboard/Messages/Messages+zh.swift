@@ -238,6 +238,10 @@ extension Messages {
         case .trialNow: "按当前规则"
         case .trialDraft: "按本次草稿"
         case .trialPoints: "{points} 积分"
+        case .profileSaved: "资料已保存。"
+        case .editProfile: "编辑资料"
+        case .profileHint: "留空的字段保持不变；新的邮箱或手机号不能属于其他会员。"
+        case .identityTaken: "{kind}：已属于会员 {member}。"
         }
     }
 }
