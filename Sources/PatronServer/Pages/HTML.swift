@@ -1,8 +1,4 @@
-import Foundation
-import Hummingbird
-import NIOCore
-
-/// Small server-rendered pages: escaped text, one shared frame, no script.
+/// Text made safe to place in HTML, as element content or a quoted attribute value.
 enum HTML {
     static func escape(_ text: String) -> String {
         var escaped = ""
@@ -17,23 +13,5 @@ enum HTML {
             }
         }
         return escaped
-    }
-
-    /// A whole page around `body` (already escaped HTML), in Chinese and English.
-    static func page(title: String, body: String, status: HTTPResponse.Status = .ok) -> Response {
-        let html = """
-            <!doctype html>
-            <html lang="zh-CN">
-            <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(escape(title))</title></head>
-            <body><main>
-            \(body)
-            </main></body>
-            </html>
-
-            """
-        return Response(
-            status: status, headers: [.contentType: "text/html; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 }

@@ -243,6 +243,21 @@ enum Message: String, CaseIterable, Sendable {
     case editProfile
     case profileHint
     case identityTaken
+    case setupTitle
+    case setupAuthenticator
+    case setupAddKey
+    case setupOpenHere
+    case setupPasswordAndCode
+    case setupPassword
+    case setupCode
+    case setupCodeRequired
+    case setupCodeOptional
+    case setupFinish
+    case setupRecoveryCodes
+    case setupRecoveryHint
+    case setupReady
+    case setupLinkInvalidTitle
+    case setupLinkInvalid
 }
 
 enum Messages {

@@ -259,6 +259,21 @@ extension Messages {
         case .profileHint:
             "An empty field keeps what the member has; a new email or phone must not belong to another member."
         case .identityTaken: "{kind}: already belongs to member {member}."
+        case .setupTitle: "Set up your account"
+        case .setupAuthenticator: "1. Authenticator app"
+        case .setupAddKey: "Add this key to your authenticator app:"
+        case .setupOpenHere: "Open on this device"
+        case .setupPasswordAndCode: "2. Password and code"
+        case .setupPassword: "Password (at least {length} characters)"
+        case .setupCode: "Code from the app"
+        case .setupCodeRequired: "Required for this role."
+        case .setupCodeOptional: "Optional: leave it empty to sign in with the password alone."
+        case .setupFinish: "Finish"
+        case .setupRecoveryCodes: "Recovery codes"
+        case .setupRecoveryHint: "Each works once. Keep them now; they are not shown again."
+        case .setupReady: "Your account is ready"
+        case .setupLinkInvalidTitle: "Link not valid"
+        case .setupLinkInvalid: "This link is unknown, used or expired; ask an owner or admin for a new one."
         }
     }
 }

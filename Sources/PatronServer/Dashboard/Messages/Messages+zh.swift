@@ -242,6 +242,21 @@ extension Messages {
         case .editProfile: "编辑资料"
         case .profileHint: "留空的字段保持不变；新的邮箱或手机号不能属于其他会员。"
         case .identityTaken: "{kind}：已属于会员 {member}。"
+        case .setupTitle: "设置账户"
+        case .setupAuthenticator: "1. 身份验证器"
+        case .setupAddKey: "在身份验证器中添加此密钥："
+        case .setupOpenHere: "在此设备上打开"
+        case .setupPasswordAndCode: "2. 密码与验证码"
+        case .setupPassword: "密码（至少 {length} 个字符）"
+        case .setupCode: "身份验证器中的验证码"
+        case .setupCodeRequired: "此角色必填。"
+        case .setupCodeOptional: "可选：留空则仅用密码登录。"
+        case .setupFinish: "完成"
+        case .setupRecoveryCodes: "恢复码"
+        case .setupRecoveryHint: "每个只能用一次。请立即保存，之后不会再次显示。"
+        case .setupReady: "账户已就绪"
+        case .setupLinkInvalidTitle: "链接无效"
+        case .setupLinkInvalid: "此链接未知、已使用或已过期；请向所有者或管理员索取新链接。"
         }
     }
 }
