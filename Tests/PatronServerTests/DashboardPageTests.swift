@@ -400,6 +400,15 @@ import Testing
                         + "<td class=\"number heat-5\">50%</td>"), "\(text)")
             // 64 points a visit, a year's life: all three orders' points expire in their month next year.
             #expect(text.contains("<th scope=\"row\">2027-10</th><td class=\"number\">128</td>"))
+            // Every point earned is still held; the rewards report says so, and adds up.
+            #expect(
+                text.contains(
+                    "<th scope=\"row\">Held by members</th><td class=\"number\">192</td><td class=\"number\">100%</td>")
+            )
+            #expect(text.contains("<th scope=\"row\">Earned in all</th><td class=\"number\">192</td>"))
+            #expect(text.contains("No rewards issued yet."))
+            // Before any model fit the value section says when it will appear.
+            #expect(text.contains("Lifetime value and churn risk appear after the first model fit"))
             let agent = try await Self.signedInBrowser(app, "ag@example.cn", role: "agent")
             #expect(try await agent.get("/analytics").status == .forbidden)
         }

@@ -69,6 +69,37 @@ extension AnalyticsPage {
             })
     }
 
+    /// Every point ever earned, in the one bucket it is in now; the buckets add up to what was earned.
+    func pointsTable(_ view: View, _ report: RewardsReport) -> DataTable {
+        let formats = view.formats
+        let buckets: [(Message, Int64)] = [
+            (.pointsRedeemed, report.pointsRedeemed), (.pointsExpired, report.pointsExpired),
+            (.pointsReversed, report.pointsReversed), (.pointsOutstanding, report.pointsOutstanding),
+            (.pointsEarned, report.pointsEarned),
+        ]
+        return DataTable(
+            id: "points-by-outcome", caption: nil,
+            columns: [
+                .init(label: view.text(.pointsOutcome)), .init(label: view.text(.points), numeric: true),
+                .init(label: view.text(.shareOfEarned), numeric: true),
+            ],
+            rows: buckets.map { message, points in
+                [
+                    DataTable.Cell(view.text(message)), .number(points, formats),
+                    .percent(report.pointsEarned > 0 ? Double(points) / Double(report.pointsEarned) : nil, formats),
+                ]
+            }, rowHeaders: true)
+    }
+
+    func popularRewardsTable(_ view: View, _ report: RewardsReport) -> DataTable {
+        DataTable(
+            id: "most-redeemed", caption: nil, empty: view.text(.noRedemptions),
+            columns: [.init(label: view.text(.reward)), .init(label: view.text(.issued), numeric: true)],
+            rows: report.mostRedeemed.map { reward in
+                [.code(reward.rewardID), .number(reward.count, view.formats)]
+            })
+    }
+
     static func decileName(_ rank: Int, _ view: View) -> String {
         rank == 1
             ? view.text(.topTenth)

@@ -24,6 +24,7 @@ struct AnalyticsPage {
         async let cohorts = store.cohortRetention(from: firstMonth, to: today)
         async let liability = store.pointsLiability()
         async let outlook = valueOutlook(asOf: today)
+        async let rewards = store.rewardsReport()
         let formats = view.formats
         let customers = try await base
         let owed = try await liability
@@ -31,7 +32,10 @@ struct AnalyticsPage {
         let stages = stageTable(view, customers)
         let cohortTable = self.cohortTable(view, try await cohorts)
         let expiry = expiryTable(view, owed)
-        var tables = [segments, stages, cohortTable, expiry]
+        let report = try await rewards
+        let points = pointsTable(view, report)
+        let popular = popularRewardsTable(view, report)
+        var tables = [segments, stages, cohortTable, expiry, points, popular]
         var value: Markup =
             "<section><h2>\(view.text(.lifetimeValueTitle))</h2><p>\(view.text(.noModelFitted))</p></section>"
         if let (atRisk, deciles, _) = try await outlook {
@@ -52,6 +56,9 @@ struct AnalyticsPage {
             <section><h2>\(view.text(.pointsByExpiry))</h2>
             <p>\(view.text(.pointsByExpiryNote, ["total": formats.exact(owed.available + owed.pending), "never": formats.exact(owed.neverExpiring)]))</p>
             \(expiry.html(view))</section>
+            <section><h2>\(view.text(.rewardsReport))</h2><p>\(view.text(.rewardsReportNote))</p>
+            <div class="columns"><div>\(points.html(view))</div>
+            <div><h3>\(view.text(.mostRedeemed))</h3>\(popular.html(view))</div></div></section>
             """
         return view.page(view.text(.analyticsTitle), section: .analytics, body: body, tables: tables)
     }

@@ -258,6 +258,15 @@ enum Message: String, CaseIterable, Sendable {
     case setupReady
     case setupLinkInvalidTitle
     case setupLinkInvalid
+    case pointsReversed
+    case pointsOutstanding
+    case pointsEarned
+    case pointsOutcome
+    case shareOfEarned
+    case noRedemptions
+    case rewardsReport
+    case rewardsReportNote
+    case mostRedeemed
 }
 
 enum Messages {

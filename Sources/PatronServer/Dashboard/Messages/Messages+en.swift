@@ -274,6 +274,17 @@ extension Messages {
         case .setupReady: "Your account is ready"
         case .setupLinkInvalidTitle: "Link not valid"
         case .setupLinkInvalid: "This link is unknown, used or expired; ask an owner or admin for a new one."
+        case .pointsReversed: "Taken back"
+        case .pointsOutstanding: "Held by members"
+        case .pointsEarned: "Earned in all"
+        case .pointsOutcome: "What became of the points"
+        case .shareOfEarned: "Of all earned"
+        case .noRedemptions: "No rewards issued yet."
+        case .rewardsReport: "Rewards report"
+        case .rewardsReportNote:
+            "Every point earned since the program began, by what became of it: redeemed, expired, taken"
+                + " back (refunds, corrections) or still held."
+        case .mostRedeemed: "Rewards issued most"
         }
     }
 }

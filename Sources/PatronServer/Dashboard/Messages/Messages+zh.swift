@@ -257,6 +257,15 @@ extension Messages {
         case .setupReady: "账户已就绪"
         case .setupLinkInvalidTitle: "链接无效"
         case .setupLinkInvalid: "此链接未知、已使用或已过期；请向所有者或管理员索取新链接。"
+        case .pointsReversed: "已收回"
+        case .pointsOutstanding: "会员持有"
+        case .pointsEarned: "累计发放"
+        case .pointsOutcome: "积分去向"
+        case .shareOfEarned: "占累计发放"
+        case .noRedemptions: "尚未发放奖励。"
+        case .rewardsReport: "奖励报告"
+        case .rewardsReportNote: "自计划开始以来发放的每一积分的去向：已兑换、已过期、已收回（退款、更正）或仍由会员持有。"
+        case .mostRedeemed: "发放最多的奖励"
         }
     }
 }
