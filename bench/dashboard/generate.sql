@@ -87,15 +87,18 @@ FROM unnest(ARRAY(
 -- Joining: a fraction f of the three years with density 1 + 2f (the chain grows), at an hour of the day the
 -- stores are busy (local time).
 CREATE UNLOGGED TABLE bench.m0 AS
-SELECT least(:now_ms::bigint - 60000,
-             (:first_day + floor(f * 1096))::bigint * 86400000 - 28800000
-             + (ARRAY[7, 8, 8, 8, 9, 9, 9, 10, 10, 11, 11, 12, 12, 12, 13, 13, 14, 15, 15, 16, 17, 17, 18, 18, 19, 20, 21])
-                 [1 + floor(random() * 27)::int]::bigint * 3600000
-             + floor(random() * 3600000)::bigint) AS joined_at,
-       u_buy, u_w, u_life, home
-FROM (SELECT (-1 + sqrt(1 + 8 * random())) / 2 AS f, random() AS u_buy, random() AS u_w, random() AS u_life,
-             floor(power(random(), 1.6) * 40)::int AS home
-      FROM generate_series(1, :members) OFFSET 0) s;
+SELECT CASE WHEN t > :now_ms::bigint - 60000 THEN t - 86400000 ELSE t END AS joined_at, u_buy, u_w, u_life, home
+FROM (
+  SELECT (:first_day + floor(f * 1096))::bigint * 86400000 - 28800000
+         + (ARRAY[7, 8, 8, 8, 9, 9, 9, 10, 10, 11, 11, 12, 12, 12, 13, 13, 14, 15, 15, 16, 17, 17, 18, 18, 19, 20, 21])
+             [1 + floor(random() * 27)::int]::bigint * 3600000
+         + floor(random() * 3600000)::bigint AS t,
+         u_buy, u_w, u_life, home
+  FROM (SELECT (-1 + sqrt(1 + 8 * random())) / 2 AS f, random() AS u_buy, random() AS u_w, random() AS u_life,
+               floor(power(random(), 1.6) * 40)::int AS home
+        FROM generate_series(1, :members) OFFSET 0) s
+  OFFSET 0
+) j;
 
 -- i numbers members by joining time; k is each one's order count, exactly :orders in all: never-buyers 0,
 -- one-timers 1, the others 1 + their share (by weight) of what is left, rounded so the cumulative sum stays
@@ -137,13 +140,9 @@ SELECT q.i, q.member_id, q.j, q.occurred_at, q.channel, s.store_id, q.subtotal,
 FROM (
   SELECT p.i, p.member_id, p.j, c.channel,
          CASE WHEN p.j = 1 THEN p.joined_at
+              -- A time later today than now moves to the day before.
               ELSE least(:now_ms::bigint - 1000, greatest(p.joined_at + 60000,
-                     (CASE WHEN (p.d0 + 3) % 7 <= 3 AND p.u_weekend < 0.15 AND p.d0 + (5 - (p.d0 + 3) % 7) + 1 <= :today
-                           THEN p.d0 + (5 - (p.d0 + 3) % 7) + (p.u_weekend < 0.07)::int ELSE p.d0 END) * 86400000
-                     - 28800000
-                     + (ARRAY[7, 8, 8, 8, 9, 9, 9, 10, 10, 11, 11, 12, 12, 12, 13, 13, 14, 15, 15, 16, 17, 17, 18, 18, 19,
-                              20, 21])[1 + floor(random() * 27)::int]::bigint * 3600000
-                     + floor(random() * 3600000)::bigint))
+                     CASE WHEN tt.t > :now_ms::bigint - 1000 THEN tt.t - 86400000 ELSE tt.t END))
          END AS occurred_at,
          CASE WHEN c.channel = 'store' THEN CASE WHEN random() < 0.85 THEN p.home ELSE floor(random() * 40)::int END
               WHEN c.channel = 'app' AND random() < 0.6 THEN p.home END AS store_n,
@@ -169,6 +168,13 @@ FROM (
     SELECT CASE WHEN p.u_channel < 0.70 THEN 'store' WHEN p.u_channel < 0.87 THEN 'app' WHEN p.u_channel < 0.94 THEN 'web'
                 WHEN p.u_channel < 0.97 THEN 'social' WHEN p.u_channel < 0.99 THEN 'phone' ELSE 'other' END AS channel
   ) c
+  CROSS JOIN LATERAL (
+    SELECT (CASE WHEN (p.d0 + 3) % 7 <= 3 AND p.u_weekend < 0.15 AND p.d0 + (5 - (p.d0 + 3) % 7) + 1 <= :today
+                 THEN p.d0 + (5 - (p.d0 + 3) % 7) + (p.u_weekend < 0.07)::int ELSE p.d0 END) * 86400000 - 28800000
+           + (ARRAY[7, 8, 8, 8, 9, 9, 9, 10, 10, 11, 11, 12, 12, 12, 13, 13, 14, 15, 15, 16, 17, 17, 18, 18, 19, 20, 21])
+               [1 + floor(random() * 27)::int]::bigint * 3600000
+           + floor(random() * 3600000)::bigint AS t
+  ) tt
   OFFSET 0
 ) q
 LEFT JOIN bench.stores s ON s.n = q.store_n;
