@@ -43,7 +43,7 @@ public struct PatronApplication: Sendable {
             backgroundServices.append(RateLimitSharing(limiter: limiter, store: store, logger: logger))
         }
         if let interval = configuration.modelRefitInterval {
-            backgroundServices.append(ModelRefitService(store: store, interval: interval, logger: logger))
+            backgroundServices.append(AnalyticsRefreshService(store: store, interval: interval, logger: logger))
         }
         self.database = database
         self.routes = {

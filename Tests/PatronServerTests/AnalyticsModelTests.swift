@@ -274,7 +274,8 @@ private func relativeDifference(_ left: Double?, _ right: Double) -> Double {
             for order in SyntheticBase().orders {
                 #expect(try await app.request(.post, "/v1/orders", json: order).status == .created)
             }
-            let service = ModelRefitService(store: app.store, interval: .seconds(3600), logger: TestDatabase.logger)
+            let service = AnalyticsRefreshService(
+                store: app.store, interval: .seconds(3600), logger: TestDatabase.logger)
             await service.runOnce()
             let model = try await app.request(.get, "/v1/analytics/model")
             #expect(model.status == .ok, "\(model.text)")

@@ -409,6 +409,15 @@ import Testing
             #expect(text.contains("No rewards issued yet."))
             // Before any model fit the value section says when it will appear.
             #expect(text.contains("Lifetime value and churn risk appear after the first model fit"))
+            // The figures are the day's snapshot: a new order shows once someone computes them again.
+            let later = exampleOrder.setting("order_id", "C-9").setting("member", ["external_id": "u-3"])
+            #expect(try await app.request(.post, "/v1/orders", json: later).status == .created)
+            #expect(try await analyst.get("/analytics").text.contains("2 customers with an order by"))
+            let form = try await analyst.get("/analytics")
+            let refreshed = try await analyst.post(
+                "/analytics/refresh", form: ["csrf_token": try Browser.csrfToken(in: form)])
+            #expect(refreshed.status == .seeOther && refreshed.headers[.location] == "/analytics")
+            #expect(try await analyst.get("/analytics").text.contains("3 customers with an order by"))
             let agent = try await Self.signedInBrowser(app, "ag@example.cn", role: "agent")
             #expect(try await agent.get("/analytics").status == .forbidden)
         }

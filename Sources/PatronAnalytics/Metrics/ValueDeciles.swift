@@ -1,8 +1,8 @@
 /// How value is spread over customers: the customers ranked by value and cut into ten groups of (nearly) equal size,
 /// highest first, each with its range and its share of the whole. "The top tenth holds 46% of the value" is the
 /// message; it reads the same for any currency, shop size or model, which a histogram with fixed bins would not.
-public struct ValueDeciles: Sendable, Hashable {
-    public struct Decile: Sendable, Hashable {
+public struct ValueDeciles: Sendable, Hashable, Codable {
+    public struct Decile: Sendable, Hashable, Codable {
         /// 1 for the most valuable tenth, 10 for the least.
         public var rank: Int
         public var customers: Int

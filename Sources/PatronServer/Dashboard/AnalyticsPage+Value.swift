@@ -45,7 +45,7 @@ extension AnalyticsPage {
     }
 
     /// Members shown by id (the page is for reports and holds no personal data), linked for those who may open them.
-    func riskTable(_ view: View, _ entries: [ChurnRiskEntry], currency: Currency) -> DataTable {
+    func riskTable(_ view: View, _ entries: [AnalyticsSnapshot.RiskEntry], currency: Currency) -> DataTable {
         let formats = view.formats
         let linked = view.permits(.membersRead)
         return DataTable(
@@ -57,10 +57,10 @@ extension AnalyticsPage {
                 .init(label: view.text(.valueAtRisk), numeric: true),
             ],
             rows: entries.map { entry in
-                let id = entry.totals.memberID
-                let last = PatronCore.CalendarDate(daysSinceEpoch: entry.totals.lastDay)
+                let id = entry.memberID
+                let last = entry.lastOrder
                 return [
-                    linked ? .link(id, to: "/members/\(id)") : .code(id), .number(entry.totals.orderCount, formats),
+                    linked ? .link(id, to: "/members/\(id)") : .code(id), .number(entry.orders, formats),
                     DataTable.Cell(shown: "\(formats.date(last))", value: last.isoString),
                     .percent(entry.probabilityAlive, formats),
                     .money(Int64(entry.lifetimeValue.rounded()), currency, formats),
@@ -70,12 +70,11 @@ extension AnalyticsPage {
     }
 
     /// Every point ever earned, in the one bucket it is in now; the buckets add up to what was earned.
-    func pointsTable(_ view: View, _ report: RewardsReport) -> DataTable {
+    func pointsTable(_ view: View, _ report: AnalyticsSnapshot.PointOutcomes) -> DataTable {
         let formats = view.formats
         let buckets: [(Message, Int64)] = [
-            (.pointsRedeemed, report.pointsRedeemed), (.pointsExpired, report.pointsExpired),
-            (.pointsReversed, report.pointsReversed), (.pointsOutstanding, report.pointsOutstanding),
-            (.pointsEarned, report.pointsEarned),
+            (.pointsRedeemed, report.redeemed), (.pointsExpired, report.expired), (.pointsReversed, report.reversed),
+            (.pointsOutstanding, report.outstanding), (.pointsEarned, report.earned),
         ]
         return DataTable(
             id: "points-by-outcome", caption: nil,
@@ -86,12 +85,12 @@ extension AnalyticsPage {
             rows: buckets.map { message, points in
                 [
                     DataTable.Cell(view.text(message)), .number(points, formats),
-                    .percent(report.pointsEarned > 0 ? Double(points) / Double(report.pointsEarned) : nil, formats),
+                    .percent(report.earned > 0 ? Double(points) / Double(report.earned) : nil, formats),
                 ]
             }, rowHeaders: true)
     }
 
-    func popularRewardsTable(_ view: View, _ report: RewardsReport) -> DataTable {
+    func popularRewardsTable(_ view: View, _ report: AnalyticsSnapshot.PointOutcomes) -> DataTable {
         DataTable(
             id: "most-redeemed", caption: nil, empty: view.text(.noRedemptions),
             columns: [.init(label: view.text(.reward)), .init(label: view.text(.issued), numeric: true)],

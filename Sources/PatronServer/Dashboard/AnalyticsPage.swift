@@ -3,49 +3,48 @@ import PatronAnalytics
 import PatronCore
 import PatronStore
 
-/// The customer base at a glance: RFM segments and lifecycle stages today, how each month's new customers kept
-/// coming back, and when the points members hold will expire.
+/// The customer base at a glance: RFM segments and lifecycle stages, lifetime value and who is most at risk, how
+/// each month's new customers kept coming back, when the points members hold expire, and what became of every
+/// point. All from the day's snapshot (``AnalyticsSnapshot``), which says when it was computed and can be computed
+/// again on request.
 struct AnalyticsPage {
     let store: Store
 
-    static let cohortMonths = 12
-
     func addRoutes(to router: RouterGroup<PatronRequestContext>) {
         router.get("analytics", use: show)
+        router.post("analytics/refresh", use: refresh)
     }
 
     @Sendable func show(_ request: Request, context: PatronRequestContext) async throws -> Response {
         let view = View(request: request, context: context)
         guard view.permits(.reportsRead) else { return DashboardErrors.forbidden(view) }
-        let today = try await store.today()
-        let firstMonth = CalendarDate(year: today.year, month: today.month, day: 1).addingMonths(1 - Self.cohortMonths)
-        let currency = try await store.program().program.currency
-        async let base = store.customerBase(referenceDate: today)
-        async let cohorts = store.cohortRetention(from: firstMonth, to: today)
-        async let liability = store.pointsLiability()
-        async let outlook = valueOutlook(asOf: today)
-        async let rewards = store.rewardsReport()
+        let snapshot = try await store.analyticsSnapshot(asOf: try await store.today())
+        let (_, program) = try await store.program()
         let formats = view.formats
-        let customers = try await base
-        let owed = try await liability
-        let segments = segmentTable(view, customers)
-        let stages = stageTable(view, customers)
-        let cohortTable = self.cohortTable(view, try await cohorts)
-        let expiry = expiryTable(view, owed)
-        let report = try await rewards
-        let points = pointsTable(view, report)
-        let popular = popularRewardsTable(view, report)
+        let segments = segmentTable(view, snapshot)
+        let stages = stageTable(view, snapshot)
+        let cohortTable = self.cohortTable(view, snapshot.cohorts)
+        let expiry = expiryTable(view, snapshot.liability)
+        let points = pointsTable(view, snapshot.points)
+        let popular = popularRewardsTable(view, snapshot.points)
         var tables = [segments, stages, cohortTable, expiry, points, popular]
         var value: Markup =
             "<section><h2>\(view.text(.lifetimeValueTitle))</h2><p>\(view.text(.noModelFitted))</p></section>"
-        if let (atRisk, deciles, _) = try await outlook {
-            let decileTable = self.decileTable(view, deciles, currency: currency)
-            let riskTable = self.riskTable(view, atRisk, currency: currency)
+        if let deciles = snapshot.lifetimeValues {
+            let decileTable = self.decileTable(view, deciles, currency: program.currency)
+            let riskTable = self.riskTable(view, snapshot.atRisk, currency: program.currency)
             tables += [decileTable, riskTable]
             value = valueSection(view, deciles, decileTable: decileTable, riskTable: riskTable)
         }
+        let computed = view.text(
+            .snapshotComputed,
+            [
+                "customers": formats.exact(snapshot.customers), "date": formats.date(snapshot.asOf),
+                "time": formats.instant(snapshot.computedAt, offset: program.utcOffset),
+            ])
         let body: Markup = """
-            <p class="muted">\(view.text(.customersOn, ["customers": formats.exact(customers.customers), "date": formats.date(customers.referenceDate)]))</p>
+            <form method="post" action="/analytics/refresh" class="inline">\(view.csrfField)
+            <p class="muted">\(computed)</p><button type="submit" class="secondary">\(view.text(.recompute))</button></form>
             <div class="columns">
             <section><h2>\(view.text(.rfmSegments))</h2>\(segments.html(view))</section>
             <section><h2>\(view.text(.lifecycleStages))</h2>\(stages.html(view))</section>
@@ -54,7 +53,7 @@ struct AnalyticsPage {
             <figure><figcaption>\(view.text(.cohortCaption))</figcaption>\(cohortTable.html(view))
             <p class="muted">\(view.text(.cohortHint))</p></figure>
             <section><h2>\(view.text(.pointsByExpiry))</h2>
-            <p>\(view.text(.pointsByExpiryNote, ["total": formats.exact(owed.available + owed.pending), "never": formats.exact(owed.neverExpiring)]))</p>
+            <p>\(view.text(.pointsByExpiryNote, ["total": formats.exact(snapshot.liability.held), "never": formats.exact(snapshot.liability.neverExpiring)]))</p>
             \(expiry.html(view))</section>
             <section><h2>\(view.text(.rewardsReport))</h2><p>\(view.text(.rewardsReportNote))</p>
             <div class="columns"><div>\(points.html(view))</div>
@@ -63,35 +62,28 @@ struct AnalyticsPage {
         return view.page(view.text(.analyticsTitle), section: .analytics, body: body, tables: tables)
     }
 
-    static let riskListLength = 20
-
-    /// The members with the most value at risk and the spread of lifetime value; nil before the first model fit.
-    func valueOutlook(
-        asOf day: PatronCore.CalendarDate
-    ) async throws -> ([ChurnRiskEntry], ValueDeciles, StoredModelFit)? {
-        do {
-            let outlook = try await store.valueOutlook(
-                asOf: day, limit: Self.riskListLength, settings: PredictionSettings())
-            return (outlook.atRisk, outlook.lifetimeValues, outlook.fit)
-        } catch AnalyticsError.noModelFitted {
-            return nil
-        }
+    /// Computes today's figures again now, for whoever needs what happened since the snapshot was made.
+    @Sendable func refresh(_ request: Request, context: PatronRequestContext) async throws -> Response {
+        let view = View(request: request, context: context)
+        guard view.permits(.reportsRead) else { return DashboardErrors.forbidden(view) }
+        try await store.refreshAnalyticsSnapshot(asOf: try await store.today())
+        return DashboardGate.redirect(to: "/analytics")
     }
 
-    func segmentTable(_ view: View, _ base: CustomerBase) -> DataTable {
+    func segmentTable(_ view: View, _ snapshot: AnalyticsSnapshot) -> DataTable {
         countTable(
-            view, id: "rfm-segments", base: base,
-            rows: RFMSegment.allCases.map { (view.text(Self.message($0)), base.segmentCounts[$0, default: 0]) })
+            view, id: "rfm-segments", customers: snapshot.customers,
+            rows: RFMSegment.allCases.map { (view.text(Self.message($0)), snapshot.count(of: $0)) })
     }
 
-    func stageTable(_ view: View, _ base: CustomerBase) -> DataTable {
+    func stageTable(_ view: View, _ snapshot: AnalyticsSnapshot) -> DataTable {
         countTable(
-            view, id: "lifecycle-stages", base: base,
-            rows: LifecycleStage.allCases.map { (view.text(Self.message($0)), base.stageCounts[$0, default: 0]) })
+            view, id: "lifecycle-stages", customers: snapshot.customers,
+            rows: LifecycleStage.allCases.map { (view.text(Self.message($0)), snapshot.count(of: $0)) })
     }
 
     /// Groups of the base with how many customers each holds and their share.
-    func countTable(_ view: View, id: String, base: CustomerBase, rows: [(String, Int)]) -> DataTable {
+    func countTable(_ view: View, id: String, customers: Int, rows: [(String, Int)]) -> DataTable {
         let formats = view.formats
         return DataTable(
             id: id, caption: nil,
@@ -102,7 +94,7 @@ struct AnalyticsPage {
             rows: rows.map { name, count in
                 [
                     DataTable.Cell(name), .number(count, formats),
-                    .percent(base.customers > 0 ? Double(count) / Double(base.customers) : nil, formats),
+                    .percent(customers > 0 ? Double(count) / Double(customers) : nil, formats),
                 ]
             }, rowHeaders: true)
     }
@@ -127,12 +119,12 @@ struct AnalyticsPage {
             }, rowHeaders: true, className: "heatmap")
     }
 
-    func expiryTable(_ view: View, _ liability: PointsLiability) -> DataTable {
+    func expiryTable(_ view: View, _ liability: AnalyticsSnapshot.Liability) -> DataTable {
         DataTable(
             id: "points-by-expiry", caption: nil,
             columns: [.init(label: view.text(.expiryMonth)), .init(label: view.text(.points), numeric: true)],
-            rows: liability.expiringByMonth.map { month, points in
-                [DataTable.Cell(month), .number(points, view.formats)]
+            rows: liability.byMonth.map { month in
+                [DataTable.Cell(month.month), .number(month.points, view.formats)]
             }, rowHeaders: true)
     }
 

@@ -14,6 +14,7 @@ public enum Migrations {
         .createStaffAccess,  // staff accounts, roles, sessions, failed sign-ins; API keys held to stores
         .createAuditLog,  // who changed what or read whose personal data, hash-chained
         .createRateLimitWindows,  // request counts per subject and window, shared by the nodes
+        .createAnalyticsSnapshots,  // the analytics page's figures, computed once a day and fit
     ]
 
     /// Applies every pending migration in one transaction, recording each in `schema_migrations`.

@@ -267,6 +267,8 @@ enum Message: String, CaseIterable, Sendable {
     case rewardsReport
     case rewardsReportNote
     case mostRedeemed
+    case snapshotComputed
+    case recompute
 }
 
 enum Messages {

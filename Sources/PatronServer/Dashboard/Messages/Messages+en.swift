@@ -285,6 +285,10 @@ extension Messages {
             "Every point earned since the program began, by what became of it: redeemed, expired, taken"
                 + " back (refunds, corrections) or still held."
         case .mostRedeemed: "Rewards issued most"
+        case .snapshotComputed:
+            "{customers} customers with an order by {date}; figures computed {time}, and again each day and"
+                + " after each model refit."
+        case .recompute: "Compute again now"
         }
     }
 }

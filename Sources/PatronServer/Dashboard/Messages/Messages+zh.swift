@@ -266,6 +266,8 @@ extension Messages {
         case .rewardsReport: "奖励报告"
         case .rewardsReportNote: "自计划开始以来发放的每一积分的去向：已兑换、已过期、已收回（退款、更正）或仍由会员持有。"
         case .mostRedeemed: "发放最多的奖励"
+        case .snapshotComputed: "截至 {date} 共有 {customers} 位下过单的顾客；数据计算于 {time}，每天及每次重新拟合模型后更新。"
+        case .recompute: "立即重新计算"
         }
     }
 }
