@@ -26,20 +26,13 @@ struct OverviewPage {
         let (period, refused) = Period.read(request, today: today)
         let (_, program) = try await store.program()
         let currency = program.currency
-        async let current = store.customerKPIs(
-            from: period.from, to: period.to, lapseDays: AnalyticsController.Defaults.lapseDays, grossMargin: 1,
-            lifetimeYears: AnalyticsController.Defaults.lifetimeYears)
-        async let previous = store.customerKPIs(
-            from: period.previous.from, to: period.previous.to, lapseDays: AnalyticsController.Defaults.lapseDays,
-            grossMargin: 1, lifetimeYears: AnalyticsController.Defaults.lifetimeYears)
+        async let current = store.periodActivity(from: period.from, to: period.to)
+        async let previous = store.periodActivity(from: period.previous.from, to: period.previous.to)
         async let flow = store.pointsFlow(from: period.from, to: period.to)
         async let previousFlow = store.pointsFlow(from: period.previous.from, to: period.previous.to)
-        async let sales = store.dailySales(from: period.from, to: period.to)
-        async let previousSales = store.dailySales(from: period.previous.from, to: period.previous.to)
-        async let liability = store.pointsLiability()
+        async let held = store.pointsHeld()
         let (now, before) = try await (current, previous)
-        let (points, pointsBefore) = try await (flow, previousFlow)
-        let (days, daysBefore, owed) = try await (sales, previousSales, liability)
+        let (points, pointsBefore, owed) = try await (flow, previousFlow, held)
 
         let formats = view.formats
         func count(_ label: Message, _ value: Int64, _ earlier: Int64) -> Tile {
@@ -56,11 +49,10 @@ struct OverviewPage {
         revenue.value = formats.compactMoney(now.revenueMinor, currency)
         let tiles = [
             count(.members, Int64(now.members), Int64(before.members)),
-            count(.activeMembers, Int64(now.purchasingCustomers), Int64(before.purchasingCustomers)),
+            count(.activeMembers, Int64(now.purchasing), Int64(before.purchasing)),
             revenue,
-            count(.orders, Int64(now.orderCount), Int64(before.orderCount)),
-            // The analytics give this rate in percent.
-            rate(.repurchaseRate, now.repurchaseRate.map { $0 / 100 }, before.repurchaseRate.map { $0 / 100 }),
+            count(.orders, Int64(now.orders), Int64(before.orders)),
+            rate(.repurchaseRate, now.repurchaseRate, before.repurchaseRate),
             count(.pointsIssued, points.issued, pointsBefore.issued),
             count(.pointsRedeemed, points.redeemed, pointsBefore.redeemed),
             count(.pointsExpired, points.expired, pointsBefore.expired),
@@ -76,13 +68,13 @@ struct OverviewPage {
             <p class="change">\(tile.change)</p></li>
             """
         }
-        let salesTable = self.salesTable(view, days: days, currency: currency)
+        let salesTable = self.salesTable(view, days: now.days, currency: currency)
         let notice: Markup = refused ? "<p class=\"problem\" role=\"alert\">\(view.text(.periodRefused))</p>" : .empty
         let body: Markup = """
             \(periodForm(view, period: period, today: today))\(notice)
             <p class="muted">\(view.text(.periodShown, ["from": formats.date(period.from), "to": formats.date(period.to), "days": String(period.days)]))</p>
             <ul class="tiles">\(tileList)</ul>
-            \(salesFigure(view, period: period, days: days, before: daysBefore, table: salesTable, currency: currency))
+            \(salesFigure(view, period: period, days: now.days, before: before.days, table: salesTable, currency: currency))
             """
         return view.page(view.text(.overviewTitle), section: .overview, body: body, tables: [salesTable])
     }

@@ -305,19 +305,40 @@ extension Store {
         }
     }
 
+    /// What members hold now, summed over their balances alone: ``pointsLiability()`` without the months of
+    /// expiry, which need every open lot.
+    public func pointsHeld() async throws -> PointsLiability {
+        let totals = try await database.read { try await Self.balanceTotals(in: $0) }
+        return PointsLiability(
+            available: totals.available, pending: totals.pending, debt: totals.debt, members: totals.members,
+            expiringByMonth: [], neverExpiring: 0)
+    }
+
+    private static func balanceTotals(
+        in database: any SQLDatabase
+    ) async throws -> (available: Int64, pending: Int64, debt: Int64, members: Int64) {
+        let totals = try await database.raw(
+            """
+            SELECT CAST(COALESCE(SUM(available), 0) AS BIGINT) AS available,
+                   CAST(COALESCE(SUM(pending), 0) AS BIGINT) AS pending,
+                   CAST(COALESCE(SUM(debt), 0) AS BIGINT) AS debt, COUNT(*) AS members
+            FROM point_balances WHERE available <> 0 OR pending <> 0 OR debt <> 0
+            """
+        ).first()
+        return (
+            try totals?.decode(column: "available", as: Int64.self) ?? 0,
+            try totals?.decode(column: "pending", as: Int64.self) ?? 0,
+            try totals?.decode(column: "debt", as: Int64.self) ?? 0,
+            try totals?.decode(column: "members", as: Int64.self) ?? 0
+        )
+    }
+
     /// What the program owes: spendable and pending points, and when the rest expires.
     public func pointsLiability() async throws -> PointsLiability {
         let programs = self.programs
         return try await database.read { database in
             let (_, program) = try await programs.current(in: database)
-            let totals = try await database.raw(
-                """
-                SELECT CAST(COALESCE(SUM(available), 0) AS BIGINT) AS available,
-                       CAST(COALESCE(SUM(pending), 0) AS BIGINT) AS pending,
-                       CAST(COALESCE(SUM(debt), 0) AS BIGINT) AS debt, COUNT(*) AS members
-                FROM point_balances WHERE available <> 0 OR pending <> 0 OR debt <> 0
-                """
-            ).first()
+            let totals = try await Self.balanceTotals(in: database)
             let offset = Int64(program.utcOffset.minutes) * 60_000
             let byDay = try await database.raw(
                 """
@@ -340,10 +361,7 @@ extension Store {
                     """
                 ).first()?.decode(column: "points", as: Int64.self) ?? 0
             return PointsLiability(
-                available: try totals?.decode(column: "available", as: Int64.self) ?? 0,
-                pending: try totals?.decode(column: "pending", as: Int64.self) ?? 0,
-                debt: try totals?.decode(column: "debt", as: Int64.self) ?? 0,
-                members: try totals?.decode(column: "members", as: Int64.self) ?? 0,
+                available: totals.available, pending: totals.pending, debt: totals.debt, members: totals.members,
                 expiringByMonth: byMonth.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
                 neverExpiring: never)
         }

@@ -15,6 +15,7 @@ public enum Migrations {
         .createAuditLog,  // who changed what or read whose personal data, hash-chained
         .createRateLimitWindows,  // request counts per subject and window, shared by the nodes
         .createAnalyticsSnapshots,  // the analytics page's figures, computed once a day and fit
+        .indexActivityByTime,  // a period's orders and point entries, members by joining and by tier
     ]
 
     /// Applies every pending migration in one transaction, recording each in `schema_migrations`.
