@@ -130,61 +130,65 @@ struct ProgramPage {
     }
 
     @Sendable func saveRule(_ request: Request, context: PatronRequestContext) async throws -> Response {
-        var request = request
-        let fields = try await Form.read(&request)
-        let view = View(request: request, context: context)
-        guard view.permits(.programWrite) else { return DashboardErrors.forbidden(view) }
-        var draft = Draft(ruleID: try context.parameters.require("rule_id"), fields: fields)
-        guard fields["version"].flatMap(Int64.init) != nil else {
-            return form(view, draft, problems: [view.text(.programChanged)])
-        }
-        let rule: EarningRule
-        switch draft.rule(view) {
-        case .success(let parsed): rule = parsed
-        case .failure(let problems):
-            return form(view, draft, problems: problems.messages, status: .unprocessableContent)
-        }
-        do {
-            _ = try await store.changeProgram(acceptedVersions: [draft.version], actor: context.actorID) { program in
-                guard program.put(rule) else { throw ProgramError.ruleNotFound(ruleID: rule.ruleID) }
+        try await withDraft(request, context: context) { view, draft, rule, fields, request in
+            guard fields["version"].flatMap(Int64.init) != nil else {
+                return form(view, draft, problems: [view.text(.programChanged)])
             }
-        } catch ProgramError.versionMismatch(let current) {
-            // Theirs is shown beside what this person wrote, which is kept, to redo the change on theirs.
-            let (_, program) = try await store.program()
-            let theirs = try program.rules.first { $0.ruleID == rule.ruleID }.map(Self.text(of:)) ?? ""
-            draft.version = current
-            return form(view, draft, problems: [view.text(.programChangedSince)], theirs: theirs, status: .conflict)
-        } catch ProgramError.ruleNotFound {
-            return DashboardErrors.notFound(view)
+            do {
+                _ = try await store.changeProgram(acceptedVersions: [draft.version], actor: context.actorID) {
+                    guard $0.put(rule) else { throw ProgramError.ruleNotFound(ruleID: rule.ruleID) }
+                }
+            } catch ProgramError.versionMismatch(let current) {
+                // Theirs is shown beside what this person wrote, which is kept, to redo the change on theirs.
+                let (_, program) = try await store.program()
+                let theirs = try program.rules.first { $0.ruleID == rule.ruleID }.map(Self.text(of:)) ?? ""
+                var draft = draft
+                draft.version = current
+                return form(
+                    view, draft, problems: [view.text(.programChangedSince)], theirs: theirs, status: .conflict)
+            } catch ProgramError.ruleNotFound {
+                return DashboardErrors.notFound(view)
+            }
+            try await store.audit(context.auditEvent("putRule", objectIDs: [rule.ruleID], request: request))
+            return DashboardGate.redirect(to: "/program?saved=" + rule.ruleID.addingPercentEncodingForQuery())
         }
-        try await store.audit(context.auditEvent("putRule", objectIDs: [rule.ruleID], request: request))
-        return DashboardGate.redirect(to: "/program?saved=" + rule.ruleID.addingPercentEncodingForQuery())
     }
 
     /// What the trial order earns under the program now and with the draft; nothing is saved.
     @Sendable func tryRule(_ request: Request, context: PatronRequestContext) async throws -> Response {
+        try await withDraft(request, context: context) { view, draft, rule, _, _ in
+            let (_, program) = try await store.program()
+            let now = store.clock.now
+            switch draft.trial.submission(currency: program.currency, at: now) {
+            case .failure(let failure):
+                let problems = failure.errors.map { "\($0.pointer): \($0.detail)" }
+                return form(view, draft, problems: problems, status: .unprocessableContent)
+            case .success(let order):
+                let current = try await store.simulate(order, at: now.millisecondsSinceEpoch)
+                let changed = try await store.simulate(order, at: now.millisecondsSinceEpoch, draft: rule)
+                return form(
+                    view, draft, problems: [],
+                    outcome: RuleTrial.outcome(view, now: current.award, draft: changed.award))
+            }
+        }
+    }
+
+    /// What saving and trying share: the permission, the draft the form carries and its rule checked as the API
+    /// checks it; a rule that does not pass is shown again with its problems and the text kept.
+    private func withDraft(
+        _ request: Request, context: PatronRequestContext,
+        _ body: (View, Draft, EarningRule, [String: String], Request) async throws -> Response
+    ) async throws -> Response {
         var request = request
         let fields = try await Form.read(&request)
         let view = View(request: request, context: context)
         guard view.permits(.programWrite) else { return DashboardErrors.forbidden(view) }
         let draft = Draft(ruleID: try context.parameters.require("rule_id"), fields: fields)
-        let rule: EarningRule
         switch draft.rule(view) {
-        case .success(let parsed): rule = parsed
+        case .success(let rule):
+            return try await body(view, draft, rule, fields, request)
         case .failure(let problems):
             return form(view, draft, problems: problems.messages, status: .unprocessableContent)
-        }
-        let (_, program) = try await store.program()
-        let now = store.clock.now
-        switch draft.trial.submission(currency: program.currency, at: now) {
-        case .failure(let failure):
-            let problems = failure.errors.map { "\($0.pointer): \($0.detail)" }
-            return form(view, draft, problems: problems, status: .unprocessableContent)
-        case .success(let order):
-            let current = try await store.simulate(order, at: now.millisecondsSinceEpoch)
-            let changed = try await store.simulate(order, at: now.millisecondsSinceEpoch, draft: rule)
-            return form(
-                view, draft, problems: [], outcome: RuleTrial.outcome(view, now: current.award, draft: changed.award))
         }
     }
 
