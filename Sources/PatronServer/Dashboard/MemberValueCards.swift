@@ -1,16 +1,16 @@
+import PatronAnalytics
 import PatronCore
 import PatronStore
 
 /// The parts of a member's page about their value: outlook, referrals and the coupons they hold.
 extension MembersPage {
-    /// The member's RFM group and lifecycle stage today, with P(alive), lifetime value and the next purchase once a
-    /// model has been fitted.
+    /// The member's lifecycle stage today, with P(alive), lifetime value and the next purchase once a model has
+    /// been fitted. (The RFM group ranks the member against the whole base: it is on the analytics page.)
     func outlookCard(
-        _ view: View, _ outlook: (standing: MemberStanding?, prediction: MemberPrediction?, fit: StoredModelFit?),
-        program: LoyaltyProgram
+        _ view: View, _ outlook: (stage: LifecycleStage, prediction: MemberPrediction?)?, program: LoyaltyProgram
     ) -> Markup {
         let formats = view.formats
-        guard let standing = outlook.standing else {
+        guard let outlook else {
             return "<section class=\"card\"><h2>\(view.text(.outlook))</h2><p>\(view.text(.noOrdersYet))</p></section>"
         }
         let predicted: Markup =
@@ -25,8 +25,7 @@ extension MembersPage {
             } ?? "<dt>\(view.text(.probabilityAlive))</dt><dd>\(view.text(.noModelYet))</dd>"
         return """
             <section class="card"><h2>\(view.text(.outlook))</h2><dl class="facts">
-            <dt>\(view.text(.segment))</dt><dd>\(view.text(AnalyticsPage.message(standing.segment)))</dd>
-            <dt>\(view.text(.lifecycleStage))</dt><dd>\(view.text(AnalyticsPage.message(standing.stage)))</dd>
+            <dt>\(view.text(.lifecycleStage))</dt><dd>\(view.text(AnalyticsPage.message(outlook.stage)))</dd>
             \(predicted)</dl></section>
             """
     }

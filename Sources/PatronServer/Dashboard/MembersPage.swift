@@ -98,7 +98,7 @@ struct MembersPage {
         async let tier = store.tierView(memberID: member.id, at: now)
         async let coupons = store.redemptions(memberID: member.id, after: nil, limit: Self.couponsShown)
         async let referral = store.referralSummary(memberID: member.id)
-        async let outlook = store.memberInsights(
+        async let outlook = store.memberOutlook(
             memberID: member.id, asOf: try await store.today(), settings: PredictionSettings())
         async let catalog =
             view.permits(.pointsAdjust) ? store.rewardOffers(memberID: member.id, at: now, asGift: true) : []

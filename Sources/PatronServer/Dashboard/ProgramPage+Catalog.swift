@@ -65,15 +65,17 @@ extension ProgramPage {
             })
     }
 
-    func referralCard(_ view: View, _ report: ReferralReport, currency: Currency) -> Markup {
+    func referralCard(_ view: View, _ counts: [ReferralStatus: Int64]) -> Markup {
         let formats = view.formats
+        let linked = counts.values.reduce(0, +)
+        let rewarded = counts[.rewarded, default: 0]
         return """
             <section class="card"><h2>\(view.text(.referrals))</h2><dl class="facts">
-            <dt>\(view.text(.referralsJoined))</dt><dd>\(formats.exact(report.linked))</dd>
-            <dt>\(view.text(.referralsQualifying))</dt><dd>\(formats.exact(report.qualifying))</dd>
-            <dt>\(view.text(.referralsRewarded))</dt><dd>\(formats.exact(report.rewarded))</dd>
-            <dt>\(view.text(.conversion))</dt><dd>\(formats.percent(report.linked > 0 ? report.conversionRate : nil))</dd>
-            <dt>\(view.text(.referredRevenue))</dt><dd>\(formats.money(report.referredRevenueMinor, currency))</dd>
+            <dt>\(view.text(.referralsJoined))</dt><dd>\(formats.exact(linked))</dd>
+            <dt>\(view.text(.referralsQualifying))</dt><dd>\(formats.exact(counts[.qualifying, default: 0]))</dd>
+            <dt>\(view.text(.referralsRewarded))</dt><dd>\(formats.exact(rewarded))</dd>
+            <dt>\(view.text(.conversion))</dt>\
+            <dd>\(formats.percent(linked > 0 ? Double(rewarded) / Double(linked) : nil))</dd>
             </dl></section>
             """
     }

@@ -24,7 +24,7 @@ struct ProgramPage {
         async let perTier = store.membersPerTier()
         async let moves = store.tierMovements(months: Self.movementMonths, endingWith: try await store.today())
         async let offers = store.rewardOffers(memberID: nil, at: now)
-        async let referrals = store.referralReport()
+        async let referrals = store.referralCounts()
         let members = try await perTier
         let formats = view.formats
         let saved = Form.query("saved", in: request).map { rule -> Markup in
@@ -70,7 +70,7 @@ struct ProgramPage {
             <section><h2>\(view.text(.tiers))</h2>\(tiers.html(view))
             \(movementsFigure(view, movements, table: movementsTable))</section>
             <section><h2>\(view.text(.rewardsCatalog))</h2>\(catalog.html(view))</section>
-            <div class="columns">\(referralCard(view, try await referrals, currency: program.currency))</div>
+            <div class="columns">\(referralCard(view, try await referrals))</div>
             """
         return view.page(
             view.text(.programTitle), section: .program, body: body,

@@ -211,6 +211,32 @@ extension Store {
         return (standing, prediction, fit)
     }
 
+    /// A member's lifecycle stage and the newest fit's predictions at the end of local day `asOf`, from the member's
+    /// own orders alone: unlike ``memberInsights(memberID:asOf:settings:)`` no RFM score, which ranks the member
+    /// against every other and so reads the whole base. Nil for a member without orders by then.
+    public func memberOutlook(
+        memberID: String, asOf: PatronCore.CalendarDate, settings: PredictionSettings
+    ) async throws -> (stage: LifecycleStage, prediction: MemberPrediction?)? {
+        let fit = try await latestModelFit()
+        let programs = self.programs
+        let referenceDay = asOf.daysSinceEpoch
+        let found = try await database.read { database in
+            let (_, program) = try await programs.current(in: database)
+            return try await AnalyticsQueries.memberTotals(
+                MemberTotalsScope(throughDay: referenceDay, memberID: memberID, firstDaySpend: true),
+                program: program, in: database
+            ).first
+        }
+        guard let totals = found else { return nil }
+        let prediction = fit.map {
+            MemberPrediction(totals: totals, referenceDay: referenceDay, fit: $0, settings: settings)
+        }
+        let stage = LifecycleStage.classify(
+            daysSinceFirstOrder: referenceDay - totals.firstDay, daysSinceLastOrder: referenceDay - totals.lastDay,
+            probabilityAlive: prediction?.probabilityAlive)
+        return (stage, prediction)
+    }
+
     /// The `limit` members with the most lifetime value at risk (CLV × (1 − P(alive))) at the end of `asOf`,
     /// highest first.
     public func churnRisk(

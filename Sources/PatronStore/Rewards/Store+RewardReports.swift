@@ -98,16 +98,26 @@ extension Store {
         }
     }
 
+    /// Referrals by status, read from the referrals alone (the report's revenue reads every referred order).
+    public func referralCounts() async throws -> [ReferralStatus: Int64] {
+        try await database.read { try await Self.referralCounts(in: $0) }
+    }
+
+    private static func referralCounts(in database: any SQLDatabase) async throws -> [ReferralStatus: Int64] {
+        var counts: [ReferralStatus: Int64] = [:]
+        for row in try await database.raw(
+            "SELECT status, CAST(COUNT(*) AS BIGINT) AS count FROM referrals GROUP BY status"
+        ).all() {
+            if let status = ReferralStatus(rawValue: try row.decode(column: "status", as: String.self)) {
+                counts[status] = try row.decode(column: "count", as: Int64.self)
+            }
+        }
+        return counts
+    }
+
     public func referralReport() async throws -> ReferralReport {
         try await database.read { database in
-            var counts: [ReferralStatus: Int64] = [:]
-            for row in try await database.raw(
-                "SELECT status, CAST(COUNT(*) AS BIGINT) AS count FROM referrals GROUP BY status"
-            ).all() {
-                if let status = ReferralStatus(rawValue: try row.decode(column: "status", as: String.self)) {
-                    counts[status] = try row.decode(column: "count", as: Int64.self)
-                }
-            }
+            let counts = try await Self.referralCounts(in: database)
             let revenue = try await database.raw(
                 """
                 SELECT CAST(COUNT(*) AS BIGINT) AS orders,

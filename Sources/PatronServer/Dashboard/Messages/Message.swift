@@ -226,7 +226,6 @@ enum Message: String, CaseIterable, Sendable {
     case notOffered
     case rewardsCatalog
     case conversion
-    case referredRevenue
     case tryOnOrder
     case category
     case quantity

@@ -240,7 +240,6 @@ extension Messages {
         case .notOffered: "Not offered now"
         case .rewardsCatalog: "Rewards catalog"
         case .conversion: "Rewarded of those referred"
-        case .referredRevenue: "Spent by referred members"
         case .tryOnOrder: "Try it on an order"
         case .category: "Category"
         case .quantity: "Quantity"

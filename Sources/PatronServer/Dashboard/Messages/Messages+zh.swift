@@ -225,7 +225,6 @@ extension Messages {
         case .notOffered: "目前未开放"
         case .rewardsCatalog: "奖励目录"
         case .conversion: "被推荐人转化率"
-        case .referredRevenue: "被推荐会员消费额"
         case .tryOnOrder: "用一笔订单试算"
         case .category: "品类"
         case .quantity: "数量"
