@@ -11,9 +11,13 @@
 # encrypted with the data key, which the SQL generator does not hold), so the phone search finds them.
 # With log_min_duration_statement = 100 set on the database, every statement of 100 ms or more lands in the
 # PostgreSQL server's log; for each page whose median passes 200 ms the slowest statements of its timed runs
-# are listed (bench/dashboard/slow_sql.py), taken from the log by the connections of this server.
+# are listed (bench/dashboard/slow_sql.py), taken from the log by the connections of this server (found with
+# `ss` from its sockets, so that others using the same database are left out).
+# A request still unanswered after TIMEOUT seconds is given up: the statements the server is then running are
+# listed with how long they have run, cancelled (pg_cancel_backend, so they do not slow the pages after), and
+# the page's remaining runs skipped.
 # Also prints how long generation took (stored in the database's comment by generate.sh).
-# Usage: bench/dashboard/pages.sh [RUNS]   (default 10)
+# Usage: bench/dashboard/pages.sh [RUNS] [TIMEOUT]   (defaults: 10 runs, 300 s)
 # Environment: as generate.sh (PATRON_SCALE_SERVER, PATRON_SCALE_DB, PATRON_BIN, KEY_FILE), and
 #              PATRON_SCALE_PORT    where serve listens (default 18090)
 #              PATRON_SCALE_PG_LOG  the PostgreSQL server's log (default DATA_DIRECTORY/server.log, where
@@ -21,6 +25,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 runs=${1:-10}
+timeout=${2:-300}
 server=${PATRON_SCALE_SERVER:-postgres://patron@127.0.0.1:55432/postgres}
 db=${PATRON_SCALE_DB:-patron_scale}
 bin=${PATRON_BIN:-/tmp/patron-scale/patron}
@@ -38,6 +43,8 @@ cleanup() {
 trap cleanup EXIT
 
 sql() { psql -X -At "$url" -c "$1"; }
+# The command line's own warnings go to a file, shown only when it fails.
+cli() { "$bin" "$@" --database-url "$url" 2>"$work/cli.err" || { cat "$work/cli.err" >&2; return 1; }; }
 export PATRON_DATA_KEY
 PATRON_DATA_KEY=$(cat "$key_file")
 
@@ -53,7 +60,7 @@ for _ in $(seq 1 600); do curl -sf "$base/ready" >/dev/null && break; sleep 0.1;
 curl -sf "$base/ready" >/dev/null || { cat "$work/serve.log" >&2; exit 1; }
 
 # A custom role is made through the API (the command line knows only the built-in ones), with an admin key.
-admin_key=$("$bin" keys create --name dashboard-bench --scopes admin --database-url "$url" | tail -n 1)
+admin_key=$(cli keys create --name dashboard-bench --scopes admin | tail -n 1)
 status=$(curl -s -o "$work/role.json" -w '%{http_code}' -X POST "$base/v1/roles" \
   -H "Authorization: Bearer $admin_key" -H 'Content-Type: application/json' \
   -d '{"name": "dashboard-bench", "permissions": ["reports:read", "members:read", "program:write"]}')
@@ -64,8 +71,7 @@ case $status in
 esac
 email="dashboard-bench-$(date +%s)-$$@example.com"
 password="Scale-$(head -c 12 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')-7"
-link=$("$bin" users create --email "$email" --role dashboard-bench --public-url "$base" --database-url "$url" |
-  tail -n 1)
+link=$(cli users create --email "$email" --role dashboard-bench --public-url "$base" | tail -n 1)
 curl -sf -o /dev/null -X POST "$base/v1/auth/setup/${link##*/}" -H 'Content-Type: application/json' \
   -d "{\"password\": \"$password\"}"
 cookie=$(curl -s -o /dev/null -D - -X POST "$base/sign-in" -H "Origin: $base" --data-urlencode "email=$email" \
@@ -100,51 +106,103 @@ pages=(
 )
 
 log_size() { if [ -n "$pg_log" ]; then stat -c %s "$pg_log"; else echo 0; fi; }
-backends() { sql "SELECT string_agg(pid::text, ',') FROM pg_stat_activity WHERE datname = '$db' AND pid <> pg_backend_pid()"; }
+pg_port=$(sed -E 's#^[a-z]+://([^@/]*@)?[^:/?]*:?([0-9]*).*#\2#' <<<"$server")
+# This server's own PostgreSQL connections: the backends whose client port is one of its sockets (others may be
+# using the same database; their statements are neither reported nor cancelled).
+backends() {
+  local ports
+  ports=$(ss -Htnp state established "( dport = :${pg_port:-5432} )" | grep "pid=$server_pid," |
+    awk '{ n = split($3, address, ":"); print address[n] }' | paste -sd, -)
+  [ -n "$ports" ] || return 0
+  sql "SELECT string_agg(pid::text, ',') FROM pg_stat_activity WHERE datname = '$db' AND client_port IN ($ports)"
+}
 
+# "HTTP-status seconds-to-first-byte bytes"; the status is 000 when the request timed out.
 fetch() {
-  curl -s --max-time 900 -o "$work/page.html" -w '%{http_code} %{time_starttransfer} %{size_download}\n' \
-    -H "Cookie: $cookie" "$base$1"
+  curl -s --max-time "$timeout" -o "$work/page.html" -w '%{http_code} %{time_starttransfer} %{size_download}\n' \
+    -H "Cookie: $cookie" "$base$1" || true
+}
+
+# After a time-out: what this server's connections are still running; then cancel that and wait until they idle.
+give_up() {
+  local own
+  own=$(backends)
+  [ -n "$own" ] || return 0
+  sql "SELECT round(extract(epoch FROM clock_timestamp() - query_start) * 1000) || ' ms so far: '
+              || regexp_replace(query, '\s+', ' ', 'g')
+       FROM pg_stat_activity WHERE pid IN ($own) AND state = 'active' ORDER BY query_start" >"$1"
+  for _ in $(seq 1 100); do
+    # CASE fixes the order: only this server's busy connections are cancelled.
+    busy=$(sql "SELECT count(*) FROM pg_stat_activity
+                WHERE CASE WHEN pid IN ($own) AND state = 'active' THEN pg_cancel_backend(pid) ELSE false END")
+    [ "$busy" = 0 ] && return
+    sleep 0.2
+  done
 }
 
 echo "== $db: ${generated:-generated by an unknown run}"
 echo "   load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) CPUs"
 printf '%-42s %10s %10s %8s  %s\n' page "median ms" "max ms" KB path
 pids=
+page=0
 : >"$work/slices"
 for entry in "${pages[@]}"; do
   label=${entry%%|*}
   path=${entry#*|}
+  slice=$((++page))
+  from=$(log_size)
   read -r code _ _ <<<"$(fetch "$path")"
-  if [ "$code" != 200 ]; then
+  if [ "$code" = 000 ]; then
+    # The warm-up timed out: its slice of the log and what was still running stand for the page.
+    give_up "$work/running.$slice"
+  elif [ "$code" != 200 ]; then
     echo "$path answered $code" >&2
     tail -n 20 "$work/serve.log" >&2
     exit 1
+  else
+    from=$(log_size)
+    : >"$work/times"
+    for _ in $(seq 1 "$runs"); do
+      fetch "$path" >>"$work/times"
+      if [ "$(tail -n 1 "$work/times" | cut -d' ' -f1)" = 000 ]; then
+        give_up "$work/running.$slice"
+        break
+      fi
+    done
+    if awk '$1 != 200 && $1 != "000" { bad = 1 } END { exit !bad }' "$work/times"; then
+      echo "$path did not always answer 200:" >&2
+      cat "$work/times" >&2
+      exit 1
+    fi
   fi
-  from=$(log_size)
-  : >"$work/times"
-  for _ in $(seq 1 "$runs"); do fetch "$path" >>"$work/times"; done
   to=$(log_size)
   pids="$pids,$(backends)"
-  if awk '$1 != 200 { bad = 1 } END { exit !bad }' "$work/times"; then
-    echo "$path did not always answer 200:" >&2
-    cat "$work/times" >&2
-    exit 1
+  if [ -e "$work/running.$slice" ]; then
+    median=$((timeout * 1000))
+    printf '%-42s %10s %10s %8s  %s\n' "$label" "> $timeout s" "> $timeout s" - "$path"
+  else
+    read -r median max kb <<<"$(awk '{ print $2 * 1000, $3 }' "$work/times" | sort -n | awk '
+      { t[NR] = $1; size = $2 }
+      END { m = NR % 2 ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2; printf "%.1f %.1f %.1f", m, t[NR], size / 1024 }')"
+    printf '%-42s %10s %10s %8s  %s\n' "$label" "$median" "$max" "$kb" "$path"
   fi
-  read -r median max kb <<<"$(awk '{ print $2 * 1000, $3 }' "$work/times" | sort -n | awk '
-    { t[NR] = $1; size = $2 }
-    END { m = NR % 2 ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2; printf "%.1f %.1f %.1f", m, t[NR], size / 1024 }')"
-  printf '%-42s %10s %10s %8s  %s\n' "$label" "$median" "$max" "$kb" "$path"
-  echo "$label|$median|$from|$to" >>"$work/slices"
+  echo "$slice|$label|$median|$from|$to" >>"$work/slices"
 done
 echo "   load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 if [ -n "$pg_log" ]; then
   pids=$(tr ',' '\n' <<<"$pids" | grep -E '^[0-9]+$' | sort -u | paste -sd, -)
   echo "== statements of 100 ms or more (PostgreSQL log), for pages with a median over 200 ms; $runs runs each"
-  while IFS='|' read -r label median from to; do
+  while IFS='|' read -r slice label median from to; do
     awk -v m="$median" 'BEGIN { exit !(m > 200) }' || continue
-    echo "   $label (median $median ms):"
+    if [ -e "$work/running.$slice" ]; then
+      echo "   $label (timed out after $timeout s; its finished statements, then those cancelled):"
+    else
+      echo "   $label (median $median ms):"
+    fi
     python3 slow_sql.py "$pg_log" "$from" "$to" "$pids" 6 400
+    if [ -e "$work/running.$slice" ]; then
+      sed 's/^/      still running, /' "$work/running.$slice" | cut -c 1-420
+    fi
   done <"$work/slices"
 fi

@@ -2,8 +2,8 @@
 
 Reads the log from byte START to byte END, keeps the `duration: … ms` entries (log_min_duration_statement) of
 the backends PIDS (the benchmarked server's connections: the log is shared with every database of the server),
-groups them by statement text and prints the TOP groups by longest duration, with how many there were and
-their median.
+groups them by statement text and step (`execute`; `bind` is planning, for the extended protocol's unnamed
+statements) and prints the TOP groups by longest duration, with how many there were and their median.
 
 Usage: python3 slow_sql.py LOG START END PIDS [TOP] [WIDTH]   (PIDS: comma-separated)
 """
@@ -13,7 +13,7 @@ import statistics
 import sys
 
 ENTRY = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? \S+ \[(\d+)\] (\w+):  (.*)$")
-DURATION = re.compile(r"^duration: ([\d.]+) ms  (?:(?:execute|bind|parse) [^:]*|statement): (.*)$", re.S)
+DURATION = re.compile(r"^duration: ([\d.]+) ms  (execute|bind|parse|statement)[^:]*: (.*)$", re.S)
 
 
 def entries(text):
@@ -45,16 +45,17 @@ def main():
         match = DURATION.match(message)
         if not match:
             continue
-        statement = " ".join(match.group(2).split())
-        groups.setdefault(statement, []).append(float(match.group(1)))
+        step = "execute" if match.group(2) == "statement" else match.group(2)
+        statement = " ".join(match.group(3).split())
+        groups.setdefault((step, statement), []).append(float(match.group(1)))
     if not groups:
         print("      (no statement took 100 ms or more)")
         return
     ranked = sorted(groups.items(), key=lambda item: -max(item[1]))
-    for statement, durations in ranked[:top]:
+    for (step, statement), durations in ranked[:top]:
         shown = statement if len(statement) <= width else statement[: width - 1] + "…"
         print(
-            f"      {len(durations):3d}× median {statistics.median(durations):8.0f} ms, "
+            f"      {len(durations):3d}× {step:7} median {statistics.median(durations):8.0f} ms, "
             f"max {max(durations):8.0f} ms: {shown}"
         )
 
