@@ -133,7 +133,7 @@ struct AnalyticsPage {
     }
 
     static func monthName(_ month: YearMonth, _ view: View) -> String {
-        view.language == .zh ? "\(month.year)年\(month.month)月" : "\(Formats.months[month.month - 1]) \(month.year)"
+        view.formats.month(year: month.year, month: month.month)
     }
 
     static func message(_ segment: RFMSegment) -> Message {

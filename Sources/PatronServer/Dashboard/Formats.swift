@@ -53,6 +53,11 @@ struct Formats: Sendable {
         return Self.trimmed(ratio * 100, digits: 1) + "%"
     }
 
+    /// A month: 2026年11月, Nov 2026.
+    func month(year: Int, month: Int) -> String {
+        language == .zh ? "\(year)年\(month)月" : "\(Self.months[month - 1]) \(year)"
+    }
+
     /// A date in full: 2026年11月30日, 30 Nov 2026.
     func date(_ date: CalendarDate) -> String {
         switch language {

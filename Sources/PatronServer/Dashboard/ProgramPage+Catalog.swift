@@ -81,6 +81,6 @@ extension ProgramPage {
     }
 
     static func monthName(_ month: CalendarDate, _ view: View) -> String {
-        view.language == .zh ? "\(month.year)年\(month.month)月" : "\(Formats.months[month.month - 1]) \(month.year)"
+        view.formats.month(year: month.year, month: month.month)
     }
 }
