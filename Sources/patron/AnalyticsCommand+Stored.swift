@@ -53,6 +53,26 @@ extension AnalyticsCommand {
         }
     }
 
+    /// `patron analytics days`: sums the days that are over for the dashboard's overview, as `patron serve` does at
+    /// every job interval; after a large import it saves the first page view the wait.
+    struct Days: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "days",
+            abstract: "Sum the days that are over for the dashboard's overview and print how many were summed.",
+            discussion: """
+                Only days changed since the last run (late orders, refunds of past orders) are summed again; \
+                `patron serve` does the same at every job interval.
+                """
+        )
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let days = try await database.withStore { try await $0.refreshActivityRollups() }
+            print(days)
+        }
+    }
+
     /// `patron analytics segments`: RFM segment and lifecycle-stage counts of the stored orders, exactly as
     /// `GET /v1/analytics/rfm` computes them.
     struct Segments: AsyncParsableCommand {

@@ -3,14 +3,14 @@ import PatronAnalytics
 
 /// `patron analytics`: customer-base analytics over exported order files.
 ///
-/// The subcommands only parse options, call `PatronAnalytics` (or the store, for `refit` and `segments`) and write
-/// the results.
+/// The subcommands only parse options, call `PatronAnalytics` (or the store, for `refit`, `segments` and `days`)
+/// and write the results.
 struct AnalyticsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analytics",
         abstract:
-            "Customer-base analytics: calibration summaries, BG/NBD + Gamma-Gamma lifetime value, RFM; refit and segments on the stored orders.",
-        subcommands: [Summary.self, LifetimeValue.self, RFM.self, Refit.self, Segments.self]
+            "Customer-base analytics: calibration summaries, BG/NBD + Gamma-Gamma lifetime value, RFM; refit, segments and the overview's daily sums on the stored orders.",
+        subcommands: [Summary.self, LifetimeValue.self, RFM.self, Refit.self, Segments.self, Days.self]
     )
 
     /// Inputs of this size get progress messages on standard error.

@@ -5,7 +5,7 @@ import PatronStore
 import ServiceLifecycle
 
 /// Releases pending points, expires due lots, evaluates due tiers and rewards settled referrals, every
-/// `interval`, inside `patron serve`; gives birthday rewards once a day.
+/// `interval`, inside `patron serve`, and sums the overview's closed days; gives birthday rewards once a day.
 ///
 /// Each job finds its work through indexed due times (`available_at`, `expires_at`, `next_evaluation_day`),
 /// so a run with nothing due costs three index look-ups.
@@ -22,6 +22,7 @@ struct LoyaltyJobService: Service {
                 do { try await Task.sleep(for: interval) } catch { return }
                 let now = store.clock.milliseconds
                 await runOnce(asOf: Timestamp(millisecondsSinceEpoch: now))
+                await sumClosedDays()
                 // Birthdays read every member's encrypted birthday, so they run once a (UTC) day.
                 let day = now / 86_400_000
                 if birthdaysGivenOn != day, await giveBirthdayRewards(asOf: Timestamp(millisecondsSinceEpoch: now)) {
@@ -58,6 +59,16 @@ struct LoyaltyJobService: Service {
             }
         } catch {
             logger.error("loyalty.jobs.failed", metadata: ["error": "\(String(reflecting: error))"])
+        }
+    }
+
+    /// Sums the overview's days that are over and changed since the last run; with none, one look-up.
+    func sumClosedDays() async {
+        do {
+            let days = try await store.refreshActivityRollups()
+            if days > 0 { logger.info("analytics.days.summed", metadata: ["days": "\(days)"]) }
+        } catch {
+            logger.error("analytics.days.failed", metadata: ["error": "\(String(reflecting: error))"])
         }
     }
 

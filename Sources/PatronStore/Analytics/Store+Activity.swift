@@ -80,78 +80,137 @@ extension Store {
         return program.utcOffset.date(of: clock.now)
     }
 
-    /// Points issued, redeemed, expired, reversed and adjusted in the local days `from` through `to`.
+    /// Points issued, redeemed, expired, reversed and adjusted in the local days `from` through `to`: summed days
+    /// from ``ActivityRollups``, the rest from the journal.
     public func pointsFlow(from: PatronCore.CalendarDate, to: PatronCore.CalendarDate) async throws -> PointsFlow {
         let programs = self.programs
         return try await database.read { database in
             let (_, program) = try await programs.current(in: database)
-            let start = program.utcOffset.startOf(from).millisecondsSinceEpoch
-            let end = program.utcOffset.startOf(to.addingDays(1)).millisecondsSinceEpoch
+            let live = try await Self.firstLiveDay(from: from, to: to, program: program, in: database)
+            var sums =
+                live > from
+                ? try await ActivityRollups.points(from: from, through: live.addingDays(-1), in: database) : [:]
+            guard live <= to else { return PointsFlow(sums: sums) }
             let rows = try await database.raw(
                 """
                 SELECT kind, CAST(SUM(points) AS BIGINT) AS points FROM point_entries
-                WHERE created_at >= \(bind: start) AND created_at < \(bind: end) GROUP BY kind
+                WHERE created_at >= \(bind: program.utcOffset.startOf(live).millisecondsSinceEpoch)
+                  AND created_at < \(bind: program.utcOffset.startOf(to.addingDays(1)).millisecondsSinceEpoch)
+                GROUP BY kind
                 """
             ).all()
-            var sums: [PointEntryKind: Int64] = [:]
             for row in rows {
                 guard let kind = PointEntryKind(rawValue: try row.decode(column: "kind", as: String.self)) else {
                     continue
                 }
-                sums[kind] = try row.decode(column: "points", as: Int64.self)
+                sums[kind, default: 0] += try row.decode(column: "points", as: Int64.self)
             }
             return PointsFlow(sums: sums)
         }
     }
 
-    /// Every local day from `from` through `to`, days without orders included.
-    public func dailySales(from: PatronCore.CalendarDate, to: PatronCore.CalendarDate) async throws -> [DailySales] {
-        let programs = self.programs
-        return try await database.read { database in
-            let (_, program) = try await programs.current(in: database)
-            return try await Self.dailySales(from: from, to: to, program: program, in: database)
-        }
-    }
-
-    /// What members did in the local days `from` through `to` (the overview's figures), read from the period's
-    /// orders alone through `orders_by_time`, and from the members by when they joined: its cost grows with the
-    /// period's orders, not with the history before it.
+    /// What members did in the local days `from` through `to` (the overview's figures): the days that are over
+    /// from ``ActivityRollups``, the rest from their own orders through `orders_by_time`, and the members by when
+    /// they joined. Its cost grows with the days not yet summed, not with the period or the history before it.
     public func periodActivity(
         from: PatronCore.CalendarDate, to: PatronCore.CalendarDate
     ) async throws -> PeriodActivity {
         let programs = self.programs
         return try await database.read { database in
             let (_, program) = try await programs.current(in: database)
-            let start = program.utcOffset.startOf(from).millisecondsSinceEpoch
-            let cutoff = program.utcOffset.startOf(to.addingDays(1)).millisecondsSinceEpoch
-            let customers = try await database.raw(
-                """
-                SELECT CAST(COUNT(*) AS BIGINT) AS purchasing,
-                       CAST(COALESCE(SUM(CASE WHEN orders >= 2 THEN 1 ELSE 0 END), 0) AS BIGINT) AS repeating
-                FROM (SELECT member_id, COUNT(*) AS orders FROM orders
-                      WHERE occurred_at >= \(bind: start) AND occurred_at < \(bind: cutoff)
-                        AND currency = \(bind: program.currency.code)
-                      GROUP BY member_id) AS customers
-                """
-            ).first()
-            // Members who joined by the end, and those who joined later but ordered before it (imported history).
-            let members = try await database.raw(
-                """
-                SELECT (SELECT CAST(COUNT(*) AS BIGINT) FROM members WHERE joined_at < \(bind: cutoff))
-                     + (SELECT CAST(COUNT(*) AS BIGINT) FROM members m WHERE m.joined_at >= \(bind: cutoff)
-                          AND EXISTS (SELECT 1 FROM orders o WHERE o.member_id = m.id AND o.occurred_at < \(bind: cutoff)))
-                       AS members
-                """
-            ).first()
+            let live = try await Self.firstLiveDay(from: from, to: to, program: program, in: database)
+            var days: [DailySales] = []
+            var customers = (purchasing: 0, repeating: 0)
+            if live > from {
+                let last = live.addingDays(-1)
+                days = try await ActivityRollups.days(from: from, through: last, in: database)
+                customers = try await ActivityRollups.customers(from: from, through: last, in: database)
+            }
+            if live <= to {
+                days += try await Self.dailySales(from: live, to: to, program: program, in: database)
+                let recent = try await Self.customers(
+                    from: from, liveFrom: live, to: to, program: program, in: database)
+                customers = (customers.purchasing + recent.purchasing, customers.repeating + recent.repeating)
+            }
             return PeriodActivity(
-                members: Int(try members?.decode(column: "members", as: Int64.self) ?? 0),
-                purchasing: Int(try customers?.decode(column: "purchasing", as: Int64.self) ?? 0),
-                repeating: Int(try customers?.decode(column: "repeating", as: Int64.self) ?? 0),
-                days: try await Self.dailySales(from: from, to: to, program: program, in: database))
+                members: try await Self.members(by: program.utcOffset.startOf(to.addingDays(1)), in: database),
+                purchasing: customers.purchasing, repeating: customers.repeating,
+                days: Self.everyDay(from: from, to: to, of: days))
         }
     }
 
-    /// The days' orders, customers and revenue less what was refunded of those orders.
+    /// The first day of `from` through `to` read from the orders and journal themselves: the first day not summed,
+    /// or `from` when the period is longer than the sums serve.
+    private static func firstLiveDay(
+        from: PatronCore.CalendarDate, to: PatronCore.CalendarDate, program: LoyaltyProgram,
+        in database: any SQLDatabase
+    ) async throws -> PatronCore.CalendarDate {
+        guard to.daysSinceEpoch - from.daysSinceEpoch <= ActivityRollups.longestGapDays,
+            let open = try await ActivityRollups.firstOpenDay(of: program, in: database)
+        else { return from }
+        return min(max(from, open), to.addingDays(1))
+    }
+
+    /// Members who ordered in the days `live` through `to`, counted as members of the period from `from`: new to
+    /// it unless they ordered in its summed days before `live`, repeating once they have two orders in it.
+    private static func customers(
+        from: PatronCore.CalendarDate, liveFrom live: PatronCore.CalendarDate, to: PatronCore.CalendarDate,
+        program: LoyaltyProgram, in database: any SQLDatabase
+    ) async throws -> (purchasing: Int, repeating: Int) {
+        let currency = program.currency.code
+        let liveStart = program.utcOffset.startOf(live).millisecondsSinceEpoch
+        let before: SQLQueryString =
+            live > from
+            ? """
+            (SELECT COUNT(*) FROM orders p WHERE p.member_id = o.member_id AND p.currency = \(bind: currency)
+               AND p.occurred_at >= \(bind: program.utcOffset.startOf(from).millisecondsSinceEpoch)
+               AND p.occurred_at < \(bind: liveStart))
+            """ : "0"
+        let row = try await database.raw(
+            """
+            SELECT CAST(COALESCE(SUM(CASE WHEN earlier = 0 THEN 1 ELSE 0 END), 0) AS BIGINT) AS purchasing,
+                   CAST(COALESCE(SUM(CASE WHEN earlier < 2 AND earlier + orders >= 2 THEN 1 ELSE 0 END), 0) AS BIGINT)
+                     AS repeating
+            FROM (SELECT o.member_id, COUNT(*) AS orders, \(before) AS earlier FROM orders o
+                  WHERE o.occurred_at >= \(bind: liveStart)
+                    AND o.occurred_at < \(bind: program.utcOffset.startOf(to.addingDays(1)).millisecondsSinceEpoch)
+                    AND o.currency = \(bind: currency)
+                  GROUP BY o.member_id) AS customers
+            """
+        ).first()
+        return (
+            Int(try row?.decode(column: "purchasing", as: Int64.self) ?? 0),
+            Int(try row?.decode(column: "repeating", as: Int64.self) ?? 0)
+        )
+    }
+
+    /// Members who joined before `cutoff`, and those who joined later but ordered before it (imported history).
+    private static func members(by cutoff: Timestamp, in database: any SQLDatabase) async throws -> Int {
+        let cutoff = cutoff.millisecondsSinceEpoch
+        let row = try await database.raw(
+            """
+            SELECT (SELECT CAST(COUNT(*) AS BIGINT) FROM members WHERE joined_at < \(bind: cutoff))
+                 + (SELECT CAST(COUNT(*) AS BIGINT) FROM members m WHERE m.joined_at >= \(bind: cutoff)
+                      AND EXISTS (SELECT 1 FROM orders o WHERE o.member_id = m.id AND o.occurred_at < \(bind: cutoff)))
+                   AS members
+            """
+        ).first()
+        return Int(try row?.decode(column: "members", as: Int64.self) ?? 0)
+    }
+
+    /// Every day from `from` through `to`, those missing from `days` with nothing sold.
+    private static func everyDay(
+        from: PatronCore.CalendarDate, to: PatronCore.CalendarDate, of days: [DailySales]
+    ) -> [DailySales] {
+        let byDay = Dictionary(days.map { ($0.day, $0) }, uniquingKeysWith: { first, _ in first })
+        return (from.daysSinceEpoch...max(from.daysSinceEpoch, to.daysSinceEpoch)).map { number in
+            let day = PatronCore.CalendarDate(daysSinceEpoch: number)
+            return byDay[day] ?? DailySales(day: day, orders: 0, revenueMinor: 0, customers: 0)
+        }
+    }
+
+    /// The days with orders among `from` through `to`: their orders, customers and revenue less what was refunded
+    /// of those orders.
     static func dailySales(
         from: PatronCore.CalendarDate, to: PatronCore.CalendarDate, program: LoyaltyProgram,
         in database: any SQLDatabase
@@ -181,19 +240,13 @@ extension Store {
             refunded[Int(try row.decode(column: "day", as: Int64.self))] = try row.decode(
                 column: "refunded", as: Int64.self)
         }
-        var byDay: [Int: DailySales] = [:]
-        for row in rows {
+        return try rows.map { row in
             let number = Int(try row.decode(column: "day", as: Int64.self))
-            byDay[number] = DailySales(
+            return DailySales(
                 day: PatronCore.CalendarDate(daysSinceEpoch: number),
                 orders: Int(try row.decode(column: "orders", as: Int64.self)),
                 revenueMinor: try row.decode(column: "revenue", as: Int64.self) - refunded[number, default: 0],
                 customers: Int(try row.decode(column: "customers", as: Int64.self)))
-        }
-        return (from.daysSinceEpoch...max(from.daysSinceEpoch, to.daysSinceEpoch)).map { number in
-            byDay[number]
-                ?? DailySales(
-                    day: PatronCore.CalendarDate(daysSinceEpoch: number), orders: 0, revenueMinor: 0, customers: 0)
         }
     }
 }

@@ -129,6 +129,7 @@ extension Store {
             }
             try await store.noteReferralRefund(
                 orderID: orderID, memberID: memberID, refundedAt: Timestamp(millisecondsSinceEpoch: now), in: database)
+            try await ActivityRollups.invalidate(from: occurredAt, program: program, now: now, in: database)
             let after = plan.applied(to: balance)
             try await ledger.saveBalance(after, memberID: memberID, at: now, in: database)
             return RefundResult(refundID: refundID, orderID: orderID, memberID: memberID, plan: plan, balance: after)

@@ -16,6 +16,7 @@ public enum Migrations {
         .createRateLimitWindows,  // request counts per subject and window, shared by the nodes
         .createAnalyticsSnapshots,  // the analytics page's figures, computed once a day and fit
         .indexActivityByTime,  // a period's orders and point entries, members by joining and by tier
+        .createActivityRollups,  // each closed day's orders, revenue, points and gaps between orders
     ]
 
     /// Applies every pending migration in one transaction, recording each in `schema_migrations`.

@@ -72,6 +72,9 @@ extension Store {
             let history = recorded.map { (order: orders[$0.index].submission, memberID: $0.memberID) }
             try await store.insertLines(of: history, in: database)
             try await store.raiseTiers(of: Set(history.map(\.memberID)), program: program, at: now, in: database)
+            if let earliest = history.map(\.order.occurredAt.millisecondsSinceEpoch).min() {
+                try await ActivityRollups.invalidate(from: earliest, program: program, now: now, in: database)
+            }
             return outcomes.map { $0! }
         }
     }

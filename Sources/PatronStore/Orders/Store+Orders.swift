@@ -29,6 +29,9 @@ extension Store {
                 }
                 // The award, qualifying spend and tier change commit with the order or not at all.
                 try await store.applyLoyalty(to: order, at: now, in: database)
+                let (_, program) = try await store.programs.current(in: database)
+                try await ActivityRollups.invalidate(
+                    from: order.occurredAt.millisecondsSinceEpoch, program: program, now: now, in: database)
                 return order
             }
             return OrderRecording(order: order, isReplay: false)

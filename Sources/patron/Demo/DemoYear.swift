@@ -91,6 +91,8 @@ struct DemoYear {
         } catch AnalyticsError.notEnoughData(let reason) {
             report("No lifetime-value model yet: \(reason)")
         }
+        // The overview's closed days, as the job would sum them.
+        try await store.refreshActivityRollups()
         return totals
     }
 
