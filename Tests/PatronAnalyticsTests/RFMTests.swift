@@ -100,6 +100,23 @@ struct RFMTests {
         #expect(QuintileScale([1, 2, 3, 4, 5]).score(of: -100) == 1)
     }
 
+    @Test("property: a scale's boundaries score every value, inside the base or beyond it, as the scale does")
+    func boundariesScoreAsTheScale() {
+        var generator = SeededGenerator(seed: 11)
+        for size in [0, 1, 2, 3, 7, 100, 1000] {
+            let spread = Int64(1 + generator.nextInt(upperBound: 60))
+            let values = (0..<size).map { _ in Int64(generator.nextInt(upperBound: Int(spread))) - spread / 2 }
+            let scale = QuintileScale(values)
+            let boundaries = scale.boundaries
+            for value in (-spread - 2)...(spread + 2) {
+                #expect(boundaries.score(of: value) == scale.score(of: value), "size \(size), value \(value)")
+            }
+        }
+        // Every customer alike: they all score 5, anyone below 1.
+        #expect(QuintileScale([4, 4, 4]).boundaries.score(of: 4) == 5)
+        #expect(QuintileScale([4, 4, 4]).boundaries.score(of: 3) == 1)
+    }
+
     @Test("measures from transactions at a reference date")
     func measures() throws {
         let transactions = try TransactionFile.read(

@@ -216,11 +216,20 @@ import Testing
 
             func post(_ form: String) async throws -> TestResponse {
                 try await app.client.execute(
-                    uri: path, method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                    uri: path, method: .post,
+                    headers: [.contentType: "application/x-www-form-urlencoded", .acceptLanguage: "en"],
                     body: ByteBuffer(string: form))
             }
             let weak = try await post("password=password123&one_time_code=")
             #expect(weak.status == .unprocessableContent && weak.text.contains("most common passwords"))
+            // Refusals are in the page's language.
+            let short = try await app.client.execute(
+                uri: path, method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded", .acceptLanguage: "zh-CN"],
+                body: ByteBuffer(string: "password=abc&one_time_code="))
+            #expect(short.status == .unprocessableContent && short.text.contains("密码至少需要"), "\(short.text)")
+            let noCode = try await post("password=jade+teapot+on+the+windowsill&one_time_code=")
+            #expect(noCode.text.contains("Enter the current code from your authenticator app."))
             let code = OneTimeCode(secret: try #require(Base32.decode(secret))).code(
                 step: OneTimeCodeWindow.step(at: WallClock.system.now))
             let done = try await post("password=jade+teapot+on+the+windowsill&one_time_code=\(code)")

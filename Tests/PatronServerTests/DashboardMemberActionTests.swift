@@ -101,7 +101,8 @@ import Testing
             let small = coffeeCoupon.setting("stock", 1)
             let large = coffeeCoupon.setting("reward_id", "CAKE").setting("cost_points", 800)
                 .setting("name", ["zh": "蛋糕", "en": "Cake"])
-            for reward in [small, large] {
+            let tea = coffeeCoupon.setting("reward_id", "TEA").setting("name", ["zh": "茶", "en": "Tea"])
+            for reward in [small, large, tea] {
                 #expect(try await app.request(.post, "/v1/rewards", json: reward).status == .created)
             }
             let agent = try await DashboardPageTests.signedInBrowser(app, "ag@example.cn", role: "agent")
@@ -116,6 +117,12 @@ import Testing
             let given = try await agent.post(path, form: fields)
             #expect(given.status == .seeOther && given.headers[.location] == "/members/\(memberID)?done=given")
             #expect(try await agent.post(path, form: fields).status == .seeOther)
+            // The same form sent again with another reward gives nothing and says so.
+            var other = fields
+            other["reward_id"] = "TEA"
+            let reused = try await agent.post(path, form: other)
+            #expect(reused.status == .unprocessableContent)
+            #expect(reused.text.contains("This form was already sent with other values."))
             let coupons = try await app.store.redemptions(memberID: memberID, after: nil, limit: 10).items
             #expect(coupons.map(\.rewardID) == ["COFFEE-5"])
             #expect(coupons.first?.source == .goodwill && coupons.first?.points == 0)
@@ -123,8 +130,7 @@ import Testing
 
             let after = try await agent.get("/members/\(memberID)?done=given")
             #expect(after.text.contains("<td>Not used yet</td><td>Goodwill from staff</td>"))
-            #expect(after.text.contains("No reward in the catalog can be given now."), "the only unit is given")
-            // The gift form is gone; a post made from the points form's token and id is refused for each reason.
+            // A new form (the points form's token and id) is refused for each reason; COFFEE-5's one unit is given.
             var again = try Self.form("/members/\(memberID)/points", in: after)
             again["reward_id"] = "COFFEE-5"
             #expect(try await agent.post(path, form: again).text.contains("This reward is out of stock."))
@@ -200,6 +206,19 @@ import Testing
             // One order, on 1 Nov: a new customer; nothing predicted before the first model fit.
             #expect(text.contains("<dt>Lifecycle stage</dt><dd>"))
             #expect(text.contains("<dt>Chance still active</dt><dd>Predicted after the first model fit</dd>"))
+            // Ranked among the base once the day's analytics snapshot is made, as the API ranks them.
+            #expect(text.contains("<dt>RFM segment</dt><dd>Not ranked yet"))
+            for (index, total) in [12_800, 25_600, 51_200, 3_200, 9_600].enumerated() {
+                _ = try await app.memberWithPoints("rank-\(index)", totalMinor: Int64(total))
+            }
+            let today = try await app.store.today()
+            try await app.store.refreshAnalyticsSnapshot(asOf: today)
+            let insights = try await app.store.memberInsights(
+                memberID: memberID, asOf: today, settings: PredictionSettings())
+            let segment = try #require(insights.standing?.segment)
+            let ranked = try await agent.get("/members/\(memberID)").text
+            #expect(ranked.contains("RFM segment (as of "))
+            #expect(ranked.contains("<dd>\(Messages.text(AnalyticsPage.message(segment), in: .en))</dd>"), "\(segment)")
             let chinese = try await Browser(app: agent.app, cookies: agent.cookies, acceptLanguage: "zh").get(
                 "/members/\(memberID)")
             #expect(chinese.text.contains("<dt>推荐码</dt>") && chinese.text.contains("<h2>调整积分</h2>"))

@@ -221,6 +221,22 @@ import Testing
             #expect(text.contains("<th scope=\"row\">5 Nov 2026</th><td class=\"number\">¥32.00</td>"))
             #expect(text.contains("<svg class=\"chart\""))
             #expect(text.contains("aria-current=\"true\">") == false, "a chosen period is not a preset")
+            // Five orders of 64 points, 32 taken back: 288 held, all earned and taken back today (points move when
+            // the orders are recorded, not when they happened).
+            #expect(Self.tile("Points outstanding", in: text) == "288")
+            #expect(Self.tileChange("Points outstanding", in: text)?.hasPrefix("0 in this period<") == true)
+            let recent = try await browser.get("/").text
+            #expect(Self.tileChange("Points outstanding", in: recent)?.hasPrefix("+288 in this period<") == true)
+            // Read from the daily sums once the job has made them, every tile says the same.
+            #expect(try await app.store.refreshActivityRollups() > 0)
+            let summed = try await browser.get("/?from=2026-11-01&to=2026-11-07").text
+            for label in [
+                "Members", "Members who bought", "Revenue from members", "Orders", "Repurchase rate", "Points issued",
+                "Points outstanding",
+            ] {
+                #expect(Self.tile(label, in: summed) == Self.tile(label, in: text), "\(label)")
+                #expect(Self.tileChange(label, in: summed) == Self.tileChange(label, in: text), "\(label)")
+            }
 
             // In Chinese, by the person's choice, over the browser's language.
             let choose = try await browser.get("/language/zh?next=/%3Ffrom%3D2026-11-01%26to%3D2026-11-07")

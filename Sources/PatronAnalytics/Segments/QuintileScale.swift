@@ -30,3 +30,37 @@ public struct QuintileScale: Sendable {
         return min(RFMAnalysis.quintileScore(worse: low, better: 1, count: sorted.count), 5)
     }
 }
+
+extension QuintileScale {
+    /// The scale reduced to the lowest value of each score 2…5: it scores every value exactly as the scale does, in
+    /// 32 bytes, so it can be kept with a snapshot and a member scored later without the base.
+    public var boundaries: QuintileBoundaries {
+        guard let best = sorted.last else {
+            return QuintileBoundaries(lowestOfScore: [Int64](repeating: .max, count: 4))
+        }
+        // A score changes only just above a value of the base (one more is strictly below) or at the best value.
+        var lowest = [Int64](repeating: best, count: 4)
+        var previous: Int64?
+        for value in sorted where value != previous && value < best {
+            previous = value
+            let score = score(of: value + 1)
+            for rank in 2...5 where score >= rank { lowest[rank - 2] = min(lowest[rank - 2], value + 1) }
+        }
+        return QuintileBoundaries(lowestOfScore: lowest)
+    }
+}
+
+/// A quintile scale as the lowest value of each score 2…5 (see ``QuintileScale/boundaries``).
+public struct QuintileBoundaries: Sendable, Hashable, Codable {
+    /// Ascending; `Int64.max` for a score no value reaches.
+    public var lowestOfScore: [Int64]
+
+    public init(lowestOfScore: [Int64]) {
+        self.lowestOfScore = lowestOfScore
+    }
+
+    /// The score 1…5 of `value`.
+    public func score(of value: Int64) -> Int {
+        1 + lowestOfScore.count { $0 <= value }
+    }
+}

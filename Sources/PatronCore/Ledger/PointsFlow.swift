@@ -28,6 +28,9 @@ public struct PointsFlow: Sendable, Hashable {
         adjusted = sums[.adjust, default: 0]
     }
 
+    /// How much what members hold changed over the period.
+    public var net: Int64 { issued - redeemed - expired - reversed + adjusted }
+
     /// Redeemed ÷ issued in the period, nil when nothing was issued.
     public var redemptionRate: Double? {
         issued > 0 ? Double(redeemed) / Double(issued) : nil

@@ -196,7 +196,8 @@ struct RewardsController {
         default: problems.append(FieldError(pointer: "/dry_run", detail: "must be true or false"))
         }
         if !problems.isEmpty { throw ValidationFailure(problems) }
-        let (outcome, isReplay) = try await store.runSurprise(campaign, dryRun: dryRun, at: store.clock.now)
+        let (outcome, isReplay) = try await store.runSurprise(
+            campaign, dryRun: dryRun, actor: context.actorID, at: store.clock.now)
         context.auditNotes.add([campaign.campaignID])
         return try JSONBody.response(outcome, status: dryRun || isReplay ? .ok : .created)
     }

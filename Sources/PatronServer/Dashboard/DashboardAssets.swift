@@ -4,7 +4,7 @@ import NIOCore
 /// The dashboard's one stylesheet, served by Patron itself (nothing comes from elsewhere). Its path carries a
 /// version, so browsers may keep it for a year.
 enum DashboardAssets {
-    static let version = "6"
+    static let version = "7"
     static let stylesheetPath = "/assets/dashboard-\(version).css"
 
     static func addRoutes(to router: Router<PatronRequestContext>) {
@@ -52,6 +52,7 @@ enum DashboardAssets {
         input, select { border: 1px solid #8a94a3; border-radius: 4px; padding: .35rem .5rem; background: #fff; }
         label { display: block; font-weight: 600; margin: .75rem 0 .25rem; }
         .inline label { display: inline; margin: 0 .25rem 0 0; }
+        label.choice { display: inline-block; font-weight: normal; margin: .5rem 1rem .25rem 0; }
         form.inline { display: flex; flex-wrap: wrap; align-items: end; gap: .5rem 1rem; }
         .card, figure, .tile { background: var(--paper); border: 1px solid var(--line); border-radius: 6px; }
         .card { padding: 1rem; margin-bottom: 1rem; }

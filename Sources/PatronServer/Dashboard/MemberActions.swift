@@ -74,6 +74,8 @@ struct MemberActions {
                 return (.done(.given, audit: given ? "giveReward" : nil), drafts)
             } catch RewardError.notRedeemable(_, let refusals) {
                 return (.refused(refusals.map { Self.text(of: $0, view) }), drafts)
+            } catch LedgerError.keyReused {
+                return (.refused([view.text(.formSentBefore)]), drafts)
             }
         }
     }

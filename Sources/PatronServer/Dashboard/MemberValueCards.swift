@@ -7,7 +7,7 @@ extension MembersPage {
     /// The member's lifecycle stage today, with P(alive), lifetime value and the next purchase once a model has
     /// been fitted. (The RFM group ranks the member against the whole base: it is on the analytics page.)
     func outlookCard(
-        _ view: View, _ outlook: (stage: LifecycleStage, prediction: MemberPrediction?)?, program: LoyaltyProgram
+        _ view: View, _ outlook: MemberOutlook?, program: LoyaltyProgram
     ) -> Markup {
         let formats = view.formats
         guard let outlook else {
@@ -23,8 +23,16 @@ extension MembersPage {
                     <dt>\(view.text(.nextPurchase))</dt><dd>\(next)</dd>
                     """
             } ?? "<dt>\(view.text(.probabilityAlive))</dt><dd>\(view.text(.noModelYet))</dd>"
+        let segment: Markup =
+            outlook.segment.map { ranked in
+                """
+                <dt>\(view.text(.rfmSegmentAsOf, ["date": formats.date(ranked.asOf)]))</dt>\
+                <dd>\(view.text(AnalyticsPage.message(ranked.segment)))</dd>
+                """
+            } ?? "<dt>\(view.text(.rfmSegment))</dt><dd>\(view.text(.rfmNotYet))</dd>"
         return """
             <section class="card"><h2>\(view.text(.outlook))</h2><dl class="facts">
+            \(segment)
             <dt>\(view.text(.lifecycleStage))</dt><dd>\(view.text(AnalyticsPage.message(outlook.stage)))</dd>
             \(predicted)</dl></section>
             """

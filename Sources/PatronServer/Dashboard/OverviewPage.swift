@@ -30,7 +30,7 @@ struct OverviewPage {
         async let previous = store.periodActivity(from: period.previous.from, to: period.previous.to)
         async let flow = store.pointsFlow(from: period.from, to: period.to)
         async let previousFlow = store.pointsFlow(from: period.previous.from, to: period.previous.to)
-        async let held = store.pointsHeld()
+        async let held = store.pointsOutstanding()
         let (now, before) = try await (current, previous)
         let (points, pointsBefore, owed) = try await (flow, previousFlow, held)
 
@@ -59,8 +59,9 @@ struct OverviewPage {
             rate(.redemptionRate, points.redemptionRate, pointsBefore.redemptionRate),
             rate(.breakageRate, points.breakageRate, pointsBefore.breakageRate),
             Tile(
-                label: .pointsLiability, value: formats.compact(owed.available + owed.pending),
-                change: "\(view.text(.liabilityNote, ["members": formats.exact(owed.members)]))"),
+                label: .pointsLiability, value: formats.compact(owed),
+                change:
+                    "\(view.text(.liabilityNote, ["change": (points.net > 0 ? "+" : "") + formats.exact(points.net)]))"),
         ]
         let tileList: [Markup] = tiles.map { tile in
             """

@@ -14,17 +14,28 @@ struct ProgramPage {
         router.get("program/rules/{rule_id}", use: editRule)
         router.post("program/rules/{rule_id}", use: saveRule)
         router.post("program/rules/{rule_id}/try", use: tryRule)
+        router.post("program/surprises", use: SurpriseCampaigns(page: self).run)
     }
 
     @Sendable func show(_ request: Request, context: PatronRequestContext) async throws -> Response {
         let view = View(request: request, context: context)
         guard view.permits(.programWrite) else { return DashboardErrors.forbidden(view) }
+        return try await render(view, request: request)
+    }
+
+    /// The page, with the new surprise campaign's form as typed and what its preview found or why it was refused.
+    func render(
+        _ view: View, request: Request,
+        surprise: (draft: SurpriseCampaigns.Draft, notice: SurpriseCampaigns.Notice)? = nil,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let (version, program) = try await store.program()
         let now = store.clock.now
         async let perTier = store.membersPerTier()
         async let moves = store.tierMovements(months: Self.movementMonths, endingWith: try await store.today())
         async let offers = store.rewardOffers(memberID: nil, at: now)
         async let referrals = store.referralCounts()
+        async let surprises = store.surpriseCampaigns(limit: SurpriseCampaigns.listed)
         let members = try await perTier
         let formats = view.formats
         let saved = Form.query("saved", in: request).map { rule -> Markup in
@@ -63,7 +74,31 @@ struct ProgramPage {
             }, rowHeaders: true)
         let movements = try await moves
         let movementsTable = self.movementsTable(view, movements)
-        let catalog = catalogTable(view, try await offers, at: now)
+        let catalogOffers = try await offers
+        let catalog = catalogTable(view, catalogOffers, at: now)
+        let name = { (offer: RewardOffer) in
+            view.language == .zh ? offer.stored.reward.name.zh : offer.stored.reward.name.en
+        }
+        let campaigns = SurpriseCampaigns(page: self)
+        let runs = try await surprises
+        let surpriseTable = campaigns.table(
+            view, runs, program: program,
+            rewards: Dictionary(catalogOffers.map { ($0.stored.reward.rewardID, name($0)) }) { first, _ in first })
+        let surprised = Form.query("surprised", in: request).flatMap { id in
+            runs.first { $0.campaign.campaignID == id }
+        }.map { run -> Markup in
+            let given = view.text(
+                .surpriseGiven, ["campaign": run.campaign.campaignID, "given": view.formats.exact(run.given)])
+            return "<p class=\"notice\" role=\"status\">\(given)</p>"
+        }
+        let surpriseForm =
+            view.permits(.campaignsWrite)
+            ? campaigns.form(
+                view, surprise?.draft ?? SurpriseCampaigns.Draft(), notice: surprise?.notice, program: program,
+                rewards: catalogOffers.filter(\.refusals.isEmpty).map {
+                    (id: $0.stored.reward.rewardID, name: name($0))
+                })
+            : .empty
         let body: Markup = """
             \(saved)<p class="muted">\(view.text(.programVersion, ["version": String(version)]))</p>
             <section><h2>\(view.text(.earningRules))</h2>\(rules.html(view))</section>
@@ -71,10 +106,12 @@ struct ProgramPage {
             \(movementsFigure(view, movements, table: movementsTable))</section>
             <section><h2>\(view.text(.rewardsCatalog))</h2>\(catalog.html(view))</section>
             <div class="columns">\(referralCard(view, try await referrals))</div>
+            <section id="surprises"><h2>\(view.text(.surpriseCampaigns))</h2>\(surprised)\(surpriseTable.html(view))
+            \(surpriseForm)</section>
             """
         return view.page(
             view.text(.programTitle), section: .program, body: body,
-            tables: [rules, tiers, movementsTable, catalog])
+            tables: [rules, tiers, movementsTable, catalog, surpriseTable], status: status)
     }
 
     /// A rule as someone is editing it: the JSON they typed, the program version they started from, and the order

@@ -38,8 +38,26 @@ struct SetupPage {
             return Self.invalidLink(view)
         } catch let error as StaffError {
             return form(
-                view, try await store.staffSetup(token: token), problems: [error.description],
+                view, try await store.staffSetup(token: token), problems: Self.problems(of: error, view),
                 status: .unprocessableContent)
+        }
+    }
+
+    /// Why the set-up was refused, in the page's language.
+    static func problems(of error: StaffError, _ view: View) -> [String] {
+        switch error {
+        case .weakPassword(let problems):
+            problems.map { problem in
+                switch problem {
+                case .tooShort(let minimum): view.text(.passwordTooShort, ["minimum": String(minimum)])
+                case .tooLong(let maximum): view.text(.passwordTooLong, ["maximum": String(maximum)])
+                case .common: view.text(.passwordCommon)
+                case .containsEmail: view.text(.passwordContainsEmail)
+                case .predictable: view.text(.passwordPredictable)
+                }
+            }
+        case .oneTimeCodeRequired: [view.text(.oneTimeCodeNeeded)]
+        default: [error.description]
         }
     }
 

@@ -4,12 +4,18 @@ import SQLKit
 extension ActivityRollups {
     /// The sums of a run of days, computed from the orders and the journal, and read back.
     struct Sums {
-        /// Days with orders.
-        var days: [DailySales] = []
+        /// Days with orders or members entering.
+        var days: [Int64: Day] = [:]
         var points: [PointKey: Int64] = [:]
         /// Orders by day, by which earlier order (1: the previous, 2: the one before) and by the days since it;
         /// `noEarlierOrder` when there was none within ``longestGapDays``.
         var gaps: [GapKey: Int64] = [:]
+
+        struct Day {
+            var sales: DailySales
+            /// Members whose first day (of joining or of ordering, whichever came first) it was.
+            var entered: Int64 = 0
+        }
 
         struct PointKey: Hashable {
             var day: Int64
@@ -29,10 +35,16 @@ extension ActivityRollups {
         ) async throws -> Sums {
             var sums = Sums()
             guard first <= last else { return sums }
-            sums.days = try await Store.dailySales(from: first, to: last, program: program, in: database)
-                .filter { $0.orders > 0 }
+            for sales in try await Store.dailySales(from: first, to: last, program: program, in: database) {
+                sums.days[Int64(sales.day.daysSinceEpoch)] = Day(sales: sales)
+            }
             let start = program.utcOffset.startOf(first).millisecondsSinceEpoch
             let end = program.utcOffset.startOf(last.addingDays(1)).millisecondsSinceEpoch
+            for (day, entered) in try await entries(from: start, to: end, program: program, in: database) {
+                let date = CalendarDate(daysSinceEpoch: Int(day))
+                sums.days[day, default: Day(sales: DailySales(day: date, orders: 0, revenueMinor: 0, customers: 0))]
+                    .entered = entered
+            }
             let entryDay = AnalyticsQueries.localDay(offset: program.utcOffset, of: "created_at")
             for row in try await database.raw(
                 """
@@ -47,6 +59,32 @@ extension ActivityRollups {
             }
             sums.gaps = try await gaps(from: start, to: end, program: program, in: database)
             return sums
+        }
+
+        /// Members by the local day they entered (joined, or first ordered if that was earlier). Only members who
+        /// joined or ordered in the run can have entered in it.
+        private static func entries(
+            from start: Int64, to end: Int64, program: LoyaltyProgram, in database: any SQLDatabase
+        ) async throws -> [(day: Int64, entered: Int64)] {
+            let day = AnalyticsQueries.localDay(offset: program.utcOffset, of: "entered_at")
+            return try await database.raw(
+                """
+                SELECT \(day) AS day, COUNT(*) AS entered FROM (
+                    SELECT CASE WHEN first_order < joined_at THEN first_order ELSE joined_at END AS entered_at FROM (
+                        SELECT m.joined_at,
+                               (SELECT MIN(o.occurred_at) FROM orders o WHERE o.member_id = m.id) AS first_order
+                        FROM members m
+                        WHERE m.joined_at >= \(bind: start)
+                           OR m.id IN (SELECT member_id FROM orders
+                                       WHERE occurred_at >= \(bind: start) AND occurred_at < \(bind: end))
+                    ) AS candidates
+                ) AS entries
+                WHERE entered_at >= \(bind: start) AND entered_at < \(bind: end)
+                GROUP BY \(day)
+                """
+            ).all().map { row in
+                (try row.decode(column: "day", as: Int64.self), try row.decode(column: "entered", as: Int64.self))
+            }
         }
 
         /// Each order's days since the member's two orders before it, grouped. Only the orders of members who
@@ -90,14 +128,13 @@ extension ActivityRollups {
         }
 
         func save(in database: any SQLDatabase) async throws {
-            for chunk in days.chunks(of: 500) {
+            for chunk in Array(days.values).chunks(of: 500) {
                 var insert = database.insert(into: "activity_days").columns(
-                    "day", "orders", "customers", "revenue_minor")
+                    "day", "orders", "customers", "revenue_minor", "entered")
                 for day in chunk {
                     insert = insert.values(
-                        SQLBind(Int64(day.day.daysSinceEpoch)), SQLBind(Int64(day.orders)),
-                        SQLBind(Int64(day.customers)),
-                        SQLBind(day.revenueMinor))
+                        SQLBind(Int64(day.sales.day.daysSinceEpoch)), SQLBind(Int64(day.sales.orders)),
+                        SQLBind(Int64(day.sales.customers)), SQLBind(day.sales.revenueMinor), SQLBind(day.entered))
                 }
                 try await insert.run()
             }
@@ -134,6 +171,28 @@ extension ActivityRollups {
                 revenueMinor: try row.decode(column: "revenue_minor", as: Int64.self),
                 customers: Int(try row.decode(column: "customers", as: Int64.self)))
         }
+    }
+
+    /// Members who entered (joined, or first ordered) on the summed days before `day`.
+    static func members(before day: CalendarDate, in database: any SQLDatabase) async throws -> Int {
+        let row = try await database.raw(
+            """
+            SELECT CAST(COALESCE(SUM(entered), 0) AS BIGINT) AS members FROM activity_days
+            WHERE day < \(bind: Int64(day.daysSinceEpoch))
+            """
+        ).first()
+        return Int(try row?.decode(column: "members", as: Int64.self) ?? 0)
+    }
+
+    /// Every point entry's points on the summed days before `day`.
+    static func points(before day: CalendarDate, in database: any SQLDatabase) async throws -> Int64 {
+        let row = try await database.raw(
+            """
+            SELECT CAST(COALESCE(SUM(points), 0) AS BIGINT) AS points FROM activity_points
+            WHERE day < \(bind: Int64(day.daysSinceEpoch))
+            """
+        ).first()
+        return try row?.decode(column: "points", as: Int64.self) ?? 0
     }
 
     /// The summed days' points by entry kind.

@@ -84,19 +84,19 @@ struct ActivityRollups: Sendable {
         return saved ? max(0, last.daysSinceEpoch - plan.first.daysSinceEpoch + 1) : 0
     }
 
-    /// The local day of the first order or point entry, nil when there is neither.
+    /// The local day of the first order, point entry or member, nil when there is none.
     private static func earliestDay(program: LoyaltyProgram, in database: any SQLDatabase) async throws -> CalendarDate?
     {
         let row = try await database.raw(
             """
             SELECT (SELECT MIN(occurred_at) FROM orders) AS first_order,
-                   (SELECT MIN(created_at) FROM point_entries) AS first_entry
+                   (SELECT MIN(created_at) FROM point_entries) AS first_entry,
+                   (SELECT MIN(joined_at) FROM members) AS first_member
             """
         ).first()
-        let instants = [
-            try row?.decode(column: "first_order", as: Int64?.self),
-            try row?.decode(column: "first_entry", as: Int64?.self),
-        ].compactMap { $0 ?? nil }
+        let instants = try ["first_order", "first_entry", "first_member"].compactMap { column in
+            try row?.decode(column: column, as: Int64?.self)
+        }
         return instants.min().map { program.utcOffset.date(of: Timestamp(millisecondsSinceEpoch: $0)) }
     }
 

@@ -115,9 +115,11 @@ enum AnalyticsQueries {
                                 THEN r.refunded ELSE 0 END) AS first_day_minor
                 """
         }
+        // One member's refunds are read by the member, not from every refund.
+        let member: SQLQueryString = scope.memberID.map { " WHERE member_id = \(bind: $0)" } ?? ""
         return """
             SELECT o.member_id AS member_id, SUM(r.refunded) AS revenue_minor\(firstDay)
-            FROM (SELECT order_id, SUM(amount_minor) AS refunded FROM refunds GROUP BY order_id) AS r
+            FROM (SELECT order_id, SUM(amount_minor) AS refunded FROM refunds\(member) GROUP BY order_id) AS r
             JOIN orders AS o ON o.order_id = r.order_id
             WHERE \(orderFilter(scope, program: program, table: "o"))
             GROUP BY o.member_id

@@ -15,6 +15,9 @@ public struct AnalyticsSnapshot: Sendable, Hashable, Codable {
     /// Members with an order by `asOf`.
     public var customers: Int
     public var segmentCounts: [String: Int]
+    /// The RFM quintiles of the base, to place any one member in a segment later; nil in snapshots kept before
+    /// they were.
+    public var rfm: RFMBoundaries?
     public var stageCounts: [String: Int]
     public var cohorts: [CohortRetentionMatrix.Cohort]
     /// With a fit: lifetime value by tenth of customers, and the members with the most value at risk.
@@ -87,6 +90,19 @@ extension Store {
         return try await refreshAnalyticsSnapshot(asOf: asOf)
     }
 
+    /// The newest snapshot kept as of `day` or before, without computing one; nil when none is kept.
+    public func newestAnalyticsSnapshot(through day: PatronCore.CalendarDate) async throws -> AnalyticsSnapshot? {
+        let kept = try await database.read { database in
+            try await database.raw(
+                """
+                SELECT body FROM analytics_snapshots WHERE as_of_day <= \(bind: day.daysSinceEpoch)
+                ORDER BY as_of_day DESC, computed_at DESC LIMIT 1
+                """
+            ).first()?.decode(column: "body", as: String.self)
+        }
+        return kept.flatMap { try? JSONDecoder().decode(AnalyticsSnapshot.self, from: Data($0.utf8)) }
+    }
+
     /// Computes the snapshot as of `asOf` now and keeps it in place of any other of that day and fit; snapshots
     /// more than a month old are let go.
     @discardableResult
@@ -129,6 +145,7 @@ extension Store {
             asOf: asOf, computedAt: computedAt, fitID: outlook?.fit.fitID, customers: customers.customers,
             segmentCounts: Dictionary(
                 uniqueKeysWithValues: customers.segmentCounts.map { ($0.key.rawValue, $0.value) }),
+            rfm: customers.boundaries,
             stageCounts: Dictionary(uniqueKeysWithValues: customers.stageCounts.map { ($0.key.rawValue, $0.value) }),
             cohorts: try await cohorts, lifetimeValues: outlook?.lifetimeValues,
             atRisk: (outlook?.atRisk ?? []).map { entry in

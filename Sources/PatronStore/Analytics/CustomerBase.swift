@@ -14,10 +14,9 @@ public struct MemberStanding: Sendable, Hashable {
     public var memberID: String { totals.memberID }
 }
 
-/// The whole customer base at a reference date, reduced to what scoring any one member needs: the RFM quintile
-/// scales of the three measures, and the members per segment and lifecycle stage. RFM quintiles are relative to the
-/// whole base, so the scales are made from every customer; no member's record is kept, so a million members cost
-/// the scales' 24 MB.
+/// The whole customer base at a reference date, reduced to what scoring any one member needs: the boundaries of the
+/// RFM quintiles of the three measures, and the members per segment and lifecycle stage. RFM quintiles are relative
+/// to the whole base, so the scales are made from every customer; no member's record is kept.
 public struct CustomerBase: Sendable {
     public var referenceDate: PatronCore.CalendarDate { scorer.referenceDate }
     public var currency: Currency
@@ -25,6 +24,8 @@ public struct CustomerBase: Sendable {
     public var customers: Int
     /// The fit whose P(alive) enters the lifecycle stages, if any.
     public var fit: StoredModelFit? { scorer.fit }
+    /// The quintiles every member is scored by.
+    public var boundaries: RFMBoundaries { scorer.boundaries }
     /// Members per segment; every segment is present, with 0 when empty.
     public private(set) var segmentCounts: [RFMSegment: Int]
     /// Members per lifecycle stage; every stage is present, with 0 when empty.
@@ -41,8 +42,10 @@ public struct CustomerBase: Sendable {
         async let frequency = QuintileScale(columns.purchaseDays.map(Int64.init))
         let monetary = QuintileScale(columns.revenueMinor)
         let scorer = StandingScorer(
-            referenceDate: referenceDate, fit: fit, thresholds: thresholds, recency: await recency,
-            frequency: await frequency, monetary: monetary)
+            referenceDate: referenceDate, fit: fit, thresholds: thresholds,
+            boundaries: RFMBoundaries(
+                lastDay: await recency.boundaries, purchaseDays: await frequency.boundaries,
+                revenueMinor: monetary.boundaries))
         let middle = columns.count / 2
         async let lower = scorer.counts(of: columns, in: 0..<middle)
         let upper = scorer.counts(of: columns, in: middle..<columns.count)
@@ -66,26 +69,41 @@ public struct CustomerBase: Sendable {
     }
 }
 
-/// Scores and classifies members among a base: the quintile scales of the last order day (a later day is a better
-/// recency), the order days and the spend, and the lifecycle thresholds.
+/// The RFM quintiles of a base as the lowest value of each score: the last order day (a later day is a better
+/// recency), the order days and the spend. Kept with the analytics snapshot, they score any member later exactly as
+/// the base scored them, without the base.
+public struct RFMBoundaries: Sendable, Hashable, Codable {
+    public var lastDay: QuintileBoundaries
+    public var purchaseDays: QuintileBoundaries
+    public var revenueMinor: QuintileBoundaries
+
+    public func score(of totals: MemberPurchaseTotals) -> RFMScore {
+        RFMScore(
+            recency: lastDay.score(of: Int64(totals.lastDay)),
+            frequency: purchaseDays.score(of: Int64(totals.purchaseDays)),
+            monetary: revenueMinor.score(of: totals.revenueMinor))
+    }
+
+    public func segment(of totals: MemberPurchaseTotals) -> RFMSegment {
+        // Scores are always 1…5 and the table covers that whole range.
+        RFMSegmentTable.segment(for: score(of: totals)) ?? .lost
+    }
+}
+
+/// Scores and classifies members among a base: its RFM quintiles and the lifecycle thresholds.
 private struct StandingScorer: Sendable {
     let referenceDate: PatronCore.CalendarDate
     let fit: StoredModelFit?
     let thresholds: LifecycleThresholds
-    let recency, frequency, monetary: QuintileScale
+    let boundaries: RFMBoundaries
 
     func standing(of totals: MemberPurchaseTotals, alive: inout AliveProbabilities) -> MemberStanding {
         let referenceDay = referenceDate.daysSinceEpoch
-        let score = RFMScore(
-            recency: recency.score(of: Int64(totals.lastDay)),
-            frequency: frequency.score(of: Int64(totals.purchaseDays)),
-            monetary: monetary.score(of: totals.revenueMinor))
         let recencyDays = referenceDay - totals.lastDay
         let probabilityAlive = alive.probability(of: totals)
         return MemberStanding(
-            totals: totals, recencyDays: recencyDays, score: score,
-            // Scores are always 1…5 and the table covers that whole range.
-            segment: RFMSegmentTable.segment(for: score) ?? .lost,
+            totals: totals, recencyDays: recencyDays, score: boundaries.score(of: totals),
+            segment: boundaries.segment(of: totals),
             stage: LifecycleStage.classify(
                 daysSinceFirstOrder: referenceDay - totals.firstDay, daysSinceLastOrder: recencyDays,
                 probabilityAlive: probabilityAlive, thresholds: thresholds),

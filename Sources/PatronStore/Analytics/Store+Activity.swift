@@ -86,7 +86,8 @@ extension Store {
         let programs = self.programs
         return try await database.read { database in
             let (_, program) = try await programs.current(in: database)
-            let live = try await Self.firstLiveDay(from: from, to: to, program: program, in: database)
+            let live = Self.firstLiveDay(
+                from: from, to: to, open: try await ActivityRollups.firstOpenDay(of: program, in: database))
             var sums =
                 live > from
                 ? try await ActivityRollups.points(from: from, through: live.addingDays(-1), in: database) : [:]
@@ -109,6 +110,28 @@ extension Store {
         }
     }
 
+    /// The points members hold now, spendable and pending: the sum of the whole journal, which the ledger keeps
+    /// equal to the balances, from the summed days and today's entries.
+    public func pointsOutstanding() async throws -> Int64 {
+        let programs = self.programs
+        return try await database.read { database in
+            let (_, program) = try await programs.current(in: database)
+            var summed: Int64 = 0
+            var since = Int64.min
+            if let open = try await ActivityRollups.firstOpenDay(of: program, in: database) {
+                summed = try await ActivityRollups.points(before: open, in: database)
+                since = program.utcOffset.startOf(open).millisecondsSinceEpoch
+            }
+            let live = try await database.raw(
+                """
+                SELECT CAST(COALESCE(SUM(points), 0) AS BIGINT) AS points FROM point_entries
+                WHERE created_at >= \(bind: since)
+                """
+            ).first()
+            return summed + (try live?.decode(column: "points", as: Int64.self) ?? 0)
+        }
+    }
+
     /// What members did in the local days `from` through `to` (the overview's figures): the days that are over
     /// from ``ActivityRollups``, the rest from their own orders through `orders_by_time`, and the members by when
     /// they joined. Its cost grows with the days not yet summed, not with the period or the history before it.
@@ -118,7 +141,8 @@ extension Store {
         let programs = self.programs
         return try await database.read { database in
             let (_, program) = try await programs.current(in: database)
-            let live = try await Self.firstLiveDay(from: from, to: to, program: program, in: database)
+            let open = try await ActivityRollups.firstOpenDay(of: program, in: database)
+            let live = Self.firstLiveDay(from: from, to: to, open: open)
             var days: [DailySales] = []
             var customers = (purchasing: 0, repeating: 0)
             if live > from {
@@ -133,21 +157,18 @@ extension Store {
                 customers = (customers.purchasing + recent.purchasing, customers.repeating + recent.repeating)
             }
             return PeriodActivity(
-                members: try await Self.members(by: program.utcOffset.startOf(to.addingDays(1)), in: database),
+                members: try await Self.members(through: to, open: open, program: program, in: database),
                 purchasing: customers.purchasing, repeating: customers.repeating,
                 days: Self.everyDay(from: from, to: to, of: days))
         }
     }
 
-    /// The first day of `from` through `to` read from the orders and journal themselves: the first day not summed,
-    /// or `from` when the period is longer than the sums serve.
+    /// The first day of `from` through `to` read from the orders and journal themselves: the first day not summed
+    /// (`open`), or `from` when nothing is summed or the period is longer than the sums serve.
     private static func firstLiveDay(
-        from: PatronCore.CalendarDate, to: PatronCore.CalendarDate, program: LoyaltyProgram,
-        in database: any SQLDatabase
-    ) async throws -> PatronCore.CalendarDate {
-        guard to.daysSinceEpoch - from.daysSinceEpoch <= ActivityRollups.longestGapDays,
-            let open = try await ActivityRollups.firstOpenDay(of: program, in: database)
-        else { return from }
+        from: PatronCore.CalendarDate, to: PatronCore.CalendarDate, open: PatronCore.CalendarDate?
+    ) -> PatronCore.CalendarDate {
+        guard to.daysSinceEpoch - from.daysSinceEpoch <= ActivityRollups.longestGapDays, let open else { return from }
         return min(max(from, open), to.addingDays(1))
     }
 
@@ -184,18 +205,32 @@ extension Store {
         )
     }
 
-    /// Members who joined before `cutoff`, and those who joined later but ordered before it (imported history).
-    private static func members(by cutoff: Timestamp, in database: any SQLDatabase) async throws -> Int {
-        let cutoff = cutoff.millisecondsSinceEpoch
+    /// Members who joined or ordered (imported history may be older than the member) by the end of `to`: those
+    /// who entered on the summed days before `open` from their sums, the rest from the members who joined since.
+    private static func members(
+        through to: PatronCore.CalendarDate, open: PatronCore.CalendarDate?, program: LoyaltyProgram,
+        in database: any SQLDatabase
+    ) async throws -> Int {
+        var summed = 0
+        var start = Int64.min
+        if let open {
+            let end = min(open, to.addingDays(1))
+            summed = try await ActivityRollups.members(before: end, in: database)
+            guard end <= to else { return summed }
+            start = program.utcOffset.startOf(end).millisecondsSinceEpoch
+        }
+        let cutoff = program.utcOffset.startOf(to.addingDays(1)).millisecondsSinceEpoch
+        // Entered in [start, cutoff): joined since `start` with no order before it, and joined or ordered by the end.
         let row = try await database.raw(
             """
-            SELECT (SELECT CAST(COUNT(*) AS BIGINT) FROM members WHERE joined_at < \(bind: cutoff))
-                 + (SELECT CAST(COUNT(*) AS BIGINT) FROM members m WHERE m.joined_at >= \(bind: cutoff)
-                      AND EXISTS (SELECT 1 FROM orders o WHERE o.member_id = m.id AND o.occurred_at < \(bind: cutoff)))
-                   AS members
+            SELECT CAST(COUNT(*) AS BIGINT) AS members FROM members m
+            WHERE m.joined_at >= \(bind: start)
+              AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.member_id = m.id AND o.occurred_at < \(bind: start))
+              AND (m.joined_at < \(bind: cutoff)
+                   OR EXISTS (SELECT 1 FROM orders o WHERE o.member_id = m.id AND o.occurred_at < \(bind: cutoff)))
             """
         ).first()
-        return Int(try row?.decode(column: "members", as: Int64.self) ?? 0)
+        return summed + Int(try row?.decode(column: "members", as: Int64.self) ?? 0)
     }
 
     /// Every day from `from` through `to`, those missing from `days` with nothing sold.

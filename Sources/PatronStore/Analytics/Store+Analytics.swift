@@ -212,11 +212,12 @@ extension Store {
     }
 
     /// A member's lifecycle stage and the newest fit's predictions at the end of local day `asOf`, from the member's
-    /// own orders alone: unlike ``memberInsights(memberID:asOf:settings:)`` no RFM score, which ranks the member
-    /// against every other and so reads the whole base. Nil for a member without orders by then.
+    /// own orders, and their RFM segment by the quintiles of the newest analytics snapshot: unlike
+    /// ``memberInsights(memberID:asOf:settings:)`` it does not rank the member against every other, which reads the
+    /// whole base. Nil for a member without orders by then.
     public func memberOutlook(
         memberID: String, asOf: PatronCore.CalendarDate, settings: PredictionSettings
-    ) async throws -> (stage: LifecycleStage, prediction: MemberPrediction?)? {
+    ) async throws -> MemberOutlook? {
         let fit = try await latestModelFit()
         let programs = self.programs
         let referenceDay = asOf.daysSinceEpoch
@@ -234,7 +235,12 @@ extension Store {
         let stage = LifecycleStage.classify(
             daysSinceFirstOrder: referenceDay - totals.firstDay, daysSinceLastOrder: referenceDay - totals.lastDay,
             probabilityAlive: prediction?.probabilityAlive)
-        return (stage, prediction)
+        let ranked = try await newestAnalyticsSnapshot(through: asOf)
+        return MemberOutlook(
+            stage: stage, prediction: prediction,
+            segment: ranked.flatMap { snapshot in
+                snapshot.rfm.map { (segment: $0.segment(of: totals), asOf: snapshot.asOf) }
+            })
     }
 
     /// The `limit` members with the most lifetime value at risk (CLV × (1 − P(alive))) at the end of `asOf`,

@@ -305,15 +305,6 @@ extension Store {
         }
     }
 
-    /// What members hold now, summed over their balances alone: ``pointsLiability()`` without the months of
-    /// expiry, which need every open lot.
-    public func pointsHeld() async throws -> PointsLiability {
-        let totals = try await database.read { try await Self.balanceTotals(in: $0) }
-        return PointsLiability(
-            available: totals.available, pending: totals.pending, debt: totals.debt, members: totals.members,
-            expiringByMonth: [], neverExpiring: 0)
-    }
-
     private static func balanceTotals(
         in database: any SQLDatabase
     ) async throws -> (available: Int64, pending: Int64, debt: Int64, members: Int64) {

@@ -20,7 +20,8 @@ extension Migration {
                 day BIGINT PRIMARY KEY,
                 orders BIGINT NOT NULL,
                 customers BIGINT NOT NULL,
-                revenue_minor BIGINT NOT NULL)
+                revenue_minor BIGINT NOT NULL,
+                entered BIGINT NOT NULL)
             """,
             """
             CREATE TABLE activity_points (

@@ -17,6 +17,8 @@ public enum Migrations {
         .createAnalyticsSnapshots,  // the analytics page's figures, computed once a day and fit
         .indexActivityByTime,  // a period's orders and point entries, members by joining and by tier
         .createActivityRollups,  // each closed day's orders, revenue, points and gaps between orders
+        .recordSurpriseCampaigns,  // each surprise campaign run: what, by whom, when, how many given
+        .indexRefunds,  // refunds by order and by member
     ]
 
     /// Applies every pending migration in one transaction, recording each in `schema_migrations`.

@@ -7,7 +7,7 @@ extension Store {
     /// Running the same campaign again answers the first outcome; a different request under the same
     /// campaign id is refused.
     public func runSurprise(
-        _ campaign: SurpriseCampaign, dryRun: Bool, at instant: Timestamp
+        _ campaign: SurpriseCampaign, dryRun: Bool, actor: String?, at instant: Timestamp
     ) async throws -> (result: SurpriseOutcome, isReplay: Bool) {
         let store = self
         let pick = { @Sendable () async throws -> SurpriseOutcome in
@@ -42,13 +42,20 @@ extension Store {
                     campaign.grant, to: memberID, source: .surprise, campaignID: campaign.campaignID,
                     reason: campaign.reason ?? "surprise from campaign \(campaign.campaignID)", at: now, in: database)
             }
+            try await database.raw(
+                """
+                INSERT INTO surprise_campaigns (campaign_id, definition, eligible, given, actor, run_at)
+                VALUES (\(bind: campaign.campaignID), \(bind: fingerprint), \(bind: Int64(outcome.eligible)),
+                        \(bind: Int64(outcome.selected.count)), \(bind: actor), \(bind: now))
+                """
+            ).run()
             return outcome
         }
     }
 
     /// Gives one member a reward free of points on a person's word (`actor`), once per `grantID`: sending the same
-    /// grant again changes nothing and answers false. The reward must be offered and in stock; the member's tier
-    /// does not restrict a gift.
+    /// grant again changes nothing and answers false; the same `grantID` with another reward throws
+    /// `LedgerError.keyReused`. The reward must be offered and in stock; the member's tier does not restrict a gift.
     public func giveReward(
         _ rewardID: String, to memberID: String, grantID: String, actor: String?, at instant: Timestamp
     ) async throws -> Bool {
@@ -60,10 +67,21 @@ extension Store {
                 throw MemberError.notFound(memberID: memberID)
             }
             try await store.lockBalances(of: [memberID], at: now, in: database)
-            return try await store.grant(
-                GrantedReward(rewardID: rewardID), to: memberID, source: .goodwill, campaignID: "goodwill:\(grantID)",
+            let campaignID = "goodwill:\(grantID)"
+            let granted = try await store.grant(
+                GrantedReward(rewardID: rewardID), to: memberID, source: .goodwill, campaignID: campaignID,
                 reason: "goodwill", actor: actor, at: now, in: database
             ).granted
+            if !granted {
+                let given = try await database.raw(
+                    """
+                    SELECT r.reward_id FROM campaign_grants g JOIN redemptions r ON r.redemption_id = g.redemption_id
+                    WHERE g.campaign_id = \(bind: campaignID) AND g.member_id = \(bind: memberID)
+                    """
+                ).first()?.decode(column: "reward_id", as: String.self)
+                guard given == rewardID else { throw LedgerError.keyReused(key: campaignID) }
+            }
+            return granted
         }
     }
 

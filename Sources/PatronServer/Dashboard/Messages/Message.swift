@@ -268,6 +268,43 @@ enum Message: String, CaseIterable, Sendable {
     case mostRedeemed
     case snapshotComputed
     case recompute
+    case passwordTooShort
+    case passwordTooLong
+    case passwordCommon
+    case passwordContainsEmail
+    case passwordPredictable
+    case oneTimeCodeNeeded
+    case surpriseCampaigns
+    case surpriseNone
+    case campaign
+    case audience
+    case gift
+    case matched
+    case given
+    case used
+    case audienceAll
+    case audienceRecent
+    case birthdayThisMonth
+    case pointsGift
+    case newSurprise
+    case surpriseHint
+    case orderedWithinDays
+    case howMany
+    case noReward
+    case pointsToGive
+    case reasonShown
+    case preview
+    case give
+    case surprisePreview
+    case surpriseGiven
+    case surpriseCountInvalid
+    case surpriseDaysInvalid
+    case surpriseGiftRequired
+    case surprisePointsInvalid
+    case reasonTooLong
+    case rfmSegment
+    case rfmSegmentAsOf
+    case rfmNotYet
 }
 
 enum Messages {
