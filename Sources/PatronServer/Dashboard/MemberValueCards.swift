@@ -4,8 +4,8 @@ import PatronStore
 
 /// The parts of a member's page about their value: outlook, referrals and the coupons they hold.
 extension MembersPage {
-    /// The member's lifecycle stage today, with P(alive), lifetime value and the next purchase once a model has
-    /// been fitted. (The RFM group ranks the member against the whole base: it is on the analytics page.)
+    /// The member's RFM segment by the newest snapshot's quintiles, lifecycle stage today, and P(alive), lifetime
+    /// value and the next purchase once a model has been fitted.
     func outlookCard(
         _ view: View, _ outlook: MemberOutlook?, program: LoyaltyProgram
     ) -> Markup {

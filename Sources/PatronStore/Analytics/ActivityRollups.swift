@@ -18,6 +18,10 @@ struct ActivityRollups: Sendable {
     /// A gap longer than any period the sums serve counts as no earlier order; a longer period is read live.
     static let longestGapDays = 3 * 366
 
+    /// How long after midnight a day is summed: a writer whose clock is a little behind, or whose transaction began
+    /// before midnight, still counts that day as today and so does not mark it changed.
+    static let settlingMilliseconds: Int64 = 15 * 60_000
+
     /// Notes that a write about `instant` changed that day's sums, unless the day is today or later (the sums end
     /// before today). Runs in the writer's transaction.
     static func invalidate(
@@ -44,7 +48,7 @@ struct ActivityRollups: Sendable {
     /// Sums every day from the first one that changed through yesterday; returns how many days were summed, 0 when
     /// nothing had changed or a late write came in meanwhile (the next run sums again).
     static func refresh(program: LoyaltyProgram, now: Int64, database: any Database) async throws -> Int {
-        let today = program.utcOffset.date(of: Timestamp(millisecondsSinceEpoch: now))
+        let today = program.utcOffset.date(of: Timestamp(millisecondsSinceEpoch: now - settlingMilliseconds))
         let plan = try await database.read { database -> (state: State, first: CalendarDate)? in
             guard let state = try await State.read(in: database) else { return nil }
             let held = state.holds(program)
