@@ -68,6 +68,12 @@ import Testing
             #expect(refused.text.contains("How many members must be a whole number from 1 to 100,000."))
             #expect(refused.text.contains("Choose a reward or enter points to give, or both."))
             #expect(refused.text.contains("value=\"thank you\""))
+            // Numbers that do not read are refused by the same rule as numbers out of range.
+            wrong["count"] = "two"
+            wrong["points"] = "lots"
+            let unreadable = try await mei.post("/program/surprises", form: wrong)
+            #expect(unreadable.text.contains("How many members must be a whole number from 1 to 100,000."))
+            #expect(unreadable.text.contains("Points to give must be a whole number greater than zero."))
 
             // People without campaigns:write neither see the form nor may send it.
             let agent = try await DashboardPageTests.signedInBrowser(app, "ag@example.cn", role: "agent")

@@ -75,9 +75,7 @@ public enum RFMAnalysis {
         let monetary = quintileScores(measures.map(\.monetary), higherIsBetter: true)
         return measures.indices.map { index in
             let score = RFMScore(recency: recency[index], frequency: frequency[index], monetary: monetary[index])
-            // Scores are always 1…5 and the table covers that whole range.
-            let segment = RFMSegmentTable.segment(for: score) ?? .lost
-            return RFMResult(measures: measures[index], score: score, segment: segment)
+            return RFMResult(measures: measures[index], score: score, segment: score.segment)
         }
     }
 

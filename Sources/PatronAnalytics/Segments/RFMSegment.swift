@@ -22,6 +22,10 @@ public struct RFMScore: Sendable, Hashable, Codable {
     /// Monetary score: 5 for the biggest spenders.
     public var monetary: Int
 
+    /// The segment the table gives this score. Scores are always 1…5 and the table covers that whole range, so
+    /// `lost` (the last rule's) is only a formality.
+    public var segment: RFMSegment { RFMSegmentTable.segment(for: self) ?? .lost }
+
     /// Creates a score.
     public init(recency: Int, frequency: Int, monetary: Int) {
         self.recency = recency

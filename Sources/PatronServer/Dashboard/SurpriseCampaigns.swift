@@ -39,41 +39,46 @@ struct SurpriseCampaigns {
             reason = fields["reason"] ?? ""
         }
 
-        /// The campaign as `POST /v1/campaigns/surprise` takes it, or what is wrong, in the page's language.
+        /// The campaign as `POST /v1/campaigns/surprise` takes it, or what is wrong, in the page's language. The
+        /// page only reads the numbers typed; what they may be is the API's rule (``SurpriseCampaign/problems()``),
+        /// told here in the page's words. A number that does not read stands in as one that rule refuses.
         func campaign(_ view: View) -> Result<SurpriseCampaign, ProgramPage.Problems> {
-            var problems: [String] = []
-            let count = Int(self.count.trimmingWhitespace())
-            if count.map({ !(1...100_000).contains($0) }) ?? true { problems.append(view.text(.surpriseCountInvalid)) }
-            let days = lastOrderWithinDays.trimmingWhitespace()
-            let within = days.isEmpty ? nil : Int(days)
-            if !days.isEmpty, within.map({ !(0...36_500).contains($0) }) ?? true {
-                problems.append(view.text(.surpriseDaysInvalid))
-            }
-            let pointsText = points.trimmingWhitespace()
-            let points = pointsText.isEmpty ? nil : Int64(pointsText)
-            if !pointsText.isEmpty, points.map({ !(1...1_000_000_000).contains($0) }) ?? true {
-                problems.append(view.text(.surprisePointsInvalid))
-            }
-            if rewardID.isEmpty, points == nil { problems.append(view.text(.surpriseGiftRequired)) }
-            if reason.unicodeScalars.count > 500 { problems.append(view.text(.reasonTooLong)) }
-            guard let seed = UInt64(seed), !campaignID.isEmpty, campaignID.count <= 64 else {
+            guard let seed = UInt64(seed) else {
                 return .failure(ProgramPage.Problems(messages: [view.text(.formSentBefore)]))
             }
-            guard problems.isEmpty, let count else { return .failure(ProgramPage.Problems(messages: problems)) }
-            let trimmedReason = reason.trimmingWhitespace()
+            func number<Value: FixedWidthInteger>(_ text: String, unreadable: Value) -> Value? {
+                let text = text.trimmingWhitespace()
+                return text.isEmpty ? nil : Value(text) ?? unreadable
+            }
+            let reason = reason.trimmingWhitespace()
             let campaign = SurpriseCampaign(
                 campaignID: campaignID,
                 filter: SurpriseFilter(
-                    tiers: tiers.isEmpty ? nil : tiers.sorted(), lastOrderWithinDays: within,
+                    tiers: tiers.isEmpty ? nil : tiers.sorted(),
+                    lastOrderWithinDays: number(lastOrderWithinDays, unreadable: -1),
                     birthdayThisMonth: birthdayThisMonth ? true : nil),
-                count: count, seed: seed,
-                grant: GrantedReward(points: points, rewardID: rewardID.isEmpty ? nil : rewardID),
-                reason: trimmedReason.isEmpty ? nil : trimmedReason)
-            // The API's own checks, should the page's have let something through.
-            let left = campaign.problems()
-            return left.isEmpty
+                count: number(count, unreadable: 0) ?? 0, seed: seed,
+                grant: GrantedReward(
+                    points: number(points, unreadable: Int64(0)), rewardID: rewardID.isEmpty ? nil : rewardID),
+                reason: reason.isEmpty ? nil : reason)
+            let problems = campaign.problems()
+            return problems.isEmpty
                 ? .success(campaign)
-                : .failure(ProgramPage.Problems(messages: left.map { "\($0.pointer): \($0.detail)" }))
+                : .failure(ProgramPage.Problems(messages: problems.map { Self.message(for: $0, view) }))
+        }
+
+        /// A problem of the API's rule in the page's language, by the field it names.
+        static func message(for problem: FieldError, _ view: View) -> String {
+            switch problem.pointer {
+            case "/count": view.text(.surpriseCountInvalid)
+            case "/filter/last_order_within_days": view.text(.surpriseDaysInvalid)
+            case "/grant": view.text(.surpriseGiftRequired)
+            case "/grant/points": view.text(.surprisePointsInvalid)
+            case "/grant/reward_id": view.text(.chooseReward)
+            case "/reason": view.text(.reasonTooLong)
+            case "/campaign_id": view.text(.formSentBefore)
+            default: "\(problem.pointer): \(problem.detail)"
+            }
         }
     }
 
@@ -223,7 +228,7 @@ struct SurpriseCampaigns {
             </div>
             </fieldset>
             <div><label for="surprise-reason">\(view.text(.reasonShown))</label>
-            <input id="surprise-reason" name="reason" maxlength="500" value="\(draft.reason)"></div>
+            <input id="surprise-reason" name="reason" maxlength="1024" value="\(draft.reason)"></div>
             <p><button type="submit" name="step" value="preview" class="secondary">\(view.text(.preview))</button> \
             \(give)</p>
             </form></section>

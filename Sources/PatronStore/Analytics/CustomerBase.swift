@@ -83,11 +83,6 @@ public struct RFMBoundaries: Sendable, Hashable, Codable {
             frequency: purchaseDays.score(of: Int64(totals.purchaseDays)),
             monetary: revenueMinor.score(of: totals.revenueMinor))
     }
-
-    public func segment(of totals: MemberPurchaseTotals) -> RFMSegment {
-        // Scores are always 1…5 and the table covers that whole range.
-        RFMSegmentTable.segment(for: score(of: totals)) ?? .lost
-    }
 }
 
 /// Scores and classifies members among a base: its RFM quintiles and the lifecycle thresholds.
@@ -101,9 +96,9 @@ private struct StandingScorer: Sendable {
         let referenceDay = referenceDate.daysSinceEpoch
         let recencyDays = referenceDay - totals.lastDay
         let probabilityAlive = alive.probability(of: totals)
+        let score = boundaries.score(of: totals)
         return MemberStanding(
-            totals: totals, recencyDays: recencyDays, score: boundaries.score(of: totals),
-            segment: boundaries.segment(of: totals),
+            totals: totals, recencyDays: recencyDays, score: score, segment: score.segment,
             stage: LifecycleStage.classify(
                 daysSinceFirstOrder: referenceDay - totals.firstDay, daysSinceLastOrder: recencyDays,
                 probabilityAlive: probabilityAlive, thresholds: thresholds),

@@ -205,8 +205,7 @@ extension Store {
             probabilityAlive: prediction?.probabilityAlive)
         let standing = MemberStanding(
             totals: totals, recencyDays: referenceDay - totals.lastDay, score: score,
-            // Scores are always 1…5 and the table covers that whole range.
-            segment: RFMSegmentTable.segment(for: score) ?? .lost, stage: stage,
+            segment: score.segment, stage: stage,
             probabilityAlive: prediction?.probabilityAlive)
         return (standing, prediction, fit)
     }
@@ -239,7 +238,7 @@ extension Store {
         return MemberOutlook(
             stage: stage, prediction: prediction,
             segment: ranked.flatMap { snapshot in
-                snapshot.rfm.map { (segment: $0.segment(of: totals), asOf: snapshot.asOf) }
+                snapshot.rfm.map { (segment: $0.score(of: totals).segment, asOf: snapshot.asOf) }
             })
     }
 
