@@ -68,8 +68,6 @@ struct TwoNodeTests {
             let second = try await ServerProcess.start(
                 databaseURL: url.argument, environment: environment, client: .shared, arguments: limits)
             let key = try await CrashRecoveryTests.adminKey(url, environment)
-            // All of it within one minute's window: start early in a minute.
-            while Calendar.current.component(.second, from: Date()) > 30 { try await Task.sleep(for: .seconds(1)) }
             func reads(_ count: Int, from node: ServerProcess) async throws -> [Int] {
                 var statuses: [Int] = []
                 for _ in 0..<count {
@@ -77,14 +75,30 @@ struct TwoNodeTests {
                 }
                 return statuses
             }
-            #expect(try await reads(30, from: first) == Array(repeating: 200, count: 30))
-            // The nodes exchange counts four times a second: the second knows of the first's 30 (a few seconds'
-            // wait, for a machine busy with the rest of the suite).
-            try await Task.sleep(for: .seconds(3))
-            let second30 = try await reads(30, from: second)
-            #expect(second30 == Array(repeating: 200, count: 10) + Array(repeating: 429, count: 20), "\(second30)")
-            try await Task.sleep(for: .seconds(3))
-            #expect(try await reads(1, from: first) == [429])
+            func minute() -> Int { Int(Date().timeIntervalSince1970) / 60 }
+            // All of it within one minute's window, started early in a minute no earlier attempt touched. A
+            // machine busy with the rest of the suite can be slow enough to cross into the next minute; the
+            // counts start again there and the attempt shows nothing, so it is made again.
+            var used = minute()
+            for attempt in 1...3 {
+                while minute() == used || Calendar.current.component(.second, from: Date()) > 5 {
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+                used = minute()
+                let first30 = try await reads(30, from: first)
+                // The nodes exchange counts four times a second: the second knows of the first's 30 (a few
+                // seconds' wait, for a busy machine).
+                try await Task.sleep(for: .seconds(3))
+                let second30 = try await reads(30, from: second)
+                try await Task.sleep(for: .seconds(3))
+                let firstAgain = try await reads(1, from: first)
+                if minute() != used && attempt < 3 { continue }
+                #expect(first30 == Array(repeating: 200, count: 30))
+                #expect(second30 == Array(repeating: 200, count: 10) + Array(repeating: 429, count: 20), "\(second30)")
+                #expect(firstAgain == [429])
+                #expect(minute() == used, "every attempt crossed a minute's end")
+                break
+            }
             #expect(try await first.terminate() == 0)
             #expect(try await second.terminate() == 0)
         }
