@@ -127,6 +127,7 @@ func buildRouter(
     UsersController(store: store, publicURL: publicURL).addRoutes(to: api)
     AuditController(store: store).addRoutes(to: api)
     MembersController(store: store).addRoutes(to: api)
+    PrivacyController(store: store).addRoutes(to: api)
     MemberTokensController(store: store).addRoutes(to: api)
     OrdersController(store: store, metrics: metrics).addRoutes(to: api)
     EventsController(store: store, metrics: metrics).addRoutes(to: api)

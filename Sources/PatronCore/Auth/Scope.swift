@@ -24,6 +24,8 @@ public enum Scope: String, Sendable, Hashable, Codable, CaseIterable {
     case auditRead = "audit:read"
     /// Staff accounts, their roles, and API keys.
     case staffManage = "staff:manage"
+    /// Members' privacy requests: a copy of everything held about a member, erasure, and the list of requests.
+    case privacyManage = "privacy:manage"
     /// Issuing short-lived member tokens, for a brand's backend whose app acts for one member.
     case memberTokensWrite = "member_tokens:write"
 

@@ -45,4 +45,6 @@ public enum MemberError: Error, Sendable, Hashable {
     case notFound(memberID: String)
     /// The email or phone already identifies another member.
     case identityTaken(kind: IdentityKind, ownerID: String)
+    /// The member was erased: nothing more is recorded about them.
+    case erased(memberID: String)
 }

@@ -60,10 +60,10 @@ public struct MemberProfile: Sendable, Hashable {
             }
         }
         if let status = reader.string("status", maxLength: 32) {
-            if let parsed = MemberStatus(rawValue: status) {
+            if let parsed = MemberStatus(rawValue: status), MemberStatus.settable.contains(parsed) {
                 profile.status = parsed
             } else {
-                reader.fail("status", "must be one of \(MemberStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                reader.fail("status", "must be one of \(MemberStatus.settable.map(\.rawValue).joined(separator: ", "))")
             }
         }
         if let attributes = reader.object("attributes") { profile.attributes = attributes }
@@ -75,6 +75,11 @@ public struct MemberProfile: Sendable, Hashable {
 public enum MemberStatus: String, Sendable, Hashable, Codable, CaseIterable {
     case active
     case suspended
+    /// Forgotten at the person's request: a tombstone that keeps the books, with no personal data.
+    case erased
+
+    /// The statuses a profile update may set; only an erasure erases.
+    public static let settable: [MemberStatus] = [.active, .suspended]
 }
 
 extension [String: JSONValue] {

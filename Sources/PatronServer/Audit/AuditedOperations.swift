@@ -9,11 +9,11 @@ enum AuditedOperations {
         "replaceProgram", "putRule", "deleteRule", "saveReward", "surpriseCampaign", "adjustPoints", "cancelLot",
         "cancelRedemption", "refundOrder", "upsertMember", "updateMember", "makeReferralCode", "inviteUser",
         "disableUser", "unlockUser", "resetSecondFactor", "createRole", "signOut", "signOutEverywhere",
-        "issueMemberToken",
+        "issueMemberToken", "eraseMember",
     ]
 
     /// Answers that show members' decrypted names, emails, phones or birthdays.
-    static let personalDataReads: Set<String> = ["getMember", "listMembers"]
+    static let personalDataReads: Set<String> = ["getMember", "listMembers", "exportMember"]
 
     /// Writes whose record is the business data itself (with its actor), not the audit log.
     static let businessFeed: Set<String> = [

@@ -79,10 +79,17 @@ private struct EventResult: Encodable {
         status = recording.isRefused ? "refused" : recording.isDuplicate ? "duplicate" : "accepted"
         memberID = recording.memberID
         let errors = recording.refusals.compactMap { refusal -> FieldError? in
-            guard case .identityTaken(let kind, let ownerID) = refusal else { return nil }
-            return FieldError(
-                pointer: "\(pointer)/traits/\(kind.rawValue)",
-                detail: "this \(kind.rawValue) already belongs to member \(ownerID)")
+            switch refusal {
+            case .identityTaken(let kind, let ownerID):
+                FieldError(
+                    pointer: "\(pointer)/traits/\(kind.rawValue)",
+                    detail: "this \(kind.rawValue) already belongs to member \(ownerID)")
+            case .erased(let memberID):
+                FieldError(
+                    pointer: "\(pointer)/user_id",
+                    detail: "member \(memberID) was erased at their request; nothing new is recorded about them")
+            case .notFound: nil
+            }
         }
         self.errors = errors.isEmpty ? nil : errors
     }

@@ -22,7 +22,8 @@ struct MemberTokensController {
             reader.fail("lifetime_seconds", "must be from 60 to \(MemberTokens.maximumLifetimeSeconds)")
         }
         try reader.finish()
-        guard try await store.member(id: memberID) != nil else { throw MemberError.notFound(memberID: memberID) }
+        guard let member = try await store.member(id: memberID) else { throw MemberError.notFound(memberID: memberID) }
+        if member.status == .erased { throw MemberError.erased(memberID: memberID) }
         let now = store.clock.now
         let token = try store.memberTokens.issue(memberID: memberID, at: now, lifetimeSeconds: lifetime)
         return try JSONBody.response(

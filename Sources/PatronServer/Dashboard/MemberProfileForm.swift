@@ -47,7 +47,7 @@ extension MemberActions {
         let typed = drafts.profile ?? [:]
         func value(_ key: String, _ current: String?) -> String { typed[key] ?? current ?? "" }
         let status = value("status", member.status.rawValue)
-        let statuses: [Markup] = MemberStatus.allCases.map { option in
+        let statuses: [Markup] = MemberStatus.settable.map { option in
             let selected: Markup = option.rawValue == status ? " selected" : ""
             let name = view.text(option == .active ? .statusActive : .statusSuspended)
             return "<option value=\"\(option.rawValue)\"\(selected)>\(name)</option>"

@@ -39,7 +39,7 @@ extension OpenAPIDocument {
                                 "token": output(), "token_type": choice(["Bearer"]), "member_id": output(),
                                 "expires_at": timestamp(),
                             ]))
-                    ], failures: [(.notFound, "No member has this id.")])),
+                    ], failures: [(.gone, Failure.gone.meaning), (.notFound, "No member has this id.")])),
             "/v1/auth/sessions": .init(
                 post: operation(
                     "Sign in with email, password and a one-time or recovery code; sets the session cookie",

@@ -30,7 +30,10 @@ extension OpenAPIDocument {
                     "Create a member, or update the one with this external_id", id: "upsertMember",
                     scope: .membersWrite, body: ref(.memberInput),
                     answers: [.created(ref(.member), "Created"), .ok(ref(.member), "Updated")],
-                    failures: [(.conflict, "The email or phone already belongs to another member.")])),
+                    failures: [
+                        (.gone, Failure.gone.meaning),
+                        (.conflict, "The email or phone already belongs to another member."),
+                    ])),
             "/v1/members/{member_id}": .init(
                 get: operation(
                     "A member", id: "getMember", scope: .membersRead, forMember: true, parameters: [memberID],
@@ -39,6 +42,7 @@ extension OpenAPIDocument {
                     "Change some fields of a member (external_id cannot change)", id: "updateMember",
                     scope: .membersWrite, parameters: [memberID], body: ref(.memberPatch), answers: [.ok(ref(.member))],
                     failures: [
+                        (.gone, Failure.gone.meaning),
                         (.notFound, "No member has this id."),
                         (.conflict, "The email or phone already belongs to another member."),
                     ])),
@@ -53,6 +57,7 @@ extension OpenAPIDocument {
                     id: "recordOrder", scope: .ordersWrite, body: ref(.orderInput),
                     answers: [.created(ref(.order)), .ok(ref(.order), "A replay of a recorded order")],
                     failures: [
+                        (.gone, Failure.gone.meaning),
                         (.conflict, "The order_id was already recorded with different content."),
                         (
                             .unprocessable,
@@ -76,6 +81,7 @@ extension OpenAPIDocument {
                         .ok(ref(.eventResult), "A repeated message_id"),
                     ],
                     failures: [
+                        (.gone, Failure.gone.meaning),
                         (.contentTooLarge, "The body is larger than 32 KiB."),
                         (.conflict, "The traits' email or phone already belongs to another member."),
                     ])),
@@ -110,7 +116,7 @@ extension OpenAPIDocument {
             phone, maxLength: 32, required: false,
             description: "E.164 (+country code), 00 and the country code, or a Chinese number without +86.")
         fields["birthday"] = date(required: false)
-        fields["status"] = cases(MemberStatus.self, required: false)
+        fields["status"] = choice(MemberStatus.settable.map(\.rawValue), required: false)
         fields["attributes"] = freeForm(
             required: false, description: "Merged into the stored ones; null removes a key.")
         return fields

@@ -11,6 +11,7 @@ extension OpenAPIDocument {
         case forbidden = 403
         case notFound = 404
         case conflict = 409
+        case gone = 410
         case preconditionFailed = 412
         case contentTooLarge = 413
         case unprocessable = 422
@@ -27,6 +28,7 @@ extension OpenAPIDocument {
                     + "session lacks its CSRF token."
             case .notFound: "Nothing has the id in the path."
             case .conflict: "The request conflicts with the stored state."
+            case .gone: "The member was erased at their request; nothing new is recorded about them."
             case .preconditionFailed: "If-Match names a version that is no longer current."
             case .contentTooLarge: "The body is larger than the limit."
             case .unprocessable: "A field is invalid; `errors` names each one by JSON pointer."
@@ -43,6 +45,8 @@ extension OpenAPIDocument {
         var description: String
         var schema: JSONSchema?
         var contentType: OpenAPI.ContentType = .json
+        /// Other forms of the same answer, chosen by a parameter.
+        var alternatives: [OpenAPI.ContentType: JSONSchema] = [:]
         /// Headers every such answer carries, with what they say.
         var headers: [String: String] = [:]
 
@@ -73,8 +77,9 @@ extension OpenAPIDocument {
     ) -> OpenAPI.Operation {
         var responses = OpenAPI.Response.Map()
         for answer in answers {
-            let content: OpenAPI.Content.Map =
+            var content: OpenAPI.Content.Map =
                 answer.schema.map { [answer.contentType: .content(.init(schema: $0))] } ?? [:]
+            for (type, schema) in answer.alternatives { content[type] = .content(.init(schema: schema)) }
             var headers = OpenAPI.Header.Map()
             for (name, description) in answer.headers.sorted(by: { $0.key < $1.key }) {
                 headers[name] = .header(.init(schema: .string, description: description, required: true))

@@ -20,6 +20,7 @@ extension OpenAPIDocument {
                     ]),
                     answers: [.created(ref(.pointsMovement)), .ok(ref(.pointsMovement), "A retry with the same key")],
                     failures: [
+                        (.gone, Failure.gone.meaning),
                         noMember,
                         (
                             .badRequest,
@@ -39,6 +40,7 @@ extension OpenAPIDocument {
                     ]),
                     answers: [.created(ref(.pointsMovement)), .ok(ref(.pointsMovement), "A retry with the same key")],
                     failures: [
+                        (.gone, Failure.gone.meaning),
                         noMember,
                         (
                             .badRequest,

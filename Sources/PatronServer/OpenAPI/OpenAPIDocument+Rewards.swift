@@ -54,6 +54,7 @@ extension OpenAPIDocument {
                     body: input(["reward_id": text(maxLength: 64, nonBlank: true)]),
                     answers: [.created(ref(.redemption)), .ok(ref(.redemption), "A retry with the same key")],
                     failures: [
+                        (.gone, Failure.gone.meaning),
                         (.notFound, "No member or no reward has this id."),
                         (
                             .badRequest,

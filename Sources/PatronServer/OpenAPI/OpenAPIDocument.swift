@@ -39,7 +39,9 @@ enum OpenAPIDocument {
 
     static var paths: OpenAPI.PathItem.Map {
         var all = operationsPaths
-        for part in [accessPaths, auditPaths, memberPaths, pointsPaths, programPaths, rewardsPaths, analyticsPaths] {
+        for part in [
+            accessPaths, auditPaths, privacyPaths, memberPaths, pointsPaths, programPaths, rewardsPaths, analyticsPaths,
+        ] {
             all.merge(part) { first, _ in preconditionFailure("\(first) is described twice") }
         }
         var map = OpenAPI.PathItem.Map()
@@ -61,7 +63,7 @@ enum OpenAPIDocument {
     /// Every schema by name; the union of the areas' schemas must cover `SchemaName` exactly.
     static let schemas: [SchemaName: JSONSchema] = [
         [.problem: problemSchema], memberSchemas, orderSchemas, pointsSchemas, programSchemas, rewardSchemas,
-        analyticsSchemas, accessSchemas, auditSchemas,
+        analyticsSchemas, accessSchemas, auditSchemas, privacySchemas,
     ].reduce(into: [:]) { all, part in all.merge(part) { first, _ in first } }
 
     static let problemSchema = object([

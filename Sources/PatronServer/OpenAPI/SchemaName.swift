@@ -44,4 +44,6 @@ enum SchemaName: String, CaseIterable {
     case staffRole = "StaffRole"
     case principal = "Principal"
     case auditEntry = "AuditEntry"
+    case privacyRequest = "PrivacyRequest"
+    case memberExport = "MemberExport"
 }

@@ -26,6 +26,10 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return .invalid(failure)
         case MemberError.notFound(let memberID):
             return .notFound("no member with id '\(memberID)'")
+        case MemberError.erased(let memberID):
+            return Problem(
+                status: .gone, title: "Member Erased",
+                detail: "member \(memberID) was erased at their request; nothing new is recorded about them")
         case MemberError.identityTaken(let kind, let ownerID):
             return Problem(
                 status: .conflict, title: "Conflict",

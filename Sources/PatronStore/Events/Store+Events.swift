@@ -9,7 +9,7 @@ public struct EventRecording: Sendable, Hashable {
     /// The member the event was attributed to, if any.
     public var memberID: String?
     /// Why the event was refused, nothing of it written: the email or phone its traits give belongs to
-    /// another member. Empty when it was recorded (or was a duplicate).
+    /// another member, or its user was erased. Empty when it was recorded (or was a duplicate).
     public var refusals: [MemberError] = []
 
     public var isRefused: Bool { !refusals.isEmpty }
@@ -34,17 +34,32 @@ extension Store {
                 }
                 var memberID: String?
                 if let userID = event.userID {
-                    memberID = try await members.ensure(externalID: userID, at: now, in: database).id
+                    do {
+                        memberID = try await members.ensure(externalID: userID, at: now, in: database).id
+                    } catch MemberError.erased(let erasedID) {
+                        recordings.append(
+                            EventRecording(
+                                messageID: messageID, isDuplicate: false, memberID: nil,
+                                refusals: [.erased(memberID: erasedID)]))
+                        continue
+                    }
                 }
+                let hasPayload = !(event.properties.isEmpty && event.traits.isEmpty && event.context.isEmpty)
+                let sealer =
+                    if let memberID, hasPayload {
+                        try await members.sealer(for: memberID, at: now, in: database)
+                    } else {
+                        PersonalSealer(protector: members.protector, key: nil)
+                    }
                 let inserted = try await database.raw(
                     """
                     INSERT INTO events (message_id, type, member_id, user_id, anonymous_id, event, properties, traits,
                                         context, occurred_at, received_at)
                     VALUES (\(bind: messageID), \(bind: event.kind.rawValue), \(bind: memberID), \(bind: event.userID),
                             \(bind: event.anonymousID), \(bind: event.event),
-                            \(bind: try EventPayload.seal(event.properties, with: members.protector)),
-                            \(bind: try EventPayload.seal(event.traits, with: members.protector)),
-                            \(bind: try EventPayload.seal(event.context, with: members.protector)),
+                            \(bind: try EventPayload.seal(event.properties, with: sealer)),
+                            \(bind: try EventPayload.seal(event.traits, with: sealer)),
+                            \(bind: try EventPayload.seal(event.context, with: sealer)),
                             \(bind: (event.timestamp?.millisecondsSinceEpoch ?? now)), \(bind: now))
                     ON CONFLICT (message_id) DO NOTHING RETURNING message_id
                     """
@@ -87,7 +102,7 @@ extension Store {
 
     /// A stored event with its payloads opened, or nil when there is none with this message id.
     public func event(messageID: String) async throws -> StoredEvent? {
-        let protector = members.protector
+        let members = self.members
         return try await database.read { database in
             guard
                 let row = try await database.raw(
@@ -97,15 +112,17 @@ extension Store {
                     """
                 ).first()
             else { return nil }
+            let memberID = try row.decode(column: "member_id", as: String?.self)
+            let sealer = members.opener(
+                for: memberID ?? "", in: try await members.sealers(for: memberID.map { [$0] } ?? [], in: database))
             return StoredEvent(
                 messageID: try row.decode(column: "message_id", as: String.self),
                 type: try row.decode(column: "type", as: String.self),
-                memberID: try row.decode(column: "member_id", as: String?.self),
+                memberID: memberID,
                 event: try row.decode(column: "event", as: String?.self),
-                properties: try EventPayload.open(
-                    try row.decode(column: "properties", as: String.self), with: protector),
-                traits: try EventPayload.open(try row.decode(column: "traits", as: String.self), with: protector),
-                context: try EventPayload.open(try row.decode(column: "context", as: String.self), with: protector),
+                properties: try EventPayload.open(try row.decode(column: "properties", as: String.self), with: sealer),
+                traits: try EventPayload.open(try row.decode(column: "traits", as: String.self), with: sealer),
+                context: try EventPayload.open(try row.decode(column: "context", as: String.self), with: sealer),
                 occurredAt: Timestamp(millisecondsSinceEpoch: try row.decode(column: "occurred_at", as: Int64.self)))
         }
     }

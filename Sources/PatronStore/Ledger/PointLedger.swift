@@ -8,8 +8,12 @@ struct PointLedger: Sendable {
 
     /// The member's balance, created at zero when missing, locked until the transaction ends.
     /// `memberIsKnown` skips the existence check when the caller has just resolved the member.
+    /// Locks the member's balance for a change. An erased member's balance is closed: only the books' own work
+    /// (expiry, release, refunds of earlier orders) may change it, `allowingErased`; anything new is refused.
+    /// Erasure closes it under the same lock, so a change racing an erasure lands before it or is refused.
     func lockBalance(
-        memberID: String, memberIsKnown: Bool = false, at now: Int64, in database: any SQLDatabase
+        memberID: String, memberIsKnown: Bool = false, allowingErased: Bool = false, at now: Int64,
+        in database: any SQLDatabase
     ) async throws -> PointBalance {
         if !memberIsKnown {
             guard try await database.raw("SELECT id FROM members WHERE id = \(bind: memberID)").first() != nil else {
@@ -23,10 +27,13 @@ struct PointLedger: Sendable {
                 INSERT INTO point_balances (member_id, available, pending, lifetime_earned, debt, updated_at)
                 VALUES (\(bind: memberID), 0, 0, 0, 0, \(bind: now))
                 ON CONFLICT (member_id) DO UPDATE SET updated_at = point_balances.updated_at
-                RETURNING available, pending, lifetime_earned, debt
+                RETURNING available, pending, lifetime_earned, debt, closed_at
                 """
             ).first()
         else { throw LedgerError.memberNotFound(memberID: memberID) }
+        if !allowingErased, try row.decodeNil(column: "closed_at") == false {
+            throw MemberError.erased(memberID: memberID)
+        }
         return try Self.balance(row)
     }
 

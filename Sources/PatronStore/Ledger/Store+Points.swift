@@ -201,7 +201,8 @@ extension Store {
         let ledger = self.ledger
         let now = now.millisecondsSinceEpoch
         return try await database.write { database in
-            var balance = try await ledger.lockBalance(memberID: memberID, at: now, in: database)
+            var balance = try await ledger.lockBalance(
+                memberID: memberID, allowingErased: true, at: now, in: database)
             guard
                 let row = try await database.raw(
                     "SELECT remaining, status FROM point_lots WHERE lot_id = \(bind: lotID) AND member_id = \(bind: memberID)"
@@ -276,7 +277,8 @@ extension Store {
                 ).all().map { try $0.decode(column: "member_id", as: String.self) }
                 var batch = LedgerJobRun(lots: 0, points: 0, members: memberIDs.count)
                 for memberID in memberIDs {
-                    var balance = try await ledger.lockBalance(memberID: memberID, at: now, in: database)
+                    var balance = try await ledger.lockBalance(
+                        memberID: memberID, allowingErased: true, at: now, in: database)
                     let lots = try await database.raw(
                         """
                         SELECT lot_id, remaining, status, expires_at FROM point_lots

@@ -81,7 +81,8 @@ extension Store {
             else { throw LedgerError.orderNotFound(orderID: orderID) }
             let memberID = try order.decode(column: "member_id", as: String.self)
             let occurredAt = try order.decode(column: "occurred_at", as: Int64.self)
-            let balance = try await ledger.lockBalance(memberID: memberID, at: now, in: database)
+            let balance = try await ledger.lockBalance(
+                memberID: memberID, allowingErased: true, at: now, in: database)
             let facts = try await Self.refundFacts(
                 orderID: orderID, memberID: memberID, policy: program.refundPolicy, ledger: ledger, in: database)
             let plan = try Refund.plan(refunding: lines, facts: facts)

@@ -53,7 +53,15 @@ public struct MemberRepository: Sendable {
             ON CONFLICT (external_id) DO NOTHING RETURNING id
             """
         ).first()
-        if inserted != nil { return (candidate, true) }
+        if inserted != nil {
+            do {
+                try await refuseErased(externalIDs: [externalID], in: database)
+            } catch {
+                try await discard(id: candidate, in: database)
+                throw error
+            }
+            return (candidate, true)
+        }
         let row = try await database.raw("SELECT id FROM members WHERE external_id = \(bind: externalID)").first()
         guard let row else { throw MemberError.notFound(memberID: externalID) }
         return (try row.decode(column: "id", as: String.self), false)
@@ -74,6 +82,7 @@ public struct MemberRepository: Sendable {
                 SQLBind("{}"), SQLBind(now), SQLBind(now), SQLBind(now))
         }
         try await insert.ignoringConflicts(with: "external_id").run()
+        try await refuseErased(externalIDs: sorted, in: database)
         let rows = try await database.select().columns("id", "external_id").from("members")
             .where("external_id", .in, sorted).all()
         var ids: [String: String] = [:]
@@ -81,6 +90,19 @@ public struct MemberRepository: Sendable {
             ids[try row.decode(column: "external_id", as: String.self)] = try row.decode(column: "id", as: String.self)
         }
         return ids
+    }
+
+    /// Refuses external ids that belonged to erased members: a till sending one again learns that the person
+    /// was erased, rather than Patron starting a new profile of them unnoticed.
+    private func refuseErased(externalIDs: [String], in database: any SQLDatabase) async throws {
+        for chunk in externalIDs.chunks(of: 500) {
+            let indexes = chunk.map { SQLBind(protector.blindIndex(kind: Store.erasedExternalIDKind, value: $0)) }
+            if let erased = try await database.raw(
+                "SELECT id FROM members WHERE erased_external_index IN (\(SQLList(indexes)))"
+            ).first() {
+                throw MemberError.erased(memberID: try erased.decode(column: "id", as: String.self))
+            }
+        }
     }
 
     /// Creates a member without an external id (known only by email or phone).
@@ -112,19 +134,29 @@ public struct MemberRepository: Sendable {
     public func apply(
         _ profile: MemberProfile, to memberID: String, mode: UpdateMode, at now: Int64, in database: any SQLDatabase
     ) async throws {
+        // The member's row is locked first, as an erasure locks it: the two never interleave.
         guard
             let row = try await database.raw(
-                "SELECT name_ciphertext, birthday_ciphertext, attributes FROM members WHERE id = \(bind: memberID)"
+                """
+                UPDATE members SET updated_at = \(bind: now) WHERE id = \(bind: memberID)
+                RETURNING name_ciphertext, birthday_ciphertext, attributes, erased_at
+                """
             ).first()
         else { throw MemberError.notFound(memberID: memberID) }
+        if try row.decodeNil(column: "erased_at") == false { throw MemberError.erased(memberID: memberID) }
         let hasName = try row.decodeNil(column: "name_ciphertext") == false
         let hasBirthday = try row.decodeNil(column: "birthday_ciphertext") == false
         var assignments: [SQLQueryString] = []
-        if let name = profile.name, mode.overwritesFields || !hasName {
-            assignments.append("name_ciphertext = \(bind: try protector.seal(name))")
+        let writesName = profile.name != nil && (mode.overwritesFields || !hasName)
+        let writesBirthday = profile.birthday != nil && (mode.overwritesFields || !hasBirthday)
+        let sealer =
+            writesName || writesBirthday || profile.email != nil || profile.phone != nil
+            ? try await sealer(for: memberID, at: now, in: database) : PersonalSealer(protector: protector, key: nil)
+        if let name = profile.name, writesName {
+            assignments.append("name_ciphertext = \(bind: try sealer.seal(name))")
         }
-        if let birthday = profile.birthday, mode.overwritesFields || !hasBirthday {
-            assignments.append("birthday_ciphertext = \(bind: try protector.seal(birthday.isoString))")
+        if let birthday = profile.birthday, writesBirthday {
+            assignments.append("birthday_ciphertext = \(bind: try sealer.seal(birthday.isoString))")
         }
         if let status = profile.status, mode.overwritesFields {
             assignments.append("status = \(bind: status.rawValue)")
@@ -138,10 +170,12 @@ public struct MemberRepository: Sendable {
             assignments.append("attributes = \(bind: try JSONCoding.encode(.object(merged)))")
         }
         if let email = profile.email {
-            try await setIdentity(.email, value: email.value, of: memberID, mode: mode, at: now, in: database)
+            try await setIdentity(
+                .email, value: email.value, of: memberID, sealer: sealer, mode: mode, at: now, in: database)
         }
         if let phone = profile.phone {
-            try await setIdentity(.phone, value: phone.e164, of: memberID, mode: mode, at: now, in: database)
+            try await setIdentity(
+                .phone, value: phone.e164, of: memberID, sealer: sealer, mode: mode, at: now, in: database)
         }
         assignments.append("updated_at = \(bind: now)")
         let setClause = SQLList(assignments, separator: SQLRaw(", "))
@@ -149,15 +183,15 @@ public struct MemberRepository: Sendable {
     }
 
     private func setIdentity(
-        _ kind: IdentityKind, value: String, of memberID: String, mode: UpdateMode, at now: Int64,
-        in database: any SQLDatabase
+        _ kind: IdentityKind, value: String, of memberID: String, sealer: PersonalSealer, mode: UpdateMode,
+        at now: Int64, in database: any SQLDatabase
     ) async throws {
         let index = protector.blindIndex(kind: kind.rawValue, value: value)
         if let owner = try await owner(of: kind, value: value, in: database) {
             if owner == memberID || !mode.refusesTakenIdentities { return }
             throw MemberError.identityTaken(kind: kind, ownerID: owner)
         }
-        let ciphertext = try protector.seal(value)
+        let ciphertext = try sealer.seal(value)
         let inserted = try await database.raw(
             """
             INSERT INTO member_identities (member_id, kind, blind_index, value_ciphertext, created_at)
@@ -194,6 +228,7 @@ public struct MemberRepository: Sendable {
         ).all()
         guard !rows.isEmpty else { return [] }
         let ids = try rows.map { try $0.decode(column: "id", as: String.self) }
+        let sealers = try await sealers(for: ids, in: database)
         let identityRows = try await database.raw(
             """
             SELECT member_id, kind, value_ciphertext FROM member_identities
@@ -204,21 +239,22 @@ public struct MemberRepository: Sendable {
         for row in identityRows {
             let memberID = try row.decode(column: "member_id", as: String.self)
             let kind = try row.decode(column: "kind", as: String.self)
-            identities[memberID, default: [:]][kind] = try protector.open(
+            identities[memberID, default: [:]][kind] = try opener(for: memberID, in: sealers).open(
                 try row.decode(column: "value_ciphertext", as: String.self))
         }
         return try rows.map { row in
             let id = try row.decode(column: "id", as: String.self)
+            let opener = opener(for: id, in: sealers)
             return Member(
                 id: id,
                 externalID: try row.decode(column: "external_id", as: String?.self),
                 status: MemberStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .active,
                 tier: try row.decode(column: "tier", as: String?.self),
-                name: try row.decode(column: "name_ciphertext", as: String?.self).map(protector.open),
+                name: try row.decode(column: "name_ciphertext", as: String?.self).map(opener.open),
                 email: identities[id]?[IdentityKind.email.rawValue],
                 phone: identities[id]?[IdentityKind.phone.rawValue],
                 birthday: try row.decode(column: "birthday_ciphertext", as: String?.self)
-                    .map(protector.open).flatMap(CalendarDate.init(iso:)),
+                    .map(opener.open).flatMap(CalendarDate.init(iso:)),
                 attributes: try JSONCoding.decodeObject(try row.decode(column: "attributes", as: String.self)),
                 joinedAt: Timestamp(millisecondsSinceEpoch: try row.decode(column: "joined_at", as: Int64.self)),
                 createdAt: Timestamp(millisecondsSinceEpoch: try row.decode(column: "created_at", as: Int64.self)),

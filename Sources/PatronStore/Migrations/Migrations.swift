@@ -19,6 +19,7 @@ public enum Migrations {
         .createActivityRollups,  // each closed day's orders, revenue, points and gaps between orders
         .recordSurpriseCampaigns,  // each surprise campaign run: what, by whom, when, how many given
         .indexRefunds,  // refunds by order and by member
+        .createMemberKeys,  // per-member data keys, erasure tombstones, privacy requests
     ]
 
     /// Applies every pending migration in one transaction, recording each in `schema_migrations`.

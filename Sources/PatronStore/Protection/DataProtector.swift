@@ -53,11 +53,14 @@ public enum DataProtectionError: Error, CustomStringConvertible {
     case malformedCiphertext
     case malformedKey(String)
     case missingKey
+    /// The member's key was destroyed: the member was erased.
+    case keyDestroyed
 
     public var description: String {
         switch self {
         case .malformedCiphertext: "stored personal data could not be decrypted"
         case .malformedKey(let source): "the data key in \(source) is not 32 bytes of base64"
+        case .keyDestroyed: "the member's data key was destroyed when the member was erased"
         case .missingKey:
             "PATRON_DATA_KEY is required with PostgreSQL: set it to 32 random bytes in base64 (openssl rand -base64 32)"
         }

@@ -88,7 +88,7 @@ extension Store {
     /// Active members matching the filter, by id.
     func surpriseCandidates(_ filter: SurpriseFilter, at instant: Timestamp) async throws -> [String] {
         let programs = self.programs
-        let protector = members.protector
+        let members = self.members
         return try await database.read { database in
             let (_, program) = try await programs.current(in: database)
             var conditions: [SQLQueryString] = ["m.status = 'active'"]
@@ -107,7 +107,8 @@ extension Store {
             if wantsBirthday { conditions.append("m.birthday_ciphertext IS NOT NULL") }
             let rows = try await database.raw(
                 """
-                SELECT m.id, m.birthday_ciphertext FROM members m LEFT JOIN member_tiers t ON t.member_id = m.id
+                SELECT m.id, m.birthday_ciphertext, k.wrapped_key FROM members m
+                LEFT JOIN member_tiers t ON t.member_id = m.id LEFT JOIN member_keys k ON k.member_id = m.id
                 WHERE \(SQLList(conditions, separator: SQLRaw(" AND "))) ORDER BY m.id
                 """
             ).all()
@@ -115,7 +116,8 @@ extension Store {
             return try rows.compactMap { row in
                 if wantsBirthday {
                     let sealed = try row.decode(column: "birthday_ciphertext", as: String.self)
-                    guard let birthday = CalendarDate(iso: try protector.open(sealed)), birthday.month == month else {
+                    let opener = try members.opener(wrapped: try row.decode(column: "wrapped_key", as: String?.self))
+                    guard let birthday = CalendarDate(iso: try opener.open(sealed)), birthday.month == month else {
                         return nil
                     }
                 }

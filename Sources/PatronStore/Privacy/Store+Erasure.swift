@@ -1,0 +1,78 @@
+import PatronCore
+import SQLKit
+
+extension Store {
+    /// Forgets a member (crypto-shredding): destroys the member's data key, deletes the identities and device
+    /// digests that could find them, blanks their events' payloads and leaves a tombstone without personal data.
+    /// Orders, the points ledger and tier history stay, pseudonymous, so totals, liability and models do not
+    /// change. Idempotent: erasing an erased member answers the first erasure's request, `erasedNow` false.
+    public func eraseMember(
+        _ memberID: String, handledBy actor: String, at now: Timestamp
+    ) async throws -> (
+        request: PrivacyRequest, erasedNow: Bool
+    ) {
+        let protector = self.protector
+        return try await database.write { database in
+            // Locks the member's row first, as a profile update does, then the balance, as an order does.
+            guard
+                let row = try await database.raw(
+                    """
+                    UPDATE members SET updated_at = updated_at WHERE id = \(bind: memberID)
+                    RETURNING external_id, erased_at
+                    """
+                ).first()
+            else { throw MemberError.notFound(memberID: memberID) }
+            if try row.decodeNil(column: "erased_at") == false {
+                guard let first = try await Self.privacyRequests(of: memberID, kind: .erase, in: database).first else {
+                    throw MemberError.erased(memberID: memberID)
+                }
+                return (first, false)
+            }
+            let externalIndex = try row.decode(column: "external_id", as: String?.self).map {
+                protector.blindIndex(kind: Self.erasedExternalIDKind, value: $0)
+            }
+            let at = now.millisecondsSinceEpoch
+            try await database.raw(
+                """
+                INSERT INTO point_balances (member_id, available, pending, lifetime_earned, debt, updated_at, closed_at)
+                VALUES (\(bind: memberID), 0, 0, 0, 0, \(bind: at), \(bind: at))
+                ON CONFLICT (member_id) DO UPDATE SET closed_at = \(bind: at)
+                """
+            ).run()
+            try await database.raw(
+                """
+                UPDATE members SET status = \(bind: MemberStatus.erased.rawValue), external_id = NULL,
+                    erased_external_index = \(bind: externalIndex), name_ciphertext = NULL,
+                    birthday_ciphertext = NULL, attributes = '{}', erased_at = \(bind: at), updated_at = \(bind: at)
+                WHERE id = \(bind: memberID)
+                """
+            ).run()
+            var outcome: [String: Int64] = [:]
+            outcome["identities"] = try await Self.deleteCounting(
+                "DELETE FROM member_identities WHERE member_id = \(bind: memberID) RETURNING kind", in: database)
+            outcome["devices"] = try await Self.deleteCounting(
+                "DELETE FROM member_devices WHERE member_id = \(bind: memberID) RETURNING device_index", in: database)
+            outcome["keys"] = try await Self.deleteCounting(
+                "DELETE FROM member_keys WHERE member_id = \(bind: memberID) RETURNING member_id", in: database)
+            outcome["events"] = try await Self.deleteCounting(
+                """
+                UPDATE events SET user_id = NULL, anonymous_id = NULL, properties = '{}', traits = '{}', context = '{}'
+                WHERE member_id = \(bind: memberID) RETURNING message_id
+                """, in: database)
+            let request = PrivacyRequest(
+                id: Identifier.make(prefix: "prq", milliseconds: at), kind: .erase, memberID: memberID,
+                state: .completed, receivedAt: now, dueAt: PrivacyRequest.due(receivedAt: now), completedAt: now,
+                handledBy: actor, outcome: outcome)
+            try await Self.insert(request, in: database)
+            return (request, true)
+        }
+    }
+
+    /// The blind-index kind of an erased member's external id: kept so a till sending it again is told the
+    /// member was erased instead of silently starting a new profile for the same person.
+    static let erasedExternalIDKind = "erased_external_id"
+
+    private static func deleteCounting(_ query: SQLQueryString, in database: any SQLDatabase) async throws -> Int64 {
+        Int64(try await database.raw(query).all().count)
+    }
+}

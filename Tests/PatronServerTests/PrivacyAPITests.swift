@@ -1,0 +1,225 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import PatronCore
+import PatronStore
+import PatronTestSupport
+import SQLKit
+import Testing
+
+/// A member's rights through the API: a copy of everything held about them, and erasure that forgets the
+/// person and keeps the books.
+@Suite struct PrivacyAPITests {
+    static let profile: [String: JSONValue] = [
+        "name": "王小明", "email": "xiaoming.wang@example.cn", "phone": "13812345678", "birthday": "1990-05-17",
+        "attributes": ["favourite_store": "SH-01"],
+    ]
+
+    /// Two lines, so one can be refunded and the order still counts.
+    static func order(_ orderID: String, by externalID: String, totalMinor: Int64) -> JSONValue {
+        [
+            "order_id": .string(orderID), "member": ["external_id": .string(externalID)],
+            "occurred_at": .string(
+                Timestamp(millisecondsSinceEpoch: WallClock.system.milliseconds - 3_600_000).rfc3339),
+            "currency": "CNY", "channel": "store",
+            "lines": [
+                ["sku": "BEANS", "quantity": 1, "unit_price_minor": .number(Double(totalMinor - 1000))],
+                ["sku": "CUP", "quantity": 1, "unit_price_minor": 1000],
+            ],
+            "total_minor": .number(Double(totalMinor)),
+        ]
+    }
+
+    @Test(arguments: TestDatabase.engines)
+    func anExportHoldsOneOfEveryKindOfMemberData(engine: DatabaseEngine) async throws {
+        try await TestApplication.run(engine) { app in
+            try await app.request(.post, "/v1/rewards", json: coffeeCoupon)
+            let alice = try await app.newMember("alice", extra: Self.profile)
+            // A spend that reaches a higher tier; a refund of one line (a reversal, allocated to the lot).
+            let placed = try await app.request(
+                .post, "/v1/orders", json: Self.order("A-1", by: "alice", totalMinor: 2_000_000))
+            #expect(placed.status == .created, "\(placed.text)")
+            let refund = try await app.request(
+                .post, "/v1/orders/A-1/refunds", json: ["refund_id": "R-A1", "lines": [["sku": "CUP", "quantity": 1]]])
+            #expect(refund.status == .created, "\(refund.text)")
+            let redeemed = try await app.request(
+                .post, "/v1/members/\(alice)/redemptions", json: ["reward_id": "COFFEE-5"], idempotencyKey: "r-1")
+            #expect(redeemed.status == .created, "\(redeemed.text)")
+            let surprise = try await app.request(
+                .post, "/v1/campaigns/surprise",
+                json: ["campaign_id": "thanks", "count": 1, "seed": 1, "grant": ["points": 10], "filter": [:]])
+            #expect(surprise.status == .created, "\(surprise.text)")
+            let code = try await app.referralCode(alice, device: "device-of-alice")
+            let bob = try await app.newMember("bob")
+            #expect(try await app.join(code, bob).status == .created)
+            let event = try await app.request(
+                .post, "/v1/events",
+                json: ["type": "track", "user_id": "alice", "event": "Store Visited", "properties": ["store": "SH-01"]])
+            #expect(event.status == .accepted, "\(event.text)")
+            #expect(try await app.request(.post, "/v1/members/\(alice)/exports").status == .created)
+
+            let answer = try await app.request(.post, "/v1/members/\(alice)/exports")
+            #expect(answer.status == .created, "\(answer.text)")
+            let export = answer.json
+            #expect(export["format"] == "patron-member-export/1")
+            #expect(export["member_id"]?.string == alice)
+            guard case .object(let tables)? = export["tables"] else {
+                Issue.record("no tables: \(answer.text)")
+                return
+            }
+            for (table, _) in PersonalDataMap.memberTables {
+                #expect((tables[table]?.array.count ?? 0) > 0, "the export has no \(table)")
+            }
+            #expect(Set(tables.keys) == Set(PersonalDataMap.memberTables.map(\.table)))
+            // Sealed values are opened; digests and keys are left out.
+            let member = try #require(tables["members"]?.array.first)
+            #expect(member["name"] == "王小明")
+            #expect(member["birthday"] == "1990-05-17")
+            #expect(member["attributes"]?["favourite_store"] == "SH-01")
+            #expect(member["name_ciphertext"] == nil && member["erased_external_index"] == nil)
+            let identities = tables["member_identities"]?.array.compactMap { $0["value"]?.string } ?? []
+            #expect(Set(identities) == ["xiaoming.wang@example.cn", "+8613812345678"])
+            #expect(tables["member_identities"]?.array.first?["blind_index"] == nil)
+            #expect(tables["events"]?.array.first?["properties"]?["store"] == "SH-01")
+            #expect(tables["referrals"]?.array.first?["referrer_id"]?.string == alice)
+            #expect(tables["orders"]?.array.first?["created_at"]?.string?.hasSuffix("Z") == true)
+            #expect(!answer.text.contains("wrapped_key"))
+
+            let zip = try await app.request(.post, "/v1/members/\(alice)/exports?format=zip")
+            #expect(zip.status == .created)
+            #expect(zip.headers[.contentType] == "application/zip")
+            let bytes = Array(zip.body.readableBytesView)
+            #expect(bytes.starts(with: [0x50, 0x4b, 0x03, 0x04]))
+            let text = String(decoding: bytes, as: UTF8.self)
+            #expect(
+                text.contains("export.json") && text.contains("orders.csv") && text.contains("member_identities.csv"))
+            #expect(text.contains("xiaoming.wang@example.cn"))
+
+            let requests = try await app.request(.get, "/v1/privacy/requests?member_id=\(alice)")
+            #expect(requests.json["data"]?.array.count == 3)
+            #expect(requests.json["data"]?.array.allSatisfy { $0["kind"] == "export" } == true)
+            #expect(try await app.request(.post, "/v1/members/mem_nobody/exports").status == .notFound)
+            #expect(
+                try await app.request(.post, "/v1/members/\(alice)/exports?format=pdf").status == .unprocessableContent)
+        }
+    }
+
+    @Test(arguments: TestDatabase.engines)
+    func erasureForgetsThePersonAndKeepsTheBooks(engine: DatabaseEngine) async throws {
+        try await TestApplication.run(engine) { app in
+            let alice = try await app.newMember("alice", extra: Self.profile)
+            #expect(
+                try await app.request(.post, "/v1/orders", json: Self.order("A-1", by: "alice", totalMinor: 64_000))
+                    .status == .created)
+            let identify = try await app.request(
+                .post, "/v1/events",
+                json: ["type": "identify", "user_id": "alice", "traits": ["name": "王小明", "city": "上海"]])
+            #expect(identify.status == .accepted, "\(identify.text)")
+            let bob = try await app.memberWithPoints("bob", totalMinor: 12_800)
+            let kpis = "/v1/analytics/kpis?from=2026-01-01&to=2027-12-31"
+            let kpisBefore = try await app.request(.get, kpis).json
+            let liabilityBefore = try await app.store.pointsLiability()
+            let aliceBefore = try await app.available(alice)
+
+            let erased = try await app.request(.post, "/v1/members/\(alice)/erasure")
+            #expect(erased.status == .created, "\(erased.text)")
+            #expect(erased.json["kind"] == "erase" && erased.json["state"] == "completed")
+            #expect(erased.json["outcome"]?["identities"]?.integer == 2)
+            #expect(erased.json["outcome"]?["keys"]?.integer == 1)
+            #expect(erased.json["outcome"]?["events"]?.integer == 1)
+            let again = try await app.request(.post, "/v1/members/\(alice)/erasure")
+            #expect(again.status == .ok)
+            #expect(again.json == erased.json, "a second erasure answers the first")
+
+            // Nothing can find or show the person.
+            let tombstone = try await app.request(.get, "/v1/members/\(alice)").json
+            #expect(tombstone["status"] == "erased")
+            for field in ["name", "email", "phone", "birthday", "external_id"] {
+                #expect(tombstone[field] == .null, "\(field) survived erasure")
+            }
+            #expect(tombstone["attributes"] == [:])
+            for lookup in ["email=xiaoming.wang@example.cn", "phone=13812345678", "external_id=alice"] {
+                #expect(try await app.request(.get, "/v1/members?\(lookup)").json["data"]?.array == [], "\(lookup)")
+            }
+            for table in ["member_identities", "member_keys", "member_devices"] {
+                let left = try await app.store.database.read {
+                    try await $0.raw("SELECT COUNT(*) AS n FROM \(ident: table) WHERE member_id = \(bind: alice)")
+                        .first()!
+                        .decode(column: "n", as: Int.self)
+                }
+                #expect(left == 0, "\(table) still holds the member")
+            }
+            let events = try await app.store.database.read {
+                try await $0.raw("SELECT traits, user_id FROM events WHERE member_id = \(bind: alice)").all()
+            }
+            #expect(try events.map { try $0.decode(column: "traits", as: String.self) } == ["{}"])
+            #expect(try events.allSatisfy { try $0.decodeNil(column: "user_id") })
+
+            // The books are as they were, the erased member's points included.
+            #expect(try await app.request(.get, kpis).json == kpisBefore)
+            #expect(try await app.store.pointsLiability() == liabilityBefore)
+            #expect(try await app.available(alice) == aliceBefore)
+            #expect(try await app.available(bob) == 128)
+
+            // Nothing new is recorded about them, by id or by the shop's old customer number.
+            let byNumber = try await app.request(
+                .post, "/v1/orders", json: Self.order("A-2", by: "alice", totalMinor: 5_000))
+            #expect(byNumber.status == .gone, "\(byNumber.text)")
+            #expect(byNumber.json["detail"]?.string?.contains(alice) == true)
+            var byID = Self.order("A-3", by: "alice", totalMinor: 5_000)
+            byID = byID.setting("member", nil).setting("member_id", .string(alice))
+            #expect(try await app.request(.post, "/v1/orders", json: byID).status == .gone)
+            let update = try await app.request(.patch, "/v1/members/\(alice)", json: ["name": "Someone"])
+            #expect(update.status == .gone)
+            #expect(try await app.request(.post, "/v1/members", json: ["external_id": "alice"]).status == .gone)
+            let event = try await app.request(
+                .post, "/v1/events", json: ["type": "track", "user_id": "alice", "event": "Store Visited"])
+            #expect(event.status == .gone)
+            let batch = try await app.request(
+                .post, "/v1/events/batch",
+                json: [
+                    "batch": [
+                        ["type": "track", "user_id": "alice", "event": "Store Visited"],
+                        ["type": "track", "user_id": "bob", "event": "Store Visited"],
+                    ]
+                ])
+            #expect(batch.json["refused"]?.integer == 1 && batch.json["accepted"]?.integer == 1, "\(batch.text)")
+            #expect(batch.errorPointers.isEmpty)
+            #expect(batch.json["results"]?.array.first?["errors"]?.array.first?["pointer"] == "/batch/0/user_id")
+            #expect(try await app.request(.post, "/v1/members/\(alice)/tokens").status == .gone)
+            #expect(try await app.rowCount("orders") == 2)
+
+            // The export still answers, with the pseudonymous books and nothing personal.
+            let export = try await app.request(.post, "/v1/members/\(alice)/exports")
+            #expect(export.status == .created)
+            #expect(!export.text.contains("王小明") && !export.text.contains("xiaoming"))
+            #expect(export.json["tables"]?["orders"]?.array.count == 1)
+            let listed = try await app.request(.get, "/v1/privacy/requests").json["data"]?.array ?? []
+            #expect(listed.map { $0["kind"] } == ["export", "erase"])
+            #expect(try await app.request(.post, "/v1/members/mem_nobody/erasure").status == .notFound)
+        }
+    }
+
+    /// Every table of the schema is placed: about a member (exported), withheld with a reason, or about nobody.
+    @Test(arguments: TestDatabase.engines)
+    func everyTableIsPlacedInThePersonalDataMap(engine: DatabaseEngine) async throws {
+        try await TestApplication.run(engine) { app in
+            let query: String =
+                engine == .sqlite
+                ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                : "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()"
+            let tables = try await app.store.database.read {
+                try await $0.raw(SQLQueryString(stringLiteral: query)).all().map {
+                    try $0.decode(column: "name", as: String.self)
+                }
+            }
+            let member = Set(PersonalDataMap.memberTables.map(\.table))
+            let withheld = Set(PersonalDataMap.withheld.keys)
+            for table in tables {
+                let places = [member, withheld, PersonalDataMap.notPersonal].filter { $0.contains(table) }.count
+                #expect(places == 1, "\(table) is in \(places) places of the personal data map, not 1")
+            }
+            #expect(member.union(withheld).union(PersonalDataMap.notPersonal) == Set(tables))
+        }
+    }
+}
