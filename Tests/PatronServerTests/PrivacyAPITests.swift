@@ -200,6 +200,57 @@ import Testing
         }
     }
 
+    /// Orders carrying the member's profile race an erasure of the same member: each order lands before the
+    /// erasure (and is pseudonymised with the rest) or is refused with 410; the member is never half erased.
+    @Test(arguments: TestDatabase.engines)
+    func anErasureRacingOrdersNeverLeavesAHalfErasedMember(engine: DatabaseEngine) async throws {
+        try await TestApplication.run(engine) { app in
+            let alice = try await app.newMember("alice", extra: Self.profile)
+            var requests: [(path: String, body: JSONValue?)] = []
+            for number in 0..<24 {
+                let order = Self.order("R-\(number)", by: "alice", totalMinor: 5_000).setting(
+                    "member", ["external_id": "alice", "email": "xiaoming.wang@example.cn", "name": "王小明"])
+                requests.append(("/v1/orders", order))
+                if number == 12 { requests.append(("/v1/members/\(alice)/erasure", nil)) }
+            }
+            let answers = try await Self.statuses(of: requests, app: app)
+            #expect(answers.first { $0.path.hasSuffix("erasure") }?.status == 201)
+            let statuses = answers.filter { $0.path == "/v1/orders" }.map(\.status)
+            #expect(statuses.allSatisfy { [201, 410].contains($0) }, "\(statuses)")
+            let landed = statuses.count { $0 == 201 }
+            #expect(try await app.rowCount("orders") == landed)
+            #expect(try await app.rowCount("member_identities") == 0)
+            #expect(try await app.rowCount("member_keys") == 0)
+            let tombstone = try await app.request(.get, "/v1/members/\(alice)").json
+            #expect(tombstone["status"] == "erased" && tombstone["name"] == .null && tombstone["email"] == .null)
+            // Each landed order's points are on the tombstone, and the journal agrees with the balance.
+            #expect(try await app.available(alice) == landed * 50)
+            let journal = try await app.store.database.read {
+                try await $0.raw(
+                    "SELECT CAST(COALESCE(SUM(points), 0) AS BIGINT) AS n FROM point_entries WHERE member_id = \(bind: alice)"
+                )
+                .first()!.decode(column: "n", as: Int.self)
+            }
+            #expect(journal == landed * 50)
+        }
+    }
+
+    /// The statuses of POSTs sent all at once.
+    static func statuses(
+        of requests: [(path: String, body: JSONValue?)], app: TestApplication
+    ) async throws -> [(path: String, status: Int)] {
+        try await withThrowingTaskGroup(of: (String, Int).self) { group in
+            for request in requests {
+                group.addTask {
+                    (request.path, Int(try await app.request(.post, request.path, json: request.body).status.code))
+                }
+            }
+            var statuses: [(path: String, status: Int)] = []
+            for try await answer in group { statuses.append(answer) }
+            return statuses
+        }
+    }
+
     /// Every table of the schema is placed: about a member (exported), withheld with a reason, or about nobody.
     @Test(arguments: TestDatabase.engines)
     func everyTableIsPlacedInThePersonalDataMap(engine: DatabaseEngine) async throws {
