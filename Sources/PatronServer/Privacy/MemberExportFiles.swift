@@ -3,14 +3,14 @@ import PatronCore
 import PatronStore
 
 /// The export as files: the JSON document, and the same tables as CSV, one file per table, in one zip.
-enum MemberExportFiles {
-    static func json(_ export: MemberExport, requestID: String) throws -> [UInt8] {
+public enum MemberExportFiles {
+    public static func json(_ export: MemberExport, requestID: String) throws -> [UInt8] {
         guard case .object(var document) = export.document else { return [] }
         document["request_id"] = .string(requestID)
         return Array(try JSONBody.canonical(.object(document)))
     }
 
-    static func zip(_ export: MemberExport, requestID: String) throws -> [UInt8] {
+    public static func zip(_ export: MemberExport, requestID: String) throws -> [UInt8] {
         var archive = ZipArchive()
         archive.add("export.json", try json(export, requestID: requestID))
         for table in export.tables {
