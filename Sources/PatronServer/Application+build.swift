@@ -128,6 +128,7 @@ func buildRouter(
     AuditController(store: store).addRoutes(to: api)
     MembersController(store: store).addRoutes(to: api)
     PrivacyController(store: store).addRoutes(to: api)
+    ConsentsController(store: store).addRoutes(to: api)
     MemberTokensController(store: store).addRoutes(to: api)
     OrdersController(store: store, metrics: metrics).addRoutes(to: api)
     EventsController(store: store, metrics: metrics).addRoutes(to: api)

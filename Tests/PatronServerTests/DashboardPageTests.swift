@@ -76,6 +76,23 @@ import Testing
         return browser
     }
 
+    /// Signs `email` in with its authenticator's code, after setting up an account whose role needs one.
+    static func signedInBrowserWithSecondFactor(
+        _ app: TestApplication, _ email: String, role: String
+    ) async throws
+        -> Browser
+    {
+        let secret = try await enrolWithAuthenticator(app, email, role: role)
+        var browser = Browser(app: app)
+        // The step after the one set-up used: a code is good once.
+        let code = OneTimeCode(secret: secret).code(step: OneTimeCodeWindow.step(at: WallClock.system.now) + 1)
+        let signIn = try await browser.post(
+            "/sign-in", form: ["email": email, "password": AccessAPITests.password, "code": code, "next": "/"])
+        #expect(signIn.status == .seeOther, "\(signIn.text)")
+        browser.keep(signIn)
+        return browser
+    }
+
     /// Sets up an account whose role needs a second factor, and answers its authenticator's secret.
     static func enrolWithAuthenticator(_ app: TestApplication, _ email: String, role: String) async throws -> [UInt8] {
         let invited = try await app.store.inviteStaff(email: email, roleName: role, stores: nil, actingRole: nil)

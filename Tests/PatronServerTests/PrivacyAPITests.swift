@@ -13,6 +13,9 @@ import Testing
     static let profile: [String: JSONValue] = [
         "name": "王小明", "email": "xiaoming.wang@example.cn", "phone": "13812345678", "birthday": "1990-05-17",
         "attributes": ["favourite_store": "SH-01"],
+        "consents": [
+            ["purpose": "marketing", "channel": "wechat", "state": "granted", "source": "app", "evidence": "小程序 v3"]
+        ],
     ]
 
     /// Two lines, so one can be refunded and the order still counts.
@@ -81,6 +84,7 @@ import Testing
             #expect(Set(identities) == ["xiaoming.wang@example.cn", "+8613812345678"])
             #expect(tables["member_identities"]?.array.first?["blind_index"] == nil)
             #expect(tables["events"]?.array.first?["properties"]?["store"] == "SH-01")
+            #expect(tables["consent_records"]?.array.first?["evidence"] == "小程序 v3")
             #expect(tables["referrals"]?.array.first?["referrer_id"]?.string == alice)
             #expect(tables["orders"]?.array.first?["created_at"]?.string?.hasSuffix("Z") == true)
             #expect(!answer.text.contains("wrapped_key"))

@@ -12,9 +12,10 @@ public struct StaffRole: Sendable, Hashable, Codable {
         self.adjustmentLimit = adjustmentLimit
     }
 
-    /// Roles that can change the program as a whole or who may enter must prove a second factor.
+    /// Roles that can change the program as a whole, who may enter, or take away or copy anyone's personal data
+    /// must prove a second factor.
     public var requiresTwoFactor: Bool {
-        !permissions.isDisjoint(with: [.admin, .staffManage])
+        !permissions.isDisjoint(with: [.admin, .staffManage, .privacyManage])
     }
 
     public var isOwner: Bool { name == Self.owner.name }

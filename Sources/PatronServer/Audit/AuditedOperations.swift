@@ -9,11 +9,11 @@ enum AuditedOperations {
         "replaceProgram", "putRule", "deleteRule", "saveReward", "surpriseCampaign", "adjustPoints", "cancelLot",
         "cancelRedemption", "refundOrder", "upsertMember", "updateMember", "makeReferralCode", "inviteUser",
         "disableUser", "unlockUser", "resetSecondFactor", "createRole", "signOut", "signOutEverywhere",
-        "issueMemberToken", "eraseMember",
+        "issueMemberToken", "eraseMember", "putConsents", "putPrivacyPolicy",
     ]
 
     /// Answers that show members' decrypted names, emails, phones or birthdays.
-    static let personalDataReads: Set<String> = ["getMember", "listMembers", "exportMember"]
+    static let personalDataReads: Set<String> = ["getMember", "listMembers", "exportMember", "getConsents"]
 
     /// Writes whose record is the business data itself (with its actor), not the audit log.
     static let businessFeed: Set<String> = [

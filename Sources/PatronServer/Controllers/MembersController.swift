@@ -19,9 +19,11 @@ struct MembersController {
         let (body, _) = try await JSONBody.read(request, context: context)
         var reader = FieldReader(body)
         let profile = MemberProfile.read(from: &reader)
+        let consents = ConsentRecord.readList("consents", from: &reader, at: store.clock.now) ?? []
         if profile.externalID == nil, reader.errors.isEmpty { reader.fail("external_id", "is required") }
         try reader.finish()
-        let (member, created) = try await store.upsertMember(profile)
+        let (member, created) = try await store.upsertMember(
+            profile, consents: consents, recordedBy: context.actorID ?? "unknown")
         context.auditNotes.add([member.id])
         return try JSONBody.response(MemberResource(member: member), status: created ? .created : .ok)
     }
@@ -33,8 +35,10 @@ struct MembersController {
         var reader = FieldReader(body)
         if reader.raw("external_id") != nil { reader.fail("external_id", "cannot be changed") }
         let profile = MemberProfile.read(from: &reader, externalIDKey: nil)
+        let consents = ConsentRecord.readList("consents", from: &reader, at: store.clock.now) ?? []
         try reader.finish()
-        let member = try await store.updateMember(id: memberID, with: profile)
+        let member = try await store.updateMember(
+            id: memberID, with: profile, consents: consents, recordedBy: context.actorID ?? "unknown")
         return try JSONBody.response(MemberResource(member: member))
     }
 

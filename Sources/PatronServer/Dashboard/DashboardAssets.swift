@@ -4,7 +4,7 @@ import NIOCore
 /// The dashboard's one stylesheet, served by Patron itself (nothing comes from elsewhere). Its path carries a
 /// version, so browsers may keep it for a year.
 enum DashboardAssets {
-    static let version = "7"
+    static let version = "8"
     static let stylesheetPath = "/assets/dashboard-\(version).css"
 
     static func addRoutes(to router: Router<PatronRequestContext>) {
@@ -45,6 +45,7 @@ enum DashboardAssets {
           cursor: pointer; }
         .account button { background: transparent; color: var(--accent); border: 1px solid var(--line); }
         button.secondary { background: #fff; color: var(--accent); border: 1px solid var(--accent); }
+        button.danger { background: var(--down); }
         fieldset { border: 1px solid var(--line); border-radius: 4px; margin: 1rem 0; padding: .25rem 1rem 0; }
         fieldset .inline { display: flex; flex-wrap: wrap; gap: 0 1rem; }
         fieldset .inline label { display: block; margin: .75rem 0 .25rem; }

@@ -11,13 +11,14 @@ struct MemberActions {
 
     /// The confirmation shown after an action, named in the redirect's query.
     enum Done: String {
-        case adjusted, given, edited
+        case adjusted, given, edited, erased
 
         var message: Message {
             switch self {
             case .adjusted: .pointsAdjusted
             case .given: .rewardGiven
             case .edited: .profileSaved
+            case .erased: .memberErased
             }
         }
     }

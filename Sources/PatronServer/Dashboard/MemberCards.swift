@@ -7,13 +7,21 @@ extension MembersPage {
         let facts: [(Message, String?)] = [
             (.memberID, member.id), (.externalID, member.externalID), (.email, member.email),
             (.phone, member.phone), (.birthday, member.birthday.map(view.formats.date)),
-            (.status, view.text(member.status == .active ? .statusActive : .statusSuspended)),
+            (.status, view.text(Self.name(of: member.status))),
             (.joined, view.formats.instant(member.joinedAt, offset: program.utcOffset)),
         ]
         let rows: [Markup] = facts.compactMap { label, value in
             value.map { "<dt>\(view.text(label))</dt><dd>\($0)</dd>" }
         }
         return "<section class=\"card\"><h2>\(view.text(.profile))</h2><dl class=\"facts\">\(rows)</dl></section>"
+    }
+
+    static func name(of status: MemberStatus) -> Message {
+        switch status {
+        case .active: .statusActive
+        case .suspended: .statusSuspended
+        case .erased: .statusErased
+        }
     }
 
     func tierCard(_ view: View, _ tier: TierView?, program: LoyaltyProgram) -> Markup {

@@ -49,7 +49,7 @@ extension MemberActions {
         let status = value("status", member.status.rawValue)
         let statuses: [Markup] = MemberStatus.settable.map { option in
             let selected: Markup = option.rawValue == status ? " selected" : ""
-            let name = view.text(option == .active ? .statusActive : .statusSuspended)
+            let name = view.text(MembersPage.name(of: option))
             return "<option value=\"\(option.rawValue)\"\(selected)>\(name)</option>"
         }
         return """

@@ -18,6 +18,8 @@ struct MembersPage {
         router.post("members/{member_id}/points", use: actions.adjustPoints)
         router.post("members/{member_id}/gifts", use: actions.giveReward)
         router.post("members/{member_id}/profile", use: actions.editProfile)
+        router.post("members/{member_id}/export", use: actions.exportMember)
+        router.post("members/{member_id}/erasure", use: actions.eraseMember)
     }
 
     @Sendable func search(_ request: Request, context: PatronRequestContext) async throws -> Response {
@@ -100,20 +102,29 @@ struct MembersPage {
         async let referral = store.referralSummary(memberID: member.id)
         async let outlook = store.memberOutlook(
             memberID: member.id, asOf: try await store.today(), settings: PredictionSettings())
+        let erased = member.status == .erased
         async let catalog =
-            view.permits(.pointsAdjust) ? store.rewardOffers(memberID: member.id, at: now, asGift: true) : []
+            view.permits(.pointsAdjust) && !erased
+            ? store.rewardOffers(memberID: member.id, at: now, asGift: true) : []
+        async let consents = store.consents(of: member.id)
         let journalTable = self.journalTable(
             view, try await journal.items, balance: try await points?.balance, program: program)
         let ordersTable = self.ordersTable(view, try await orders.items, program: program)
         let couponsTable = self.couponsTable(view, try await coupons.items, at: now, program: program)
         let pointForms =
-            view.permits(.pointsAdjust)
+            view.permits(.pointsAdjust) && !erased
             ? MemberActions.pointForms(view, member: member, catalog: try await catalog, drafts: drafts) : .empty
-        let actions: Markup = """
-            \(pointForms)\(view.permits(.membersWrite) ? MemberActions.profileForm(view, member, drafts: drafts) : .empty)
-            """
+        let profileForm =
+            view.permits(.membersWrite) && !erased ? MemberActions.profileForm(view, member, drafts: drafts) : .empty
+        let erasure: Markup =
+            erased
+            ? """
+            <p class="notice" role="status">\(view.text(.erasedOn, ["date": view.formats.instant(member.updatedAt, offset: program.utcOffset)]))</p>
+            """ : .empty
+        let actions: Markup =
+            "\(pointForms)\(profileForm)\(privacyCard(view, member, consents: try await consents.current, offset: program.utcOffset))"
         let body: Markup = """
-            \(notice)
+            \(notice)\(erasure)
             <div class="columns">
             \(profile(view, member, program: program))
             \(tierCard(view, try await tier, program: program))

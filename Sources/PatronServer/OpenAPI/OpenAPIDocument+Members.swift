@@ -149,8 +149,11 @@ extension OpenAPIDocument {
             "phone": output(nullable: true), "birthday": date(nullable: true), "attributes": freeForm(),
             "joined_at": timestamp(), "created_at": timestamp(), "updated_at": timestamp(),
         ])
-        let patch = input(profile(externalID: nil))
+        var patchFields = profile(externalID: nil)
+        patchFields["consents"] = consentStatements
+        let patch = input(patchFields)
         fields["attributes"] = freeForm(required: false)
+        fields["consents"] = consentStatements
         return [.memberInput: input(fields), .memberPatch: patch, .member: member]
     }
 }

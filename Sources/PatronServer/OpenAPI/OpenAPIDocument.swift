@@ -40,7 +40,8 @@ enum OpenAPIDocument {
     static var paths: OpenAPI.PathItem.Map {
         var all = operationsPaths
         for part in [
-            accessPaths, auditPaths, privacyPaths, memberPaths, pointsPaths, programPaths, rewardsPaths, analyticsPaths,
+            accessPaths, auditPaths, privacyPaths, consentPaths, memberPaths, pointsPaths, programPaths, rewardsPaths,
+            analyticsPaths,
         ] {
             all.merge(part) { first, _ in preconditionFailure("\(first) is described twice") }
         }
@@ -63,7 +64,7 @@ enum OpenAPIDocument {
     /// Every schema by name; the union of the areas' schemas must cover `SchemaName` exactly.
     static let schemas: [SchemaName: JSONSchema] = [
         [.problem: problemSchema], memberSchemas, orderSchemas, pointsSchemas, programSchemas, rewardSchemas,
-        analyticsSchemas, accessSchemas, auditSchemas, privacySchemas,
+        analyticsSchemas, accessSchemas, auditSchemas, privacySchemas, consentSchemas,
     ].reduce(into: [:]) { all, part in all.merge(part) { first, _ in first } }
 
     static let problemSchema = object([

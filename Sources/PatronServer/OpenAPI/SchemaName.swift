@@ -46,4 +46,9 @@ enum SchemaName: String, CaseIterable {
     case auditEntry = "AuditEntry"
     case privacyRequest = "PrivacyRequest"
     case memberExport = "MemberExport"
+    case consentInput = "ConsentInput"
+    case consent = "Consent"
+    case consents = "Consents"
+    case privacyPolicy = "PrivacyPolicy"
+    case consentReport = "ConsentReport"
 }

@@ -26,6 +26,14 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return .invalid(failure)
         case MemberError.notFound(let memberID):
             return .notFound("no member with id '\(memberID)'")
+        case ConsentError.unknownPolicyVersion(let index, let version):
+            return .invalid(
+                ValidationFailure(
+                    pointer: "/consents/\(index)/policy_version", detail: "no privacy policy has version '\(version)'"))
+        case ConsentError.policyVersionTaken(let version):
+            return Problem(
+                status: .conflict, title: "Conflict",
+                detail: "policy version '\(version)' is registered with other content; versions never change")
         case MemberError.erased(let memberID):
             return Problem(
                 status: .gone, title: "Member Erased",

@@ -2,8 +2,11 @@ import PatronCore
 import SQLKit
 
 extension Store {
-    /// Creates the member with `profile.externalID`, or updates it; `created` tells which.
-    public func upsertMember(_ profile: MemberProfile) async throws -> (member: Member, created: Bool) {
+    /// Creates the member with `profile.externalID`, or updates it; `created` tells which. `consents`, recorded by
+    /// `actor`, are written in the same transaction.
+    public func upsertMember(
+        _ profile: MemberProfile, consents: [ConsentRecord] = [], recordedBy actor: String = "unknown"
+    ) async throws -> (member: Member, created: Bool) {
         guard let externalID = profile.externalID else {
             throw ValidationFailure(pointer: "/external_id", detail: "is required")
         }
@@ -12,6 +15,11 @@ extension Store {
             let now = clock.milliseconds
             let (id, created) = try await members.ensure(externalID: externalID, at: now, in: database)
             try await members.apply(profile, to: id, mode: .overwrite, at: now, in: database)
+            if !consents.isEmpty {
+                _ = try await Self.writeConsents(
+                    consents, of: id, recordedBy: actor, at: Timestamp(millisecondsSinceEpoch: now), members: members,
+                    in: database)
+            }
             guard let member = try await members.find(id: id, in: database) else {
                 throw MemberError.notFound(memberID: id)
             }
@@ -20,10 +28,18 @@ extension Store {
     }
 
     /// Changes the given fields of an existing member.
-    public func updateMember(id: String, with profile: MemberProfile) async throws -> Member {
+    public func updateMember(
+        id: String, with profile: MemberProfile, consents: [ConsentRecord] = [], recordedBy actor: String = "unknown"
+    ) async throws -> Member {
         let (members, programs) = (self.members, self.programs)
         return try await database.write { database in
-            try await members.apply(profile, to: id, mode: .overwrite, at: clock.milliseconds, in: database)
+            let now = clock.milliseconds
+            try await members.apply(profile, to: id, mode: .overwrite, at: now, in: database)
+            if !consents.isEmpty {
+                _ = try await Self.writeConsents(
+                    consents, of: id, recordedBy: actor, at: Timestamp(millisecondsSinceEpoch: now), members: members,
+                    in: database)
+            }
             guard let member = try await members.find(id: id, in: database) else {
                 throw MemberError.notFound(memberID: id)
             }

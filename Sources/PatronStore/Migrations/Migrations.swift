@@ -20,6 +20,7 @@ public enum Migrations {
         .recordSurpriseCampaigns,  // each surprise campaign run: what, by whom, when, how many given
         .indexRefunds,  // refunds by order and by member
         .createMemberKeys,  // per-member data keys, erasure tombstones, privacy requests
+        .createConsents,  // consent statements and the current state per purpose and channel; policy versions
     ]
 
     /// Applies every pending migration in one transaction, recording each in `schema_migrations`.

@@ -33,6 +33,8 @@ public enum PersonalDataMap {
         ("referrals", .member(columns: ["referee_id", "referrer_id"])),
         ("member_devices", .member(columns: ["member_id"])),
         ("events", .member(columns: ["member_id"])),
+        ("member_consents", .member(columns: ["member_id"])),
+        ("consent_records", .member(columns: ["member_id"])),
         ("privacy_requests", .member(columns: ["member_id"])),
     ]
 
@@ -50,7 +52,7 @@ public enum PersonalDataMap {
         "schema_migrations", "api_keys", "loyalty_programs", "rule_totals", "rewards", "surprise_campaigns",
         "analytics_model_fits", "activity_rollups", "activity_days", "activity_points",
         "activity_order_gaps", "rate_limit_windows", "staff_roles", "staff_users", "staff_sessions",
-        "sign_in_failures",
+        "sign_in_failures", "privacy_policies",
     ]
 
     /// Columns holding a sealed JSON object rather than sealed text.

@@ -3,7 +3,7 @@ import SQLKit
 
 extension Store {
     /// Forgets a member (crypto-shredding): destroys the member's data key, deletes the identities and device
-    /// digests that could find them, blanks their events' payloads and leaves a tombstone without personal data.
+    /// digests that could find them and their consent statements, blanks their events' payloads and leaves a tombstone without personal data.
     /// Orders, the points ledger and tier history stay, pseudonymous, so totals, liability and models do not
     /// change. Idempotent: erasing an erased member answers the first erasure's request, `erasedNow` false.
     public func eraseMember(
@@ -52,6 +52,9 @@ extension Store {
                 "DELETE FROM member_identities WHERE member_id = \(bind: memberID) RETURNING kind", in: database)
             outcome["devices"] = try await Self.deleteCounting(
                 "DELETE FROM member_devices WHERE member_id = \(bind: memberID) RETURNING device_index", in: database)
+            try await database.raw("DELETE FROM member_consents WHERE member_id = \(bind: memberID)").run()
+            outcome["consents"] = try await Self.deleteCounting(
+                "DELETE FROM consent_records WHERE member_id = \(bind: memberID) RETURNING record_id", in: database)
             outcome["keys"] = try await Self.deleteCounting(
                 "DELETE FROM member_keys WHERE member_id = \(bind: memberID) RETURNING member_id", in: database)
             outcome["events"] = try await Self.deleteCounting(

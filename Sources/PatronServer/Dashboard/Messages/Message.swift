@@ -268,6 +268,28 @@ enum Message: String, CaseIterable, Sendable {
     case mostRedeemed
     case snapshotComputed
     case recompute
+    case statusErased
+    case privacy
+    case consentsInForce
+    case noConsents
+    case consentPurpose
+    case consentChannel
+    case consentGiven
+    case purposeMarketing
+    case purposeProfiling
+    case purposeThirdPartySharing
+    case channelSMS
+    case channelWeChat
+    case channelPush
+    case consentGranted
+    case consentWithdrawn
+    case exportMember
+    case eraseMember
+    case eraseHint
+    case eraseConfirm
+    case eraseConfirmMismatch
+    case memberErased
+    case erasedOn
     case passwordTooShort
     case passwordTooLong
     case passwordCommon

@@ -326,6 +326,30 @@ extension Messages {
         case .passwordContainsEmail: "The password must not contain your email address."
         case .passwordPredictable: "The password must not be one character repeated or a sequence."
         case .oneTimeCodeNeeded: "Enter the current code from your authenticator app."
+        case .statusErased: "Erased"
+        case .privacy: "Privacy"
+        case .consentsInForce: "Consents in force"
+        case .noConsents: "No consent recorded: never asked means no."
+        case .consentPurpose: "Purpose"
+        case .consentChannel: "Channel"
+        case .consentGiven: "Given"
+        case .purposeMarketing: "Marketing"
+        case .purposeProfiling: "Profiling"
+        case .purposeThirdPartySharing: "Sharing with third parties"
+        case .channelSMS: "SMS"
+        case .channelWeChat: "WeChat"
+        case .channelPush: "Push"
+        case .consentGranted: "Granted"
+        case .consentWithdrawn: "Withdrawn"
+        case .exportMember: "Download everything held (zip)"
+        case .eraseMember: "Erase member"
+        case .eraseHint:
+            "Destroys the member's key and identities; orders and points stay, without anything that names the person. This cannot be undone."
+        case .eraseConfirm: "Type the member id {id} to confirm"
+        case .eraseConfirmMismatch: "The id typed is not this member's; nothing was erased."
+        case .memberErased: "Member erased."
+        case .erasedOn:
+            "Erased at the member's request on {date}: nothing that names them is kept, and nothing new is recorded."
         }
     }
 }
