@@ -29,8 +29,9 @@ public struct PatronApplication: Sendable {
         }()
         let database = try await DatabaseFactory.open(configuration.databaseURL, logger: logger)
         let dataKey = try DataKey.resolve(configuration: configuration.dataKey, database: configuration.databaseURL)
+        let previousKeys = try DataKey.previous(configuration.previousDataKeys)
         let store = Store(
-            database: database, protector: DataProtector(dataKey: dataKey),
+            database: database, protector: DataProtector(masterKeys: [dataKey] + previousKeys),
             passwordHasher: configuration.passwordHasher)
         let metrics = ServerMetrics()
         let limiter = RateLimiter(limits: configuration.rateLimits)
@@ -55,6 +56,7 @@ public struct PatronApplication: Sendable {
         self.logger = logger
         self.prepare = {
             let applied = try await Migrations.migrate(database)
+            try await store.loadKeys()
             logger.info(
                 "database.ready",
                 metadata: ["database.url": "\(configuration.databaseURL)", "migrations.applied": "\(applied)"])

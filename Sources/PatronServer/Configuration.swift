@@ -10,6 +10,8 @@ public struct PatronConfiguration: Sendable {
     public var databaseURL: DatabaseURL
     /// Base64 of the 32-byte key for personal data; `nil` uses (or creates) the key file beside an SQLite database.
     public var dataKey: String?
+    /// Master keys replaced by `dataKey` whose rotation may not be finished: base64, separated by commas.
+    public var previousDataKeys: String?
     public var logLevel: Logger.Level
     /// Print a one-time admin key when the database has none (the first `patron serve`).
     public var createsFirstAdminKey: Bool
@@ -28,7 +30,8 @@ public struct PatronConfiguration: Sendable {
 
     public init(
         hostname: String = "127.0.0.1", port: Int = 8080, databaseURL: DatabaseURL = .embeddedDefault,
-        dataKey: String? = nil, logLevel: Logger.Level = .info, createsFirstAdminKey: Bool = false,
+        dataKey: String? = nil, previousDataKeys: String? = nil, logLevel: Logger.Level = .info,
+        createsFirstAdminKey: Bool = false,
         programFile: String? = nil, jobInterval: Duration? = nil, modelRefitInterval: Duration? = nil,
         publicURL: String? = nil, passwordHasher: PasswordHasher = PasswordHasher(),
         rateLimits: RateLimits = .standard
@@ -37,6 +40,7 @@ public struct PatronConfiguration: Sendable {
         self.port = port
         self.databaseURL = databaseURL
         self.dataKey = dataKey
+        self.previousDataKeys = previousDataKeys
         self.logLevel = logLevel
         self.createsFirstAdminKey = createsFirstAdminKey
         self.programFile = programFile

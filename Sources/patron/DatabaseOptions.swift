@@ -20,6 +20,8 @@ struct DatabaseOptions: ParsableArguments {
 
     /// The data key comes from the environment only, so it never shows in a process list.
     var dataKey: String? { Environment.value("PATRON_DATA_KEY") }
+    /// Master keys a rotation replaces, needed until it finishes.
+    var previousDataKeys: String? { Environment.value("PATRON_PREVIOUS_DATA_KEYS") }
 
     /// Opens the database with its connections running and the schema up to date, then runs `body`.
     func withStore<Result: Sendable>(_ body: @escaping @Sendable (Store) async throws -> Result) async throws -> Result
@@ -29,9 +31,11 @@ struct DatabaseOptions: ParsableArguments {
         var logger = Logger(label: "patron")
         logger.logLevel = .warning
         let database = try await DatabaseFactory.open(url, logger: logger)
-        let store = Store(database: database, protector: DataProtector(dataKey: key))
+        let masters = [key] + (try DataKey.previous(previousDataKeys))
+        let store = Store(database: database, protector: DataProtector(masterKeys: masters))
         return try await database.withRunning { database in
             try await Migrations.migrate(database)
+            try await store.loadKeys()
             return try await body(store)
         }
     }

@@ -4,8 +4,34 @@ import PatronStore
 
 struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "keys", abstract: "Manage API keys.",
-        subcommands: [Create.self, List.self, Revoke.self])
+        commandName: "keys", abstract: "Manage API keys, and rotate the data key.",
+        subcommands: [Create.self, List.self, Revoke.self, RotateDataKey.self])
+
+    struct RotateDataKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-data-key",
+            abstract:
+                "Re-wrap every key in the database under PATRON_DATA_KEY (the new master key), opening them with "
+                + "PATRON_PREVIOUS_DATA_KEYS (the old); resumable, and safe while servers run with both.")
+        @Option(help: "Member keys re-wrapped per transaction.") var batchSize = 1_000
+        @OptionGroup var database: DatabaseOptions
+
+        func validate() throws {
+            guard (1...100_000).contains(batchSize) else { throw CommandFailure("--batch-size must be 1 to 100000") }
+        }
+
+        func run() async throws {
+            let batchSize = batchSize
+            let done = try await database.withStore { store in
+                let done = try await store.rotateDataKey(batchSize: batchSize)
+                try await auditFromConsole(store, action: "rotateDataKey", objectIDs: [])
+                return done
+            }
+            print(
+                "Re-wrapped \(done.sharedKeys) shared and \(done.memberKeys) member keys under the new data key; "
+                    + "the previous keys are no longer needed.")
+        }
+    }
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -53,7 +53,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let configuration = PatronConfiguration(
             hostname: hostname, port: port, databaseURL: try database.resolvedURL(), dataKey: database.dataKey,
-            logLevel: level, createsFirstAdminKey: true,
+            previousDataKeys: database.previousDataKeys, logLevel: level, createsFirstAdminKey: true,
             programFile: programFile,
             jobInterval: jobInterval > 0 ? .seconds(jobInterval) : nil,
             modelRefitInterval: refitInterval > 0 ? .seconds(refitInterval) : nil,

@@ -77,8 +77,24 @@ import Testing
                 try await app.request(.put, "/v1/members/\(alice)/consents", json: profiling, key: token).status == .ok)
             #expect(try await app.store.permits(alice, .profiling))
 
-            let bob = try await app.newMember("bob")
-            _ = bob
+            // At a till: the consents come with the order's member, in the order's transaction.
+            var order = PrivacyAPITests.order("T-1", by: "bob", totalMinor: 5_000)
+            order = order.setting(
+                "member",
+                [
+                    "external_id": "bob",
+                    "consents": [["purpose": "marketing", "channel": "email", "state": "granted", "source": "store"]],
+                ])
+            let placed = try await app.request(.post, "/v1/orders", json: order)
+            #expect(placed.status == .created, "\(placed.text)")
+            let bob = try #require(placed.json["member_id"]?.string)
+            #expect(try await app.store.permits(bob, .marketing, channel: .email))
+            let wrong = order.setting("order_id", "T-2").setting(
+                "member",
+                ["external_id": "bob", "consents": [["purpose": "marketing", "state": "granted", "source": "store"]]])
+            let refused = try await app.request(.post, "/v1/orders", json: wrong)
+            #expect(refused.status == .unprocessableContent && refused.errorPointers == ["/member/consents/0/channel"])
+            #expect(try await app.rowCount("orders") == 1)
             let report = try await app.request(.get, "/v1/reports/consents").json
             #expect(report["members"]?.integer == 2)
             let lines = report["lines"]?.array ?? []

@@ -50,6 +50,8 @@ public struct OrderSubmission: Sendable, Hashable {
     public var discountMinor: Int64
     public var shippingMinor: Int64
     public var totalMinor: Int64
+    /// Consent statements the customer made at the till (`member.consents`), recorded with the order.
+    public var consents: [ConsentRecord] = []
 
     /// The sum of line amounts, before order-level discount and shipping.
     public var subtotalMinor: Int64 { lines.reduce(0) { $0 + $1.amountMinor } }
@@ -67,7 +69,7 @@ public struct OrderSubmission: Sendable, Hashable {
     {
         var reader = FieldReader(body)
         let orderID = reader.string("order_id", required: true, maxLength: 128)?.trimmingWhitespace()
-        let customer = readCustomer(&reader)
+        let (customer, consents) = readCustomer(&reader, at: now)
         let occurredAt = reader.timestamp("occurred_at", required: true)
         let latest = Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch + maximumClockSkewMilliseconds)
         if let occurredAt, occurredAt > latest {
@@ -96,28 +98,34 @@ public struct OrderSubmission: Sendable, Hashable {
         guard let orderID, let customer, let occurredAt, let currency, let lines, let total else {
             throw ValidationFailure(pointer: "/", detail: "is incomplete")
         }
-        let order = OrderSubmission(
+        var order = OrderSubmission(
             orderID: orderID, customer: customer, occurredAt: occurredAt, currency: currency, channel: channel,
             storeID: storeID, lines: lines, discountMinor: discount, shippingMinor: shipping, totalMinor: total)
+        order.consents = consents
         try order.checkTotals()
         return order
     }
 
-    private static func readCustomer(_ reader: inout FieldReader) -> OrderCustomer? {
+    private static func readCustomer(
+        _ reader: inout FieldReader, at now: Timestamp
+    ) -> (
+        OrderCustomer?, [ConsentRecord]
+    ) {
         if let memberID = reader.string("member_id", maxLength: 64) {
-            return .memberID(memberID)
+            return (.memberID(memberID), [])
         }
         guard let member = reader.raw("member") else {
             reader.fail("member", "is required (or give member_id)")
-            return nil
+            return (nil, [])
         }
         var memberReader = FieldReader(member, pointer: reader.path("member"))
         let profile = MemberProfile.read(from: &memberReader)
+        let consents = ConsentRecord.readList("consents", from: &memberReader, at: now) ?? []
         if memberReader.errors.isEmpty, !profile.hasIdentity {
             memberReader.fail("external_id", "is required unless email or phone is given")
         }
         reader.absorb(memberReader.errors)
-        return profile.hasIdentity ? .profile(profile) : nil
+        return (profile.hasIdentity ? .profile(profile) : nil, consents)
     }
 
     private static func readLines(_ reader: inout FieldReader) -> [OrderLine]? {

@@ -19,7 +19,7 @@ struct OrdersController {
         let submission = try OrderSubmission.parse(body, receivedAt: store.clock.now)
         try context.requireStore(submission.storeID)
         let recording = try await store.recordOrder(
-            submission, fingerprint: Fingerprint.of(body))
+            submission, fingerprint: Fingerprint.of(body), actor: context.actorID ?? "unknown")
         metrics.recordOrder(isReplay: recording.isReplay)
         let awards = try await store.awards(source: "order", sourceID: recording.order.orderID)
         return try JSONBody.response(

@@ -11,7 +11,9 @@ extension OpenAPIDocument {
     }
 
     static var consentPaths: [OpenAPI.Path: OpenAPI.PathItem] {
-        let policyVersion = pathID("version", "The policy version: letters, digits, '.', '_' or '-'.")
+        let policyVersion = OpenAPI.Parameter.path(
+            name: "version", schema: .string(minLength: 1, maxLength: 64, pattern: "^[A-Za-z0-9._-]+$"),
+            description: "The policy version: letters, digits, '.', '_' or '-'.")
         return [
             "/v1/members/{member_id}/consents": .init(
                 get: operation(

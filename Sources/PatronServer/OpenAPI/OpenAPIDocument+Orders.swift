@@ -24,7 +24,9 @@ extension OpenAPIDocument {
 
     /// An order as `POST /v1/orders` takes it; the simulator does not need its id.
     static func orderInput(requiresOrderID: Bool) -> JSONSchema {
-        let customer = input(profile(externalID: text(maxLength: 128, nonBlank: true, required: false)))
+        var customerFields = profile(externalID: text(maxLength: 128, nonBlank: true, required: false))
+        customerFields["consents"] = consentStatements
+        let customer = input(customerFields)
         return JSONSchema.all(of: [
             input([
                 "order_id": text(maxLength: 128, nonBlank: true, required: requiresOrderID),

@@ -21,6 +21,7 @@ public enum Migrations {
         .indexRefunds,  // refunds by order and by member
         .createMemberKeys,  // per-member data keys, erasure tombstones, privacy requests
         .createConsents,  // consent statements and the current state per purpose and channel; policy versions
+        .createProtectionKeys,  // the shared sealing and blind-index keys, wrapped by the master key
     ]
 
     /// Applies every pending migration in one transaction, recording each in `schema_migrations`.

@@ -13,7 +13,9 @@ extension Store {
     /// recorded (same id, same `fingerprint`) changes nothing and returns the stored order.
     ///
     /// The unique order id decides between concurrent replays; nothing is checked by a read first.
-    public func recordOrder(_ submission: OrderSubmission, fingerprint: String) async throws -> OrderRecording {
+    public func recordOrder(
+        _ submission: OrderSubmission, fingerprint: String, actor: String = "order"
+    ) async throws -> OrderRecording {
         let store = self
         do {
             let order = try await database.write { database in
@@ -26,6 +28,12 @@ extension Store {
                     // Undo the member changes this replay made: a replay changes nothing.
                     throw OrderAlreadyRecorded(
                         fingerprint: try await store.orders.fingerprint(of: submission.orderID, in: database))
+                }
+                if !submission.consents.isEmpty {
+                    try await Self.lockLiveMember(memberID, in: database)
+                    _ = try await Self.writeConsents(
+                        submission.consents, of: memberID, recordedBy: actor,
+                        at: Timestamp(millisecondsSinceEpoch: now), members: store.members, in: database)
                 }
                 // The award, qualifying spend and tier change commit with the order or not at all.
                 try await store.applyLoyalty(to: order, at: now, in: database)

@@ -4,28 +4,36 @@ import Foundation
 /// Encrypts personal data at rest (AES-GCM) and computes blind indexes (HMAC-SHA256) that find
 /// a member by email or phone without storing either in the clear.
 ///
-/// Both keys are derived from one data key with HKDF, so one secret is all an operator keeps.
+/// The master key (the data key an operator keeps) only wraps keys: each member's own key, and the two shared
+/// ones — for data of nobody in particular and for blind indexes — kept wrapped in `protection_keys`. A fresh
+/// database's shared keys are derived from the master key with HKDF; once stored, they stay when the master key
+/// is rotated. During a rotation the previous master keys are held too, to open what they wrapped.
 public struct DataProtector: Sendable {
-    // Raw bytes, since `SymmetricKey` is not `Sendable`; a key is rebuilt per use, which is cheap.
-    private let encryptionKeyBytes: [UInt8]
-    private let indexKeyBytes: [UInt8]
-    private let dataKeyBytes: [UInt8]
+    /// The shared keys, which the database holds wrapped: derived until ``loadSharedKeys(in:at:)`` reads them, and
+    /// shared by every copy of this protector (a store hands copies to its parts before the database runs).
+    let shared: SharedKeyring
+    /// The current master key first, then any previous ones.
+    let masters: [MasterKey]
 
+    /// Everything derived from one master key, as a fresh database has it.
     public init(dataKey: SymmetricKey) {
-        dataKeyBytes = dataKey.withUnsafeBytes { Array($0) }
-        func derive(_ info: String) -> [UInt8] {
-            HKDF<SHA256>.deriveKey(inputKeyMaterial: dataKey, info: Data(info.utf8), outputByteCount: 32)
-                .withUnsafeBytes { Array($0) }
-        }
-        encryptionKeyBytes = derive("patron encryption v1")
-        indexKeyBytes = derive("patron blind index v1")
+        self.init(masterKeys: [dataKey])
     }
 
-    /// Another 32-byte key from the data key, for a purpose named by `info`; the same data key always gives the same.
+    /// Master keys, the current one first and then those still needed during a rotation.
+    public init(masterKeys: [SymmetricKey]) {
+        masters = masterKeys.map(MasterKey.init)
+        shared = SharedKeyring(SharedKeys(derivedFrom: masters[0]))
+    }
+
+    private var encryptionKeyBytes: [UInt8] { shared.keys.encryption }
+    private var indexKeyBytes: [UInt8] { shared.keys.blindIndex }
+
+    var current: MasterKey { masters[0] }
+
+    /// Another 32-byte key from the current master key, for a purpose named by `info`.
     public func derivedKey(info: String) -> [UInt8] {
-        HKDF<SHA256>.deriveKey(
-            inputKeyMaterial: SymmetricKey(data: dataKeyBytes), info: Data(info.utf8), outputByteCount: 32
-        ).withUnsafeBytes { Array($0) }
+        current.derive(info)
     }
 
     private var encryptionKey: SymmetricKey { SymmetricKey(data: encryptionKeyBytes) }
@@ -55,12 +63,22 @@ public enum DataProtectionError: Error, CustomStringConvertible {
     case missingKey
     /// The member's key was destroyed: the member was erased.
     case keyDestroyed
+    /// Data was wrapped under a master key that is not configured.
+    case unknownMasterKey(String)
+    /// Previous keys were given for a database whose shared keys were never stored.
+    case rotationBeforeKeysStored
 
     public var description: String {
         switch self {
         case .malformedCiphertext: "stored personal data could not be decrypted"
         case .malformedKey(let source): "the data key in \(source) is not 32 bytes of base64"
         case .keyDestroyed: "the member's data key was destroyed when the member was erased"
+        case .rotationBeforeKeysStored:
+            "start Patron once with PATRON_DATA_KEY set to this database's current key and no "
+                + "PATRON_PREVIOUS_DATA_KEYS, so it stores its keys; then rotate"
+        case .unknownMasterKey(let id):
+            "keys in this database are wrapped under master key \(id), which is neither PATRON_DATA_KEY nor one of "
+                + "PATRON_PREVIOUS_DATA_KEYS"
         case .missingKey:
             "PATRON_DATA_KEY is required with PostgreSQL: set it to 32 random bytes in base64 (openssl rand -base64 32)"
         }
@@ -92,6 +110,14 @@ public enum DataKey {
                 atPath: keyPath, contents: Data(encoded.utf8), attributes: [.posixPermissions: 0o600])
         else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: keyPath]) }
         return key
+    }
+
+    /// The master keys still needed during a rotation: base64 keys separated by commas (PATRON_PREVIOUS_DATA_KEYS).
+    public static func previous(_ configured: String?) throws -> [SymmetricKey] {
+        guard let configured else { return [] }
+        return try configured.split(separator: ",").map {
+            try parse(String($0), source: "PATRON_PREVIOUS_DATA_KEYS")
+        }
     }
 
     /// `shop.sqlite` keeps its key in `shop.key`.

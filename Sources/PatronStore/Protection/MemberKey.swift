@@ -13,23 +13,17 @@ extension DataProtector {
     /// (base64 has no colon).
     static let memberSealPrefix = "m1:"
 
-    /// Names the master key without revealing it, so each wrapped key records which master key wraps it.
-    public var masterKeyID: String {
-        Hex.encode(derivedKey(info: "patron master key id v1").prefix(8))
-    }
-
-    private var wrappingKey: SymmetricKey { SymmetricKey(data: derivedKey(info: "patron member key wrap v1")) }
+    /// The current master key's id.
+    public var masterKeyID: String { current.id }
 
     /// A fresh member key and its wrapped form for storage.
     func newMemberKey() throws -> (key: MemberKey, wrapped: String) {
         let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
-        let wrapped = try AES.GCM.seal(Data(bytes), using: wrappingKey).combined!.base64EncodedString()
-        return (MemberKey(bytes: bytes), wrapped)
+        return (MemberKey(bytes: bytes), try current.wrap(bytes))
     }
 
     func unwrap(_ wrapped: String) throws -> MemberKey {
-        guard let data = Data(base64Encoded: wrapped) else { throw DataProtectionError.malformedCiphertext }
-        return MemberKey(bytes: Array(try AES.GCM.open(AES.GCM.SealedBox(combined: data), using: wrappingKey)))
+        MemberKey(bytes: try unwrapKey(wrapped))
     }
 
     func seal(_ plaintext: String, under key: MemberKey) throws -> String {
