@@ -5,7 +5,7 @@ import PatronStore
 
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Bulk imports.", subcommands: [Points.self, Orders.self])
+        commandName: "import", abstract: "Bulk imports.", subcommands: [Points.self, Orders.self, Consents.self])
 
     /// The options every import takes.
     struct FileOptions: ParsableArguments {
@@ -103,6 +103,40 @@ struct ImportCommand: AsyncParsableCommand {
                 }
             }
             print("Recorded \(totals.applied) orders; \(totals.duplicate) already recorded; \(totals.refused) refused.")
+            if totals.refused > 0 { throw ExitCode(2) }
+        }
+    }
+
+    struct Consents: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record members' existing consents from CSV, streamed.",
+            discussion: """
+                CSV (RFC 4180) with a header naming external_id, purpose and state; it may name channel (required
+                for marketing), source (default import), policy_version, given_at (RFC 3339; default now) and
+                evidence. Each row is one statement, checked as PUT /v1/members/{id}/consents checks it; unknown
+                members are created. A statement that repeats the one in force is skipped, so importing a file
+                again records nothing; an older statement than the one in force joins the history only. Bad rows
+                are reported by line (to --errors FILE, else standard error) and skipped.
+                """)
+
+        @OptionGroup var options: FileOptions
+        @OptionGroup var database: DatabaseOptions
+
+        func validate() throws {
+            if options.isJSON { throw CommandFailure("consents are imported from CSV") }
+        }
+
+        func run() async throws {
+            let options = self.options
+            let totals = try await database.withStore { store in
+                let rows = try CSVConsentRows(path: options.file, now: store.clock.now)
+                return try await options.batches(of: 1_000).run(rows, line: \.line) { statements in
+                    try await store.importConsents(statements, actor: "import \(options.source)")
+                }
+            }
+            print(
+                "Recorded \(totals.applied) statements; \(totals.duplicate) already in force; \(totals.refused) refused."
+            )
             if totals.refused > 0 { throw ExitCode(2) }
         }
     }

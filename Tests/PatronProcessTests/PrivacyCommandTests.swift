@@ -62,4 +62,67 @@ import Testing
             #expect(zipToScreen.errors.split(separator: "\n").last == "Error: --format zip needs --output FILE")
         }
     }
+
+    @Test(arguments: TestDatabase.engines)
+    func existingConsentsAreImportedFromCSVOnceWithBadRowsReportedByLine(engine: DatabaseEngine) async throws {
+        try await TestDatabase.withURL(engine) { url in
+            let dataKey = TestDatabase.makeDataKey()
+            let environment = ["PATRON_DATA_KEY": dataKey]
+            let database = ["--database-url", url.argument]
+            let opened = try await DatabaseFactory.open(url, logger: TestDatabase.logger)
+            let (kept, erased) = try await opened.withRunning { database in
+                try await Migrations.migrate(database)
+                let store = Store(
+                    database: database, protector: DataProtector(dataKey: try DataKey.parse(dataKey, source: "test")))
+                let kept = try await store.upsertMember(MemberProfile(externalID: "c-1")).member.id
+                let erased = try await store.upsertMember(MemberProfile(externalID: "c-9")).member.id
+                _ = try await store.eraseMember(erased, handledBy: "test", at: store.clock.now)
+                return (kept, erased)
+            }
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("consents-\(UUID())")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let file = directory.appendingPathComponent("consents.csv").path
+            let csv = """
+                external_id,purpose,channel,state,given_at,evidence
+                c-1,marketing,sms,granted,2026-03-01T09:00:00Z,"paper form, store SH-01"
+                c-2,profiling,,granted,,
+                c-1,spam,,granted,,
+                c-1,marketing,,granted,,
+                c-9,marketing,email,granted,,
+                c-1,marketing,sms,granted,2099-01-01T00:00:00Z,
+
+                """
+            try csv.write(toFile: file, atomically: true, encoding: .utf8)
+            let errors = directory.appendingPathComponent("errors.txt").path
+            let run = try await PatronCommand.run(
+                ["import", "consents", file, "--errors", errors] + database, environment: environment)
+            #expect(run.status == 2, "refused rows make the exit non-zero: \(run.errors)")
+            #expect(run.output.contains("Recorded 2 statements; 0 already in force; 4 refused."), "\(run.output)")
+            let report = try String(contentsOfFile: errors, encoding: .utf8).split(separator: "\n")
+            #expect(report.count == 4)
+            #expect(report.first?.hasPrefix("line 4: purpose: must be one of marketing") == true, "\(report)")
+            #expect(report.contains("line 5: channel: is required for marketing: it is agreed to channel by channel"))
+            #expect(report.contains("line 6: member \(erased) was erased"))
+            #expect(report.contains("line 7: given_at: must not be in the future"))
+
+            let again = try await PatronCommand.run(
+                ["import", "consents", file, "--errors", errors] + database, environment: environment)
+            #expect(again.output.contains("Recorded 0 statements; 2 already in force; 4 refused."), "\(again.output)")
+
+            let reopened = try await DatabaseFactory.open(url, logger: TestDatabase.logger)
+            try await reopened.withRunning { database in
+                let store = Store(
+                    database: database, protector: DataProtector(dataKey: try DataKey.parse(dataKey, source: "test")))
+                try await store.loadKeys()
+                let (current, history) = try await store.consents(of: kept)
+                #expect(current.permit(.marketing, channel: .sms))
+                #expect(history.first?.record.evidence == "paper form, store SH-01")
+                #expect(history.first?.record.source == .import)
+                #expect(history.first?.recordedBy == "import consents.csv")
+                let created = try #require(try await store.member(externalID: "c-2"))
+                #expect(try await store.permits(created.id, .profiling))
+            }
+        }
+    }
 }

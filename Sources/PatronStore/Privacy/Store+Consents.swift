@@ -21,15 +21,18 @@ extension Store {
         return try await database.write { database in
             try await Self.lockLiveMember(memberID, in: database)
             return try await Self.writeConsents(
-                records, of: memberID, recordedBy: actor, at: now, members: members, in: database)
+                records, of: memberID, recordedBy: actor, at: now, members: members, in: database
+            ).consents
         }
     }
 
-    /// Records statements inside a transaction that has locked the member's row and found them not erased.
+    /// Records statements inside a transaction that has locked the member's row and found them not erased;
+    /// `recorded` counts those that were not repeats.
     static func writeConsents(
         _ records: [ConsentRecord], of memberID: String, recordedBy actor: String, at now: Timestamp,
         members: MemberRepository, in database: any SQLDatabase
-    ) async throws -> Consents {
+    ) async throws -> (consents: Consents, recorded: Int) {
+        var recorded = 0
         let sealer = try await members.sealer(for: memberID, at: now.millisecondsSinceEpoch, in: database)
         var current = try await Self.currentConsents(of: memberID, in: database, opener: sealer)
         for (index, var record) in records.enumerated() {
@@ -48,6 +51,7 @@ extension Store {
                         \(bind: record.givenAt.millisecondsSinceEpoch), \(bind: now.millisecondsSinceEpoch))
                 """
             ).run()
+            recorded += 1
             if let inForce, inForce.givenAt > record.givenAt { continue }
             try await database.raw(
                 """
@@ -61,7 +65,7 @@ extension Store {
             current.removeAll { $0.purpose == record.purpose && $0.channel == record.channel }
             current.append(record)
         }
-        return Consents(current: current.sorted(by: Self.consentOrder))
+        return (Consents(current: current.sorted(by: Self.consentOrder)), recorded)
     }
 
     /// The member's consents in force and every statement recorded, newest first.
