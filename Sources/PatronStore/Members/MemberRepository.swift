@@ -92,6 +92,11 @@ public struct MemberRepository: Sendable {
         return ids
     }
 
+    /// Locks the rows a SELECT reads until the transaction ends, on PostgreSQL; SQLite has one writer at a time.
+    static func forUpdate(_ database: any SQLDatabase) -> SQLQueryString {
+        database.dialect.name == "postgresql" ? "FOR UPDATE" : ""
+    }
+
     /// Refuses external ids that belonged to erased members: a till sending one again learns that the person
     /// was erased, rather than Patron starting a new profile of them unnoticed.
     private func refuseErased(externalIDs: [String], in database: any SQLDatabase) async throws {
@@ -138,8 +143,8 @@ public struct MemberRepository: Sendable {
         guard
             let row = try await database.raw(
                 """
-                UPDATE members SET updated_at = \(bind: now) WHERE id = \(bind: memberID)
-                RETURNING name_ciphertext, birthday_ciphertext, attributes, erased_at
+                SELECT name_ciphertext, birthday_ciphertext, attributes, erased_at FROM members
+                WHERE id = \(bind: memberID) \(Self.forUpdate(database))
                 """
             ).first()
         else { throw MemberError.notFound(memberID: memberID) }

@@ -115,7 +115,7 @@ extension Store {
     static func lockLiveMember(_ memberID: String, in database: any SQLDatabase) async throws {
         guard
             let row = try await database.raw(
-                "UPDATE members SET updated_at = updated_at WHERE id = \(bind: memberID) RETURNING erased_at"
+                "SELECT erased_at FROM members WHERE id = \(bind: memberID) \(MemberRepository.forUpdate(database))"
             ).first()
         else { throw MemberError.notFound(memberID: memberID) }
         if try row.decodeNil(column: "erased_at") == false { throw MemberError.erased(memberID: memberID) }

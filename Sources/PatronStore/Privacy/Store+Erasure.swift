@@ -3,9 +3,10 @@ import SQLKit
 
 extension Store {
     /// Forgets a member (crypto-shredding): destroys the member's data key, deletes the identities and device
-    /// digests that could find them and their consent statements, blanks their events' payloads and leaves a tombstone without personal data.
-    /// Orders, the points ledger and tier history stay, pseudonymous, so totals, liability and models do not
-    /// change. Idempotent: erasing an erased member answers the first erasure's request, `erasedNow` false.
+    /// digests that could find them and their consent statements, blanks their events' payloads and leaves a
+    /// tombstone without personal data. Orders, the points ledger and tier history stay, pseudonymous, so totals,
+    /// liability and models do not change. Idempotent: erasing an erased member answers the first erasure's
+    /// request, `erasedNow` false.
     public func eraseMember(
         _ memberID: String, handledBy actor: String, at now: Timestamp
     ) async throws -> (
@@ -17,8 +18,8 @@ extension Store {
             guard
                 let row = try await database.raw(
                     """
-                    UPDATE members SET updated_at = updated_at WHERE id = \(bind: memberID)
-                    RETURNING external_id, erased_at
+                    SELECT external_id, erased_at FROM members WHERE id = \(bind: memberID)
+                    \(MemberRepository.forUpdate(database))
                     """
                 ).first()
             else { throw MemberError.notFound(memberID: memberID) }

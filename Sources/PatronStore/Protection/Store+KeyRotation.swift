@@ -55,14 +55,21 @@ extension Store {
                     ORDER BY member_id LIMIT \(bind: batchSize)
                     """
                 ).all()
+                // One statement per batch; a row is changed only if it still holds what was read.
+                var values: [SQLQueryString] = []
                 for row in rows {
                     let memberID = try row.decode(column: "member_id", as: String.self)
                     let wrapped = try row.decode(column: "wrapped_key", as: String.self)
+                    let rewrapped = try protector.rewrap(wrapped).wrapped
+                    values.append("(\(bind: memberID), \(bind: wrapped), \(bind: rewrapped))")
+                }
+                if !values.isEmpty {
                     try await database.raw(
                         """
-                        UPDATE member_keys SET wrapped_key = \(bind: try protector.rewrap(wrapped).wrapped),
-                            master_key_id = \(bind: protector.masterKeyID)
-                        WHERE member_id = \(bind: memberID) AND wrapped_key = \(bind: wrapped)
+                        UPDATE member_keys SET wrapped_key = v.rewrapped, master_key_id = \(bind: protector.masterKeyID)
+                        FROM (SELECT column1 AS member_id, column2 AS wrapped, column3 AS rewrapped
+                              FROM (VALUES \(SQLList(values))) AS batch) AS v
+                        WHERE member_keys.member_id = v.member_id AND member_keys.wrapped_key = v.wrapped
                         """
                     ).run()
                 }
