@@ -45,6 +45,9 @@ struct PrivacyController {
         try context.require(.privacyManage)
         var query = QueryReader(request)
         let memberID = query.string("member_id")
+        if let memberID, memberID.count > 128 || memberID.trimmingWhitespace().isEmpty {
+            query.fail("member_id", "must be 1 to 128 characters, not only spaces")
+        }
         let pagination = Pagination(reading: &query)
         try query.finish()
         let page = try await store.privacyRequests(

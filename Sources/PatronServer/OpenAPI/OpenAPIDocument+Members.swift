@@ -99,6 +99,7 @@ extension OpenAPIDocument {
                             ]))
                     ],
                     failures: [
+                        (.gone, Failure.gone.meaning),
                         (.contentTooLarge, "The body is larger than 512 KiB."),
                         (.unprocessable, "An event is invalid or larger than 32 KiB; `errors` names it by index."),
                     ])),

@@ -68,6 +68,7 @@ extension OpenAPIDocument {
                     scope: .pointsWrite, parameters: [memberID, pathID("redemption_id", "The redemption's id.")],
                     answers: [.ok(ref(.redemption))],
                     failures: [
+                        (.gone, Failure.gone.meaning),
                         (.notFound, "The member has no redemption with this id."),
                         (.conflict, "The coupon was used, donated or has expired."),
                     ])),
@@ -108,6 +109,7 @@ extension OpenAPIDocument {
                             description: "The till's store; required of a key or person held to some stores"),
                     ]), answers: [.ok(ref(.redemption))],
                     failures: [
+                        (.gone, Failure.gone.meaning),
                         (.notFound, "No coupon has this code."),
                         (
                             .conflict,
