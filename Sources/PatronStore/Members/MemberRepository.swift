@@ -154,14 +154,15 @@ public struct MemberRepository: Sendable {
         var assignments: [SQLQueryString] = []
         let writesName = profile.name != nil && (mode.overwritesFields || !hasName)
         let writesBirthday = profile.birthday != nil && (mode.overwritesFields || !hasBirthday)
+        // The member's key is read (or made) only when a field is sealed: an order naming a known email does not.
         let sealer =
-            writesName || writesBirthday || profile.email != nil || profile.phone != nil
-            ? try await sealer(for: memberID, at: now, in: database) : PersonalSealer(protector: protector, key: nil)
+            writesName || writesBirthday
+            ? try await sealer(for: memberID, at: now, in: database) : nil
         if let name = profile.name, writesName {
-            assignments.append("name_ciphertext = \(bind: try sealer.seal(name))")
+            assignments.append("name_ciphertext = \(bind: try sealer?.seal(name))")
         }
         if let birthday = profile.birthday, writesBirthday {
-            assignments.append("birthday_ciphertext = \(bind: try sealer.seal(birthday.isoString))")
+            assignments.append("birthday_ciphertext = \(bind: try sealer?.seal(birthday.isoString))")
         }
         if let status = profile.status, mode.overwritesFields {
             assignments.append("status = \(bind: status.rawValue)")
@@ -176,11 +177,11 @@ public struct MemberRepository: Sendable {
         }
         if let email = profile.email {
             try await setIdentity(
-                .email, value: email.value, of: memberID, sealer: sealer, mode: mode, at: now, in: database)
+                .email, value: email.value, of: memberID, mode: mode, at: now, in: database)
         }
         if let phone = profile.phone {
             try await setIdentity(
-                .phone, value: phone.e164, of: memberID, sealer: sealer, mode: mode, at: now, in: database)
+                .phone, value: phone.e164, of: memberID, mode: mode, at: now, in: database)
         }
         assignments.append("updated_at = \(bind: now)")
         let setClause = SQLList(assignments, separator: SQLRaw(", "))
@@ -188,15 +189,15 @@ public struct MemberRepository: Sendable {
     }
 
     private func setIdentity(
-        _ kind: IdentityKind, value: String, of memberID: String, sealer: PersonalSealer, mode: UpdateMode,
-        at now: Int64, in database: any SQLDatabase
+        _ kind: IdentityKind, value: String, of memberID: String, mode: UpdateMode, at now: Int64,
+        in database: any SQLDatabase
     ) async throws {
         let index = protector.blindIndex(kind: kind.rawValue, value: value)
         if let owner = try await owner(of: kind, value: value, in: database) {
             if owner == memberID || !mode.refusesTakenIdentities { return }
             throw MemberError.identityTaken(kind: kind, ownerID: owner)
         }
-        let ciphertext = try sealer.seal(value)
+        let ciphertext = try await sealer(for: memberID, at: now, in: database).seal(value)
         let inserted = try await database.raw(
             """
             INSERT INTO member_identities (member_id, kind, blind_index, value_ciphertext, created_at)

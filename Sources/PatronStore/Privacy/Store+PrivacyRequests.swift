@@ -32,7 +32,7 @@ extension Store {
     }
 
     static func insert(_ request: PrivacyRequest, in database: any SQLDatabase) async throws {
-        let outcome = String(decoding: try JSONEncoder.sorted.encode(request.outcome), as: UTF8.self)
+        let outcome = try JSONCoding.encode(.object(request.outcome.mapValues { .number(Double($0)) }))
         try await database.raw(
             """
             INSERT INTO privacy_requests (id, kind, member_id, state, received_at, due_at, completed_at, handled_by,
@@ -60,13 +60,5 @@ extension Store {
             completedAt: try instant("completed_at"),
             handledBy: try row.decode(column: "handled_by", as: String.self),
             outcome: try JSONDecoder().decode([String: Int64].self, from: Data(outcome.utf8)))
-    }
-}
-
-extension JSONEncoder {
-    static var sorted: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
     }
 }
