@@ -39,6 +39,7 @@ public struct PatronApplication: Sendable {
         var backgroundServices: [any Service] = []
         if let interval = configuration.jobInterval {
             backgroundServices.append(LoyaltyJobService(store: store, interval: interval, logger: logger))
+            backgroundServices.append(RetentionService(store: store, interval: interval, logger: logger))
         }
         if database.engine == .postgres {
             backgroundServices.append(RateLimitSharing(limiter: limiter, store: store, logger: logger))

@@ -7,7 +7,7 @@ import PatronStore
 struct PrivacyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "privacy", abstract: "A member's rights over their data: exports, erasure, and their record.",
-        subcommands: [Export.self, Erase.self, Requests.self])
+        subcommands: [Export.self, Erase.self, Requests.self, Retention.self])
 
     struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -97,6 +97,50 @@ struct PrivacyCommand: AsyncParsableCommand {
                         request.handledBy,
                     ].joined(separator: "\t"))
             }
+        }
+    }
+}
+
+extension PrivacyCommand {
+    struct Retention: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Apply the program's retention policy as of --as-of: delete old events, anonymise inactive members, "
+                + "sum old order lines into monthly totals. Running it twice changes nothing more.")
+        @Option(help: AsOf.help) var asOf: String?
+        @Flag(help: "Count what would be done; change nothing.") var dryRun = false
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let (asOf, dryRun) = (asOf, dryRun)
+            let report = try await database.withStore { store in
+                let report = try await store.applyRetention(
+                    asOf: try await AsOf.parse(asOf, store: store), dryRun: dryRun)
+                if !dryRun { try await auditFromConsole(store, action: "applyRetention", objectIDs: []) }
+                return report
+            }
+            print(Self.lines(report).joined(separator: "\n"))
+        }
+
+        static func lines(_ report: RetentionReport) -> [String] {
+            let verb = report.dryRun ? "would be" : "were"
+            func kept(_ cutoff: Timestamp?, _ text: (String) -> String) -> String {
+                cutoff.map { text($0.rfc3339) } ?? "kept for ever"
+            }
+            return [
+                "Retention as of \(report.asOf.rfc3339)\(report.dryRun ? " (dry run: nothing changed)" : ""):",
+                "  events: "
+                    + kept(report.eventsBefore) { "\(report.eventsDeleted) from before \($0) \(verb) deleted" },
+                "  members: "
+                    + kept(report.membersInactiveSince) {
+                        "\(report.membersAnonymised) inactive since \($0) \(verb) anonymised"
+                    },
+                "  order lines: "
+                    + kept(report.orderLinesBefore) {
+                        "\(report.linesSummarised) lines of \(report.ordersSummarised) orders from before \($0) \(verb) "
+                            + "summed into monthly totals"
+                    },
+            ]
         }
     }
 }

@@ -7,6 +7,8 @@ public enum LedgerError: Error, Sendable, Hashable {
     case memberNotFound(memberID: String)
     /// A refund names a SKU the order does not have, or more units than are left to refund.
     case refundExceedsOrder(sku: String, requested: Int64, refundable: Int64)
+    /// The order's lines were summed into monthly totals by the retention policy: nothing is left to refund.
+    case orderLinesSummarised(orderID: String)
     /// The same idempotency key or refund id was sent before with a different request.
     case keyReused(key: String)
     case lotNotFound(lotID: String)

@@ -47,6 +47,14 @@ extension LoyaltyProgram {
         program.birthdayReward = reader.nested("birthday_reward") { reward in
             GrantedReward(points: reward.integer("points"), rewardID: reward.string("reward_id", maxLength: 64))
         }
+        program.retention =
+            reader.nested("retention") { retention in
+                let standard = RetentionPolicy.standard
+                return RetentionPolicy(
+                    eventMonths: retention.int("event_months") ?? standard.eventMonths,
+                    inactiveMemberYears: retention.int("inactive_member_years") ?? standard.inactiveMemberYears,
+                    orderLineYears: retention.int("order_line_years") ?? standard.orderLineYears)
+            } ?? program.retention
         return program
     }
 

@@ -14,6 +14,8 @@ public struct LoyaltyProgram: Sendable, Hashable, Encodable {
     public var referral: ReferralProgram
     /// Given once a year in the member's birthday month, when set.
     public var birthdayReward: GrantedReward?
+    /// How long events, inactive members and order lines are kept.
+    public var retention: RetentionPolicy
 
     /// Adds `rule`, or replaces the rule with its id; answers whether one was replaced.
     @discardableResult
@@ -27,7 +29,8 @@ public struct LoyaltyProgram: Sendable, Hashable, Encodable {
     public init(
         currency: Currency, utcOffset: UTCOffset, expiry: ExpiryPolicy, returnWindowDays: Int,
         refundPolicy: RefundPolicy, expiringSoonDays: Int, rules: [EarningRule], tiers: TierProgram,
-        referral: ReferralProgram = .standard, birthdayReward: GrantedReward? = nil
+        referral: ReferralProgram = .standard, birthdayReward: GrantedReward? = nil,
+        retention: RetentionPolicy = .standard
     ) {
         self.currency = currency
         self.utcOffset = utcOffset
@@ -39,6 +42,7 @@ public struct LoyaltyProgram: Sendable, Hashable, Encodable {
         self.tiers = tiers
         self.referral = referral
         self.birthdayReward = birthdayReward
+        self.retention = retention
     }
 
     enum CodingKeys: String, CodingKey {
@@ -50,6 +54,7 @@ public struct LoyaltyProgram: Sendable, Hashable, Encodable {
         case expiringSoonDays = "expiring_soon_days"
         case rules, tiers, referral
         case birthdayReward = "birthday_reward"
+        case retention
     }
 
     /// 1 point per whole CNY after discounts, the four default tiers, points spendable at once and
@@ -70,6 +75,7 @@ public struct LoyaltyProgram: Sendable, Hashable, Encodable {
         var problems =
             expiry.problems(at: "/expiry") + tiers.problems(at: "/tiers") + referral.problems(at: "/referral")
         problems += birthdayReward?.problems(at: "/birthday_reward") ?? []
+        problems += retention.problems(at: "/retention")
         if returnWindowDays < 0 || returnWindowDays > 3650 {
             problems.append(FieldError(pointer: "/return_window_days", detail: "must be 0 to 3650"))
         }
@@ -97,5 +103,6 @@ public struct LoyaltyProgram: Sendable, Hashable, Encodable {
         try container.encode(tiers, forKey: .tiers)
         try container.encode(referral, forKey: .referral)
         try container.encodeIfPresent(birthdayReward, forKey: .birthdayReward)
+        try container.encode(retention, forKey: .retention)
     }
 }

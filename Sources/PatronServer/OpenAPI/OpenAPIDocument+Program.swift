@@ -142,6 +142,17 @@ extension OpenAPIDocument {
             "rules": list(.all(of: [input(ruleFields(ruleID: ruleID)), ruleKinds]), required: false),
             "referral": ref(.referralProgram, required: false),
             "birthday_reward": ref(.grant, required: false),
+            "retention": input(
+                [
+                    "event_months": integer(0, 120, required: false),
+                    "inactive_member_years": integer(0, 50, required: false),
+                    "order_line_years": integer(0, 50, required: false),
+                ],
+                required: false,
+                description:
+                    "How long data is kept; 0 keeps it for ever. Events are deleted event_months after they happened, "
+                    + "members without activity for inactive_member_years are anonymised, order lines are summed "
+                    + "into monthly product totals order_line_years after the order."),
             "tiers": input(
                 [
                     "basis": choice(["qualifying_spend", "points_earned"], required: false),

@@ -106,6 +106,12 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                     pointer: "/lines",
                     detail: "\(requested) of '\(sku)' requested but only \(refundable) are left to refund on this order"
                 ))
+        case .orderLinesSummarised(let orderID):
+            Problem(
+                status: .conflict, title: "Order Lines Not Kept",
+                detail:
+                    "order '\(orderID)' is older than the program's retention of order lines: its lines were summed "
+                    + "into monthly totals, so it can no longer be refunded")
         case .keyReused(let key):
             Problem(
                 status: .conflict, title: "Conflict",

@@ -85,6 +85,8 @@ extension Store {
                 memberID: memberID, allowingErased: true, at: now, in: database)
             let facts = try await Self.refundFacts(
                 orderID: orderID, memberID: memberID, policy: program.refundPolicy, ledger: ledger, in: database)
+            // Every order has a line; none left means retention summed them.
+            guard !facts.lines.isEmpty else { throw LedgerError.orderLinesSummarised(orderID: orderID) }
             let plan = try Refund.plan(refunding: lines, facts: facts)
 
             for line in plan.lines {

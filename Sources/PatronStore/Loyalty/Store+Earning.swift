@@ -77,6 +77,11 @@ extension Store {
     ) async throws {
         let (_, program) = try await programs.current(in: database)
         guard program.rules.contains(where: { $0.kind == .activity && $0.event == event }) else { return }
+        // The ledger outlives events the retention policy deleted: a message sent again after that earns nothing.
+        let awarded = try await database.raw(
+            "SELECT lot_id FROM point_lots WHERE source = 'activity' AND source_id = \(bind: messageID) LIMIT 1"
+        ).first()
+        guard awarded == nil else { return }
         var balance = try await ledger.lockBalance(memberID: memberID, at: now, in: database)
         let award = EarningEngine.evaluateActivity(
             event: event, occurredAt: occurredAt,

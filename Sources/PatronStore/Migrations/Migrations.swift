@@ -22,6 +22,7 @@ public enum Migrations {
         .createMemberKeys,  // per-member data keys, erasure tombstones, privacy requests
         .createConsents,  // consent statements and the current state per purpose and channel; policy versions
         .createProtectionKeys,  // the shared sealing and blind-index keys, wrapped by the master key
+        .createRetention,  // events by time, monthly product totals of summed order lines, retention progress
     ]
 
     /// Applies every pending migration in one transaction, recording each in `schema_migrations`.

@@ -30,6 +30,8 @@ public struct OrderRepository: Sendable {
                 SQLBind(line.discountMinor))
         }
         try await insert.run()
+        try await Store.noteOldOrders(
+            occurredFrom: submission.occurredAt.millisecondsSinceEpoch, at: now, in: database)
         // What was written, as a read would find it: no second round trip for it.
         return Order(
             orderID: submission.orderID, memberID: memberID, occurredAt: submission.occurredAt,

@@ -74,6 +74,7 @@ extension Store {
             try await store.raiseTiers(of: Set(history.map(\.memberID)), program: program, at: now, in: database)
             if let earliest = history.map(\.order.occurredAt.millisecondsSinceEpoch).min() {
                 try await ActivityRollups.invalidate(from: earliest, program: program, now: now, in: database)
+                try await Self.noteOldOrders(occurredFrom: earliest, at: now, in: database)
             }
             return outcomes.map { $0! }
         }

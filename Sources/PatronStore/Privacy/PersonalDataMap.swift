@@ -52,7 +52,7 @@ public enum PersonalDataMap {
         "schema_migrations", "api_keys", "loyalty_programs", "rule_totals", "rewards", "surprise_campaigns",
         "analytics_model_fits", "activity_rollups", "activity_days", "activity_points",
         "activity_order_gaps", "rate_limit_windows", "staff_roles", "staff_users", "staff_sessions",
-        "sign_in_failures", "privacy_policies", "protection_keys",
+        "sign_in_failures", "privacy_policies", "protection_keys", "order_line_summaries", "retention_marks",
     ]
 
     /// Columns holding a sealed JSON object rather than sealed text.

@@ -14,62 +14,87 @@ extension Store {
     ) {
         let protector = self.protector
         return try await database.write { database in
-            // Locks the member's row first, as a profile update does, then the balance, as an order does.
-            guard
-                let row = try await database.raw(
-                    """
-                    SELECT external_id, erased_at FROM members WHERE id = \(bind: memberID)
-                    \(MemberRepository.forUpdate(database))
-                    """
-                ).first()
-            else { throw MemberError.notFound(memberID: memberID) }
-            if try row.decodeNil(column: "erased_at") == false {
+            guard let locked = try await Self.lockForErasure(memberID, in: database) else {
+                throw MemberError.notFound(memberID: memberID)
+            }
+            guard case .live(let externalID) = locked else {
                 guard let first = try await Self.privacyRequests(of: memberID, kind: .erase, in: database).first else {
                     throw MemberError.erased(memberID: memberID)
                 }
                 return (first, false)
             }
-            let externalIndex = try row.decode(column: "external_id", as: String?.self).map {
-                protector.blindIndex(kind: Self.erasedExternalIDKind, value: $0)
-            }
-            let at = now.millisecondsSinceEpoch
-            try await database.raw(
-                """
-                INSERT INTO point_balances (member_id, available, pending, lifetime_earned, debt, updated_at, closed_at)
-                VALUES (\(bind: memberID), 0, 0, 0, 0, \(bind: at), \(bind: at))
-                ON CONFLICT (member_id) DO UPDATE SET closed_at = \(bind: at)
-                """
-            ).run()
-            try await database.raw(
-                """
-                UPDATE members SET status = \(bind: MemberStatus.erased.rawValue), external_id = NULL,
-                    erased_external_index = \(bind: externalIndex), name_ciphertext = NULL,
-                    birthday_ciphertext = NULL, attributes = '{}', erased_at = \(bind: at), updated_at = \(bind: at)
-                WHERE id = \(bind: memberID)
-                """
-            ).run()
-            var outcome: [String: Int64] = [:]
-            outcome["identities"] = try await Self.deleteCounting(
-                "DELETE FROM member_identities WHERE member_id = \(bind: memberID) RETURNING kind", in: database)
-            outcome["devices"] = try await Self.deleteCounting(
-                "DELETE FROM member_devices WHERE member_id = \(bind: memberID) RETURNING device_index", in: database)
-            try await database.raw("DELETE FROM member_consents WHERE member_id = \(bind: memberID)").run()
-            outcome["consents"] = try await Self.deleteCounting(
-                "DELETE FROM consent_records WHERE member_id = \(bind: memberID) RETURNING record_id", in: database)
-            outcome["keys"] = try await Self.deleteCounting(
-                "DELETE FROM member_keys WHERE member_id = \(bind: memberID) RETURNING member_id", in: database)
-            outcome["events"] = try await Self.deleteCounting(
-                """
-                UPDATE events SET user_id = NULL, anonymous_id = NULL, properties = '{}', traits = '{}', context = '{}'
-                WHERE member_id = \(bind: memberID) RETURNING message_id
-                """, in: database)
-            let request = PrivacyRequest(
-                id: Identifier.make(prefix: "prq", milliseconds: at), kind: .erase, memberID: memberID,
-                state: .completed, receivedAt: now, dueAt: PrivacyRequest.due(receivedAt: now), completedAt: now,
-                handledBy: actor, outcome: outcome)
-            try await Self.insert(request, in: database)
+            let request = try await Self.erase(
+                memberID, externalID: externalID, handledBy: actor, at: now, protector: protector, in: database)
             return (request, true)
         }
+    }
+
+    /// A member's row as erasure finds it once locked.
+    enum ErasureLock {
+        case live(externalID: String?)
+        case erased
+    }
+
+    /// Locks a member's row, as a profile update does, before erasure locks the balance, as an order does.
+    /// Nil when there is no such member.
+    static func lockForErasure(_ memberID: String, in database: any SQLDatabase) async throws -> ErasureLock? {
+        guard
+            let row = try await database.raw(
+                """
+                SELECT external_id, erased_at FROM members WHERE id = \(bind: memberID)
+                \(MemberRepository.forUpdate(database))
+                """
+            ).first()
+        else { return nil }
+        if try row.decodeNil(column: "erased_at") == false { return .erased }
+        return .live(externalID: try row.decode(column: "external_id", as: String?.self))
+    }
+
+    /// Erases a member whose row ``lockForErasure(_:in:)`` locked, recording the request as `actor`'s.
+    static func erase(
+        _ memberID: String, externalID: String?, handledBy actor: String, at now: Timestamp,
+        protector: DataProtector, in database: any SQLDatabase
+    ) async throws -> PrivacyRequest {
+        let externalIndex = externalID.map {
+            protector.blindIndex(kind: Self.erasedExternalIDKind, value: $0)
+        }
+        let at = now.millisecondsSinceEpoch
+        try await database.raw(
+            """
+            INSERT INTO point_balances (member_id, available, pending, lifetime_earned, debt, updated_at, closed_at)
+            VALUES (\(bind: memberID), 0, 0, 0, 0, \(bind: at), \(bind: at))
+            ON CONFLICT (member_id) DO UPDATE SET closed_at = \(bind: at)
+            """
+        ).run()
+        try await database.raw(
+            """
+            UPDATE members SET status = \(bind: MemberStatus.erased.rawValue), external_id = NULL,
+                erased_external_index = \(bind: externalIndex), name_ciphertext = NULL,
+                birthday_ciphertext = NULL, attributes = '{}', erased_at = \(bind: at), updated_at = \(bind: at)
+            WHERE id = \(bind: memberID)
+            """
+        ).run()
+        var outcome: [String: Int64] = [:]
+        outcome["identities"] = try await Self.deleteCounting(
+            "DELETE FROM member_identities WHERE member_id = \(bind: memberID) RETURNING kind", in: database)
+        outcome["devices"] = try await Self.deleteCounting(
+            "DELETE FROM member_devices WHERE member_id = \(bind: memberID) RETURNING device_index", in: database)
+        try await database.raw("DELETE FROM member_consents WHERE member_id = \(bind: memberID)").run()
+        outcome["consents"] = try await Self.deleteCounting(
+            "DELETE FROM consent_records WHERE member_id = \(bind: memberID) RETURNING record_id", in: database)
+        outcome["keys"] = try await Self.deleteCounting(
+            "DELETE FROM member_keys WHERE member_id = \(bind: memberID) RETURNING member_id", in: database)
+        outcome["events"] = try await Self.deleteCounting(
+            """
+            UPDATE events SET user_id = NULL, anonymous_id = NULL, properties = '{}', traits = '{}', context = '{}'
+            WHERE member_id = \(bind: memberID) RETURNING message_id
+            """, in: database)
+        let request = PrivacyRequest(
+            id: Identifier.make(prefix: "prq", milliseconds: at), kind: .erase, memberID: memberID,
+            state: .completed, receivedAt: now, dueAt: PrivacyRequest.due(receivedAt: now), completedAt: now,
+            handledBy: actor, outcome: outcome)
+        try await Self.insert(request, in: database)
+        return request
     }
 
     /// The blind-index kind of an erased member's external id: kept so a till sending it again is told the
