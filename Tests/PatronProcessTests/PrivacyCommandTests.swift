@@ -63,6 +63,49 @@ import Testing
         }
     }
 
+    /// The retention policy by hand: a dry run counts, a run anonymises and says so, a bad date is one line.
+    @Test(arguments: TestDatabase.engines)
+    func retentionRunsFromTheConsoleWithADryRunFirst(engine: DatabaseEngine) async throws {
+        try await TestDatabase.withURL(engine) { url in
+            let dataKey = TestDatabase.makeDataKey()
+            let environment = ["PATRON_DATA_KEY": dataKey]
+            let database = ["--database-url", url.argument]
+            let opened = try await DatabaseFactory.open(url, logger: TestDatabase.logger)
+            let memberID = try await opened.withRunning { database in
+                try await Migrations.migrate(database)
+                let store = Store(
+                    database: database, protector: DataProtector(dataKey: try DataKey.parse(dataKey, source: "test")))
+                return try await store.upsertMember(MemberProfile(externalID: "c-quiet", name: "韩梅梅")).member.id
+            }
+            // Years from now, in the program's zone (+08:00): members are kept three years after their last act.
+            let asOf = ["privacy", "retention", "--as-of", "2031-01-01"] + database
+            let preview = try await PatronCommand.run(asOf + ["--dry-run"], environment: environment)
+            #expect(preview.status == 0, "\(preview.errors)")
+            #expect(preview.output.contains("(dry run: nothing changed)"))
+            #expect(
+                preview.output.contains("members: 1 inactive since 2027-12-31T16:00:00Z would be anonymised"),
+                "\(preview.output)")
+            let run = try await PatronCommand.run(asOf, environment: environment)
+            #expect(run.status == 0, "\(run.errors)")
+            #expect(
+                run.output.contains("members: 1 inactive since 2027-12-31T16:00:00Z were anonymised"), "\(run.output)")
+            #expect(run.output.contains("events: 0 from before 2029-11-30T16:00:00Z were deleted"), "\(run.output)")
+            let again = try await PatronCommand.run(asOf, environment: environment)
+            #expect(again.output.contains("members: 0 inactive"), "\(again.output)")
+
+            let listed = try await PatronCommand.run(["privacy", "requests"] + database, environment: environment)
+            let rows = listed.output.split(separator: "\n").dropFirst().map { $0.split(separator: "\t") }
+            #expect(rows.map { [String($0[1]), String($0[2]), String($0[7])] } == [["erase", memberID, "retention"]])
+
+            let bad = try await PatronCommand.run(
+                ["privacy", "retention", "--as-of", "next week"] + database, environment: environment)
+            #expect(bad.status != 0)
+            #expect(
+                bad.errors.split(separator: "\n").last
+                    == "Error: --as-of must be YYYY-MM-DD or an RFC 3339 instant, not 'next week'")
+        }
+    }
+
     @Test(arguments: TestDatabase.engines)
     func existingConsentsAreImportedFromCSVOnceWithBadRowsReportedByLine(engine: DatabaseEngine) async throws {
         try await TestDatabase.withURL(engine) { url in

@@ -28,6 +28,29 @@ import Testing
         }
     }
 
+    /// Retention periods are part of the program: read back with their defaults, bounded, 0 for ever.
+    @Test(arguments: TestDatabase.engines)
+    func retentionPeriodsAreCheckedAndKept(engine: DatabaseEngine) async throws {
+        try await TestApplication.run(engine) { app in
+            let standard = try await app.request(.get, "/v1/program").json["program"]?["retention"]
+            #expect(standard == ["event_months": 13, "inactive_member_years": 3, "order_line_years": 5])
+            let wrong = try await app.request(
+                .put, "/v1/program",
+                json: ["retention": ["event_months": 121, "inactive_member_years": -1, "order_line_years": "five"]])
+            #expect(wrong.status == .unprocessableContent)
+            #expect(
+                wrong.errorPointers == [
+                    "/retention/order_line_years", "/retention/event_months", "/retention/inactive_member_years",
+                ])
+            let kept = try await app.request(
+                .put, "/v1/program", json: ["retention": ["event_months": 25, "inactive_member_years": 0]])
+            #expect(kept.status == .ok, "\(kept.text)")
+            #expect(
+                try await app.request(.get, "/v1/program").json["program"]?["retention"]
+                    == ["event_months": 25, "inactive_member_years": 0, "order_line_years": 5])
+        }
+    }
+
     @Test(arguments: TestDatabase.engines)
     func everyTypeErrorInAProgramIsReportedAtOnce(engine: DatabaseEngine) async throws {
         try await TestApplication.run(engine) { app in

@@ -76,7 +76,8 @@ extension OpenAPIDocument {
                         (.notFound, "No order has this id."),
                         (
                             .conflict,
-                            "The refund_id was used for another refund, or the points were spent and the policy is 'refuse'."
+                            "The refund_id was used for another refund, the points were spent and the policy is "
+                                + "'refuse', or the order's lines are no longer kept (retention summed them)."
                         ),
                         (.unprocessable, "A field is invalid, or more units than are left to refund are asked for."),
                     ])),
