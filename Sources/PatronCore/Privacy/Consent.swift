@@ -8,6 +8,11 @@ public enum ConsentPurpose: String, Sendable, Hashable, Codable, CaseIterable {
 
     /// Marketing is agreed to channel by channel; the other purposes once.
     public var hasChannels: Bool { self == .marketing }
+
+    /// The channel a statement about this purpose is kept under: the one given for marketing, none otherwise.
+    public func keptChannel(_ channel: ConsentChannel?) -> ConsentChannel? {
+        hasChannels ? channel : nil
+    }
 }
 
 public enum ConsentChannel: String, Sendable, Hashable, Codable, CaseIterable {
@@ -16,6 +21,10 @@ public enum ConsentChannel: String, Sendable, Hashable, Codable, CaseIterable {
 
 public enum ConsentState: String, Sendable, Hashable, Codable, CaseIterable {
     case granted, withdrawn
+
+    /// Whether a purpose in this state may be acted on: only when granted and not withdrawn since; never asked
+    /// (no state) does not permit either.
+    public static func permits(_ state: ConsentState?) -> Bool { state == .granted }
 }
 
 /// Where the person said it.
@@ -73,7 +82,7 @@ public struct Consents: Sendable, Hashable {
     /// Whether Patron may use the member's data for `purpose` (for marketing, reach them on `channel`): only
     /// when they granted it and have not withdrawn it since.
     public func permit(_ purpose: ConsentPurpose, channel: ConsentChannel? = nil) -> Bool {
-        state(of: purpose, channel: purpose.hasChannels ? channel : nil) == .granted
+        ConsentState.permits(state(of: purpose, channel: purpose.keptChannel(channel)))
     }
 }
 
@@ -116,7 +125,7 @@ extension ConsentRecord {
             }
             guard let purpose, let state, let source else { return nil }
             return ConsentRecord(
-                purpose: purpose, channel: purpose.hasChannels ? channel : nil, state: state, source: source,
+                purpose: purpose, channel: purpose.keptChannel(channel), state: state, source: source,
                 policyVersion: policyVersion, evidence: evidence, givenAt: givenAt)
         }
         return records?.compactMap { $0 }

@@ -101,15 +101,16 @@ extension Store {
     ) async throws
         -> Bool
     {
-        let channel = purpose.hasChannels ? channel?.rawValue ?? "" : ""
-        return try await database.read { database in
+        let channel = purpose.keptChannel(channel)?.rawValue ?? ""
+        let state = try await database.read { database in
             try await database.raw(
                 """
                 SELECT state FROM member_consents
                 WHERE member_id = \(bind: memberID) AND purpose = \(bind: purpose.rawValue) AND channel = \(bind: channel)
                 """
-            ).first()?.decode(column: "state", as: String.self) == ConsentState.granted.rawValue
+            ).first()?.decode(column: "state", as: String.self)
         }
+        return ConsentState.permits(state.flatMap(ConsentState.init(rawValue:)))
     }
 
     static func lockLiveMember(_ memberID: String, in database: any SQLDatabase) async throws {
