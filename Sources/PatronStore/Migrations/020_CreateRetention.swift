@@ -1,6 +1,8 @@
 extension Migration {
     /// What retention needs: events found by when they happened, monthly product totals that replace order lines
-    /// no longer kept, and how far each kind of data has been handled.
+    /// no longer kept, and how far each kind of data has been handled. Also consent states by the statement they
+    /// point to: deleting a member's statements (erasure, anonymising) checks that reference, which was a scan of
+    /// every member's consents per statement without it.
     static let createRetention = Migration(
         version: 20, name: "create retention",
         statements: [
@@ -20,5 +22,6 @@ extension Migration {
                 PRIMARY KEY (month, currency, channel, store_id, sku, category))
             """,
             "CREATE TABLE retention_marks (kind TEXT PRIMARY KEY, through BIGINT NOT NULL)",
+            "CREATE INDEX member_consents_by_record ON member_consents (record_id)",
         ])
 }
