@@ -132,6 +132,7 @@ func buildRouter(
     MembersController(store: store).addRoutes(to: api)
     PrivacyController(store: store).addRoutes(to: api)
     ConsentsController(store: store).addRoutes(to: api)
+    FeedbackController(store: store).addRoutes(to: api)
     MemberTokensController(store: store).addRoutes(to: api)
     OrdersController(store: store, metrics: metrics).addRoutes(to: api)
     EventsController(store: store, metrics: metrics).addRoutes(to: api)

@@ -140,6 +140,10 @@ extension PrivacyCommand {
                         "\(report.linesSummarised) lines of \(report.ordersSummarised) orders from before \($0) \(verb) "
                             + "summed into monthly totals"
                     },
+                "  feedback: "
+                    + kept(report.feedbackBefore) {
+                        "\(report.feedbackTextsRemoved) items from before \($0) \(verb) stripped of their text and contact"
+                    },
             ]
         }
     }

@@ -59,6 +59,13 @@ import Testing
                 .post, "/v1/events",
                 json: ["type": "track", "user_id": "alice", "event": "Store Visited", "properties": ["store": "SH-01"]])
             #expect(event.status == .accepted, "\(event.text)")
+            let feedback = try await app.request(
+                .post, "/v1/feedback",
+                json: [
+                    "feedback_id": "F-A1", "channel": "wechat", "member_id": .string(alice), "rating": 4,
+                    "text": "咖啡很好喝，就是排队太久",
+                ])
+            #expect(feedback.status == .created, "\(feedback.text)")
             #expect(try await app.request(.post, "/v1/members/\(alice)/exports").status == .created)
 
             let answer = try await app.request(.post, "/v1/members/\(alice)/exports")
@@ -85,6 +92,7 @@ import Testing
             #expect(tables["member_identities"]?.array.first?["blind_index"] == nil)
             #expect(tables["events"]?.array.first?["properties"]?["store"] == "SH-01")
             #expect(tables["consent_records"]?.array.first?["evidence"] == "小程序 v3")
+            #expect(tables["feedback"]?.array.first?["text"] == "咖啡很好喝，就是排队太久")
             #expect(tables["referrals"]?.array.first?["referrer_id"]?.string == alice)
             #expect(tables["orders"]?.array.first?["created_at"]?.string?.hasSuffix("Z") == true)
             #expect(!answer.text.contains("wrapped_key"))
@@ -119,6 +127,11 @@ import Testing
                 .post, "/v1/events",
                 json: ["type": "identify", "user_id": "alice", "traits": ["name": "王小明", "city": "上海"]])
             #expect(identify.status == .accepted, "\(identify.text)")
+            let complaint: JSONValue = [
+                "feedback_id": "F-1", "channel": "phone", "member_id": .string(alice), "score": 3,
+                "text": "王小明: the cup leaked", "contact": ["phone": "13812345678"],
+            ]
+            #expect(try await app.request(.post, "/v1/feedback", json: complaint).status == .created)
             let bob = try await app.memberWithPoints("bob", totalMinor: 12_800)
             let kpis = "/v1/analytics/kpis?from=2026-01-01&to=2027-12-31"
             let kpisBefore = try await app.request(.get, kpis).json
@@ -131,6 +144,7 @@ import Testing
             #expect(erased.json["outcome"]?["identities"]?.integer == 2)
             #expect(erased.json["outcome"]?["keys"]?.integer == 1)
             #expect(erased.json["outcome"]?["events"]?.integer == 1)
+            #expect(erased.json["outcome"]?["feedback"]?.integer == 1)
             let again = try await app.request(.post, "/v1/members/\(alice)/erasure")
             #expect(again.status == .ok)
             #expect(again.json == erased.json, "a second erasure answers the first")
@@ -158,6 +172,11 @@ import Testing
             }
             #expect(try events.map { try $0.decode(column: "traits", as: String.self) } == ["{}"])
             #expect(try events.allSatisfy { try $0.decodeNil(column: "user_id") })
+            // Feedback keeps its score and loses its words and contact.
+            let kept = try await app.request(.get, "/v1/feedback/F-1").json
+            #expect(kept["score"] == 3 && kept["severity"] == "high")
+            #expect(kept["text"] == .null && kept["contact"] == .null && kept["text_removed_at"] != .null)
+            #expect(try await app.request(.post, "/v1/feedback", json: complaint).status == .gone)
 
             // The books are as they were, the erased member's points included.
             #expect(try await app.request(.get, kpis).json == kpisBefore)

@@ -33,7 +33,10 @@ import Testing
     func retentionPeriodsAreCheckedAndKept(engine: DatabaseEngine) async throws {
         try await TestApplication.run(engine) { app in
             let standard = try await app.request(.get, "/v1/program").json["program"]?["retention"]
-            #expect(standard == ["event_months": 13, "inactive_member_years": 3, "order_line_years": 5])
+            #expect(
+                standard == [
+                    "event_months": 13, "inactive_member_years": 3, "order_line_years": 5, "feedback_text_years": 3,
+                ])
             let wrong = try await app.request(
                 .put, "/v1/program",
                 json: ["retention": ["event_months": 121, "inactive_member_years": -1, "order_line_years": "five"]])
@@ -47,7 +50,10 @@ import Testing
             #expect(kept.status == .ok, "\(kept.text)")
             #expect(
                 try await app.request(.get, "/v1/program").json["program"]?["retention"]
-                    == ["event_months": 25, "inactive_member_years": 0, "order_line_years": 5])
+                    == [
+                        "event_months": 25, "inactive_member_years": 0, "order_line_years": 5,
+                        "feedback_text_years": 3,
+                    ])
         }
     }
 

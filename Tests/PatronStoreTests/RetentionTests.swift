@@ -82,6 +82,13 @@ import Testing
             _ = try await at(now - 30 * day).recordEvents([
                 try Self.event("e-loyal-new", of: "loyal", named: "checkin", at: now - 30 * day)
             ])
+            let loyal = try #require(try await store.member(externalID: "loyal")).id
+            for (id, age) in [("f-old", 4 * 365 * day), ("f-new", 365 * day)] {
+                _ = try await at(now - age).recordFeedback(
+                    FeedbackSubmission(
+                        feedbackID: id, channel: .app, memberID: loyal, rating: 2, text: "words of \(id)",
+                        submittedAt: Timestamp(millisecondsSinceEpoch: now - age)), fingerprint: id)
+            }
             // edited: joined four years ago, profile changed half a year ago (by the member or for them).
             let edited = try await at(now - 4 * 365 * day).upsertMember(MemberProfile(externalID: "edited")).member
             _ = try await at(now - 180 * day).updateMember(id: edited.id, with: MemberProfile(name: "Han Mei"))
@@ -102,10 +109,15 @@ import Testing
             #expect(report.membersAnonymised == 1)
             #expect(report.ordersSummarised == 1)
             #expect(report.linesSummarised == 2)
+            #expect(report.feedbackTextsRemoved == 1)
             #expect(
-                [preview.eventsDeleted, preview.membersAnonymised, preview.ordersSummarised, preview.linesSummarised]
+                [
+                    preview.eventsDeleted, preview.membersAnonymised, preview.ordersSummarised, preview.linesSummarised,
+                    preview.feedbackTextsRemoved,
+                ]
                     == [
-                        report.eventsDeleted, report.membersAnonymised, report.ordersSummarised, report.linesSummarised,
+                        report.eventsDeleted, report.membersAnonymised, report.ordersSummarised,
+                        report.linesSummarised, report.feedbackTextsRemoved,
                     ],
                 "the dry run counted what the run did")
             // 13 months before 2026-06-15 in +08:00 is local midnight starting 2025-05-15.
@@ -147,6 +159,13 @@ import Testing
                     actor: "test", at: Timestamp(millisecondsSinceEpoch: now))
             }
 
+            // Old feedback keeps its rating and loses its words; recent feedback keeps both.
+            let oldFeedback = try #require(try await store.feedback(id: "f-old"))
+            #expect(
+                oldFeedback.submission.text == nil && oldFeedback.submission.rating == 2
+                    && oldFeedback.textRemovedAt != nil)
+            #expect(try await store.feedback(id: "f-new")?.submission.text == "words of f-new")
+
             // The books do not move: liability and every balance as before.
             #expect(try await store.pointsLiability() == liability)
             #expect(try await Self.balances(store) == balances)
@@ -154,8 +173,10 @@ import Testing
             // Again: nothing more to do.
             let again = try await store.applyRetention(asOf: Timestamp(millisecondsSinceEpoch: now), dryRun: false)
             #expect(
-                [again.eventsDeleted, again.membersAnonymised, again.ordersSummarised, again.linesSummarised]
-                    == [0, 0, 0, 0])
+                [
+                    again.eventsDeleted, again.membersAnonymised, again.ordersSummarised, again.linesSummarised,
+                    again.feedbackTextsRemoved,
+                ] == [0, 0, 0, 0, 0])
 
             // A deleted check-in sent again is stored again but earns nothing twice: the ledger remembers it.
             let earned = try await Self.balances(store)

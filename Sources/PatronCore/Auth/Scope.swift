@@ -28,6 +28,10 @@ public enum Scope: String, Sendable, Hashable, Codable, CaseIterable {
     case privacyManage = "privacy:manage"
     /// Issuing short-lived member tokens, for a brand's backend whose app acts for one member.
     case memberTokensWrite = "member_tokens:write"
+    /// Reading feedback, its words and contacts included.
+    case feedbackRead = "feedback:read"
+    /// Recording feedback from a channel: a till, an app, a review site's connector.
+    case feedbackWrite = "feedback:write"
 
     /// Parses a comma-separated list such as `orders:write,members:read`.
     public static func parseList(_ text: String) -> Result<Set<Scope>, ScopeError> {

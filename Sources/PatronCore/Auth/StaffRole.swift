@@ -37,14 +37,17 @@ extension StaffRole {
     public static let admin = StaffRole(name: "admin", permissions: [.admin])
     public static let marketer = StaffRole(
         name: "marketer", permissions: [.programWrite, .campaignsWrite, .reportsRead])
-    /// Service agents read members and make good on complaints, up to 500 points at a time.
+    /// Service agents read members and their feedback, record what customers tell them, and make good on
+    /// complaints, up to 500 points at a time.
     public static let agent = StaffRole(
-        name: "agent", permissions: [.membersRead, .ordersRead, .pointsAdjust], adjustmentLimit: 500)
+        name: "agent", permissions: [.membersRead, .ordersRead, .pointsAdjust, .feedbackRead, .feedbackWrite],
+        adjustmentLimit: 500)
     /// Reports only: no member's personal data unless a custom role grants `members:read`.
     public static let analyst = StaffRole(name: "analyst", permissions: [.reportsRead])
-    /// Till staff: record orders, find members, take points as payment and redeem coupons, in their stores only.
+    /// Till staff: record orders and what customers say, find members, take points as payment and redeem coupons,
+    /// in their stores only.
     public static let store = StaffRole(
-        name: "store", permissions: [.ordersWrite, .membersRead, .pointsWrite, .couponsRedeem])
+        name: "store", permissions: [.ordersWrite, .membersRead, .pointsWrite, .couponsRedeem, .feedbackWrite])
     public static let auditor = StaffRole(name: "auditor", permissions: [.auditRead])
 
     public static let builtIn: [StaffRole] = [owner, admin, marketer, agent, analyst, store, auditor]

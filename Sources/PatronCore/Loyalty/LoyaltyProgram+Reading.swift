@@ -53,8 +53,18 @@ extension LoyaltyProgram {
                 return RetentionPolicy(
                     eventMonths: retention.int("event_months") ?? standard.eventMonths,
                     inactiveMemberYears: retention.int("inactive_member_years") ?? standard.inactiveMemberYears,
-                    orderLineYears: retention.int("order_line_years") ?? standard.orderLineYears)
+                    orderLineYears: retention.int("order_line_years") ?? standard.orderLineYears,
+                    feedbackTextYears: retention.int("feedback_text_years") ?? standard.feedbackTextYears)
             } ?? program.retention
+        program.feedback =
+            reader.nested("feedback") { feedback in
+                FeedbackSettings(
+                    urgentTerms: feedback.objects("urgent_terms") { topic in
+                        UrgentTerms.Topic(
+                            topic: topic.string("topic", required: true, maxLength: 64) ?? "",
+                            terms: topic.strings("terms", maxLength: 64) ?? [])
+                    }.map(UrgentTerms.init) ?? FeedbackSettings.standard.urgentTerms)
+            } ?? program.feedback
         return program
     }
 

@@ -14,8 +14,10 @@ public struct LoyaltyProgram: Sendable, Hashable, Encodable {
     public var referral: ReferralProgram
     /// Given once a year in the member's birthday month, when set.
     public var birthdayReward: GrantedReward?
-    /// How long events, inactive members and order lines are kept.
+    /// How long events, inactive members, order lines and feedback text are kept.
     public var retention: RetentionPolicy
+    /// How feedback is assessed when it arrives.
+    public var feedback: FeedbackSettings
 
     /// Adds `rule`, or replaces the rule with its id; answers whether one was replaced.
     @discardableResult
@@ -30,7 +32,7 @@ public struct LoyaltyProgram: Sendable, Hashable, Encodable {
         currency: Currency, utcOffset: UTCOffset, expiry: ExpiryPolicy, returnWindowDays: Int,
         refundPolicy: RefundPolicy, expiringSoonDays: Int, rules: [EarningRule], tiers: TierProgram,
         referral: ReferralProgram = .standard, birthdayReward: GrantedReward? = nil,
-        retention: RetentionPolicy = .standard
+        retention: RetentionPolicy = .standard, feedback: FeedbackSettings = .standard
     ) {
         self.currency = currency
         self.utcOffset = utcOffset
@@ -43,6 +45,7 @@ public struct LoyaltyProgram: Sendable, Hashable, Encodable {
         self.referral = referral
         self.birthdayReward = birthdayReward
         self.retention = retention
+        self.feedback = feedback
     }
 
     enum CodingKeys: String, CodingKey {
@@ -54,7 +57,7 @@ public struct LoyaltyProgram: Sendable, Hashable, Encodable {
         case expiringSoonDays = "expiring_soon_days"
         case rules, tiers, referral
         case birthdayReward = "birthday_reward"
-        case retention
+        case retention, feedback
     }
 
     /// 1 point per whole CNY after discounts, the four default tiers, points spendable at once and
@@ -76,6 +79,7 @@ public struct LoyaltyProgram: Sendable, Hashable, Encodable {
             expiry.problems(at: "/expiry") + tiers.problems(at: "/tiers") + referral.problems(at: "/referral")
         problems += birthdayReward?.problems(at: "/birthday_reward") ?? []
         problems += retention.problems(at: "/retention")
+        problems += feedback.urgentTerms.problems(at: "/feedback/urgent_terms")
         if returnWindowDays < 0 || returnWindowDays > 3650 {
             problems.append(FieldError(pointer: "/return_window_days", detail: "must be 0 to 3650"))
         }
@@ -104,5 +108,6 @@ public struct LoyaltyProgram: Sendable, Hashable, Encodable {
         try container.encode(referral, forKey: .referral)
         try container.encodeIfPresent(birthdayReward, forKey: .birthdayReward)
         try container.encode(retention, forKey: .retention)
+        try container.encode(feedback, forKey: .feedback)
     }
 }

@@ -8,19 +8,23 @@ public struct RetentionPolicy: Sendable, Hashable, Codable {
     public var inactiveMemberYears: Int
     /// Order lines are summed into monthly product totals this many years after the order.
     public var orderLineYears: Int
+    /// Feedback's text and contact are removed this many years after it was given; ratings and scores stay.
+    public var feedbackTextYears: Int
 
-    public init(eventMonths: Int, inactiveMemberYears: Int, orderLineYears: Int) {
+    public init(eventMonths: Int, inactiveMemberYears: Int, orderLineYears: Int, feedbackTextYears: Int) {
         self.eventMonths = eventMonths
         self.inactiveMemberYears = inactiveMemberYears
         self.orderLineYears = orderLineYears
+        self.feedbackTextYears = feedbackTextYears
     }
 
     /// Thirteen months of events (a year, compared with the same month a year before), members anonymised after
-    /// three years without activity, order lines summed after five years.
-    public static let standard = RetentionPolicy(eventMonths: 13, inactiveMemberYears: 3, orderLineYears: 5)
+    /// three years without activity, order lines summed after five years, feedback's words kept three years.
+    public static let standard = RetentionPolicy(
+        eventMonths: 13, inactiveMemberYears: 3, orderLineYears: 5, feedbackTextYears: 3)
 
     public enum Kind: Sendable, Hashable, CaseIterable {
-        case events, inactiveMembers, orderLines
+        case events, inactiveMembers, orderLines, feedbackText
     }
 
     /// Data of `kind` from before this instant is no longer kept as of `instant`; nil when it is kept for ever.
@@ -30,6 +34,7 @@ public struct RetentionPolicy: Sendable, Hashable, Codable {
             case .events: eventMonths
             case .inactiveMembers: inactiveMemberYears * 12
             case .orderLines: orderLineYears * 12
+            case .feedbackText: feedbackTextYears * 12
             }
         guard months > 0 else { return nil }
         return offset.startOf(offset.date(of: instant).addingMonths(-months))
@@ -51,6 +56,10 @@ public struct RetentionPolicy: Sendable, Hashable, Codable {
         if !(0...50).contains(orderLineYears) {
             problems.append(FieldError(pointer: "\(pointer)/order_line_years", detail: "must be 0 (for ever) to 50"))
         }
+        if !(0...50).contains(feedbackTextYears) {
+            problems.append(
+                FieldError(pointer: "\(pointer)/feedback_text_years", detail: "must be 0 (for ever) to 50"))
+        }
         return problems
     }
 
@@ -58,5 +67,6 @@ public struct RetentionPolicy: Sendable, Hashable, Codable {
         case eventMonths = "event_months"
         case inactiveMemberYears = "inactive_member_years"
         case orderLineYears = "order_line_years"
+        case feedbackTextYears = "feedback_text_years"
     }
 }

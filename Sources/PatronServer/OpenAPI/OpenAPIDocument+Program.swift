@@ -147,12 +147,25 @@ extension OpenAPIDocument {
                     "event_months": integer(0, 120, required: false),
                     "inactive_member_years": integer(0, 50, required: false),
                     "order_line_years": integer(0, 50, required: false),
+                    "feedback_text_years": integer(0, 50, required: false),
                 ],
                 required: false,
                 description:
                     "How long data is kept; 0 keeps it for ever. Events are deleted event_months after they happened, "
                     + "members without activity for inactive_member_years are anonymised, order lines are summed "
-                    + "into monthly product totals order_line_years after the order."),
+                    + "into monthly product totals order_line_years after the order, feedback's text and contact are "
+                    + "removed feedback_text_years after it was given."),
+            "feedback": input(
+                [
+                    "urgent_terms": list(
+                        input([
+                            "topic": text(maxLength: 64, nonBlank: true),
+                            "terms": list(text(maxLength: 64, nonBlank: true), minItems: 1, maxItems: 200),
+                        ]), maxItems: 50, required: false,
+                        description:
+                            "Terms that make feedback urgent, by topic; a term in Latin letters matches whole words, "
+                            + "one in Chinese anywhere. Topics are unique.")
+                ], required: false),
             "tiers": input(
                 [
                     "basis": choice(["qualifying_spend", "points_earned"], required: false),

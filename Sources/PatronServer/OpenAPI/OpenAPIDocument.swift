@@ -41,7 +41,7 @@ enum OpenAPIDocument {
         var all = operationsPaths
         for part in [
             accessPaths, auditPaths, privacyPaths, consentPaths, memberPaths, pointsPaths, programPaths, rewardsPaths,
-            analyticsPaths,
+            analyticsPaths, feedbackPaths,
         ] {
             all.merge(part) { first, _ in preconditionFailure("\(first) is described twice") }
         }
@@ -64,7 +64,7 @@ enum OpenAPIDocument {
     /// Every schema by name; the union of the areas' schemas must cover `SchemaName` exactly.
     static let schemas: [SchemaName: JSONSchema] = [
         [.problem: problemSchema], memberSchemas, orderSchemas, pointsSchemas, programSchemas, rewardSchemas,
-        analyticsSchemas, accessSchemas, auditSchemas, privacySchemas, consentSchemas,
+        analyticsSchemas, accessSchemas, auditSchemas, privacySchemas, consentSchemas, feedbackSchemas,
     ].reduce(into: [:]) { all, part in all.merge(part) { first, _ in first } }
 
     static let problemSchema = object([

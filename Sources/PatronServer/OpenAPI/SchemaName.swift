@@ -51,4 +51,6 @@ enum SchemaName: String, CaseIterable {
     case consents = "Consents"
     case privacyPolicy = "PrivacyPolicy"
     case consentReport = "ConsentReport"
+    case feedbackInput = "FeedbackInput"
+    case feedback = "Feedback"
 }

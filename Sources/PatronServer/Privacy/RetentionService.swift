@@ -29,6 +29,7 @@ struct RetentionService: Service {
                             "members.anonymised": "\(report.membersAnonymised)",
                             "orders.summarised": "\(report.ordersSummarised)",
                             "lines.summarised": "\(report.linesSummarised)",
+                            "feedback.texts_removed": "\(report.feedbackTextsRemoved)",
                         ])
                 } catch {
                     logger.error("privacy.retention.failed", metadata: ["error": "\(String(reflecting: error))"])

@@ -56,6 +56,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             )
         case ProgramError.ruleNotFound(let ruleID):
             return .notFound("no rule with id '\(ruleID)'")
+        case let error as FeedbackError:
+            return Self.problem(for: error)
         case let error as LedgerError:
             return problem(for: error)
         case let error as RewardError:
@@ -81,6 +83,15 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return Problem(
                 status: .internalServerError, title: "Internal Server Error",
                 detail: "the request could not be completed; nothing was changed unless it was acknowledged")
+        }
+    }
+
+    static func problem(for error: FeedbackError) -> Problem {
+        switch error {
+        case .idReusedWithDifferentContent(let feedbackID):
+            Problem(
+                status: .conflict, title: "Conflict",
+                detail: "feedback '\(feedbackID)' was already recorded with different content; use a new feedback_id")
         }
     }
 

@@ -23,6 +23,7 @@ public enum Migrations {
         .createConsents,  // consent statements and the current state per purpose and channel; policy versions
         .createProtectionKeys,  // the shared sealing and blind-index keys, wrapped by the master key
         .createRetention,  // events by time, monthly product totals of summed order lines, retention progress
+        .createFeedback,  // feedback from every channel, its words sealed, its severity and urgent topics
     ]
 
     /// Applies every pending migration in one transaction, recording each in `schema_migrations`.

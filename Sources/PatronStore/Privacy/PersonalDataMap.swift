@@ -35,6 +35,7 @@ public enum PersonalDataMap {
         ("events", .member(columns: ["member_id"])),
         ("member_consents", .member(columns: ["member_id"])),
         ("consent_records", .member(columns: ["member_id"])),
+        ("feedback", .member(columns: ["member_id"])),
         ("privacy_requests", .member(columns: ["member_id"])),
     ]
 

@@ -82,6 +82,11 @@ extension Store {
         try await database.raw("DELETE FROM member_consents WHERE member_id = \(bind: memberID)").run()
         outcome["consents"] = try await Self.deleteCounting(
             "DELETE FROM consent_records WHERE member_id = \(bind: memberID) RETURNING record_id", in: database)
+        outcome["feedback"] = try await Self.deleteCounting(
+            """
+            UPDATE feedback SET contact_ciphertext = NULL, text_ciphertext = NULL, text_removed_at = \(bind: at)
+            WHERE member_id = \(bind: memberID) AND text_removed_at IS NULL RETURNING feedback_id
+            """, in: database)
         outcome["keys"] = try await Self.deleteCounting(
             "DELETE FROM member_keys WHERE member_id = \(bind: memberID) RETURNING member_id", in: database)
         outcome["events"] = try await Self.deleteCounting(

@@ -15,6 +15,10 @@ public struct RetentionReport: Sendable, Hashable {
     public var orderLinesBefore: Timestamp?
     public var ordersSummarised: Int64 = 0
     public var linesSummarised: Int64 = 0
+    /// Feedback given before this lost its text and contact; nil when feedback text is kept for ever.
+    public var feedbackBefore: Timestamp?
+    /// Feedback items past their period, their text and contact removed (ratings and scores stay).
+    public var feedbackTextsRemoved: Int64 = 0
 }
 
 extension Store {
@@ -35,6 +39,7 @@ extension Store {
         report.eventsBefore = policy.cutoff(.events, asOf: instant, offset: program.utcOffset)
         report.membersInactiveSince = policy.cutoff(.inactiveMembers, asOf: instant, offset: program.utcOffset)
         report.orderLinesBefore = policy.cutoff(.orderLines, asOf: instant, offset: program.utcOffset)
+        report.feedbackBefore = policy.cutoff(.feedbackText, asOf: instant, offset: program.utcOffset)
         if let cutoff = report.eventsBefore {
             report.eventsDeleted = try await deleteEvents(before: cutoff, dryRun: dryRun, batchSize: batchSize)
         }
@@ -46,7 +51,44 @@ extension Store {
             (report.ordersSummarised, report.linesSummarised) = try await summariseOrderLines(
                 before: cutoff, offset: program.utcOffset, dryRun: dryRun, batchSize: batchSize)
         }
+        if let cutoff = report.feedbackBefore {
+            report.feedbackTextsRemoved = try await removeFeedbackText(
+                before: cutoff, at: instant, dryRun: dryRun, batchSize: batchSize)
+        }
         return report
+    }
+
+    // MARK: Feedback text
+
+    private func removeFeedbackText(
+        before cutoff: Timestamp, at instant: Timestamp, dryRun: Bool, batchSize: Int
+    ) async throws -> Int64 {
+        let (before, at) = (cutoff.millisecondsSinceEpoch, instant.millisecondsSinceEpoch)
+        if dryRun {
+            return try await database.read { database in
+                try await Self.count(
+                    """
+                    SELECT COUNT(*) AS n FROM feedback WHERE submitted_at < \(bind: before) AND text_removed_at IS NULL
+                    """, in: database)
+            }
+        }
+        var removed: Int64 = 0
+        while true {
+            // Items given with a rating alone are marked too, so the index holds only what is left to handle.
+            let batch = try await database.write { database in
+                try await database.raw(
+                    """
+                    UPDATE feedback SET text_ciphertext = NULL, contact_ciphertext = NULL, text_removed_at = \(bind: at)
+                    WHERE feedback_id IN (
+                        SELECT feedback_id FROM feedback WHERE submitted_at < \(bind: before) AND text_removed_at IS NULL
+                        ORDER BY submitted_at LIMIT \(unsafeRaw: String(batchSize)))
+                    RETURNING feedback_id
+                    """
+                ).all().count
+            }
+            removed += Int64(batch)
+            if batch < batchSize { return removed }
+        }
     }
 
     // MARK: Events
