@@ -49,6 +49,15 @@ import Testing
             #expect(
                 try await server.send(.POST, "/v1/events", body: identify, key: adminKey, client: .shared).status == 202
             )
+            let said = "反馈\(unique)：店员很热情"
+            let feedback: [String: Any] = [
+                "feedback_id": "FB-\(unique)", "channel": "wechat", "member_id": memberID, "rating": 5, "text": said,
+                "contact": ["phone": phone],
+            ]
+            #expect(
+                try await server.send(.POST, "/v1/feedback", body: feedback, key: adminKey, client: .shared).status
+                    == 201)
+            _ = try await server.send(.GET, "/v1/feedback/FB-\(unique)", key: adminKey, client: .shared)
             _ = try await server.send(.GET, "/v1/members?email=\(email)", key: adminKey, client: .shared)
             _ = try await server.send(.GET, "/v1/members?phone=\(phone)", key: adminKey, client: .shared)
             let erased = try await server.send(
@@ -67,7 +76,7 @@ import Testing
             #expect(contents.count >= 3, "the database's files could not be read: \(files)")
             let found = { (text: String) in contents.contains { $0.range(of: Data(text.utf8)) != nil } }
             #expect(found(orderID), "the search did not see the database's data")
-            for secret in [email, phone, "+86" + phone, name] {
+            for secret in [email, phone, "+86" + phone, name, said] {
                 #expect(!found(secret), "\(secret) is still in a file")
             }
         }
