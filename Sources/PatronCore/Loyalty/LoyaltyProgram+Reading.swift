@@ -65,6 +65,7 @@ extension LoyaltyProgram {
                             terms: topic.strings("terms", maxLength: 64) ?? [])
                     }.map(UrgentTerms.init) ?? FeedbackSettings.standard.urgentTerms)
             } ?? program.feedback
+        program.service = reader.nested("service") { ServiceSettings.read(from: &$0) } ?? program.service
         return program
     }
 

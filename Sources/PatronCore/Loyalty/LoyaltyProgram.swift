@@ -18,6 +18,8 @@ public struct LoyaltyProgram: Sendable, Hashable, Encodable {
     public var retention: RetentionPolicy
     /// How feedback is assessed when it arrives.
     public var feedback: FeedbackSettings
+    /// When the service team works and the targets tickets run against.
+    public var service: ServiceSettings
 
     /// Adds `rule`, or replaces the rule with its id; answers whether one was replaced.
     @discardableResult
@@ -32,7 +34,8 @@ public struct LoyaltyProgram: Sendable, Hashable, Encodable {
         currency: Currency, utcOffset: UTCOffset, expiry: ExpiryPolicy, returnWindowDays: Int,
         refundPolicy: RefundPolicy, expiringSoonDays: Int, rules: [EarningRule], tiers: TierProgram,
         referral: ReferralProgram = .standard, birthdayReward: GrantedReward? = nil,
-        retention: RetentionPolicy = .standard, feedback: FeedbackSettings = .standard
+        retention: RetentionPolicy = .standard, feedback: FeedbackSettings = .standard,
+        service: ServiceSettings = .standard
     ) {
         self.currency = currency
         self.utcOffset = utcOffset
@@ -46,6 +49,7 @@ public struct LoyaltyProgram: Sendable, Hashable, Encodable {
         self.birthdayReward = birthdayReward
         self.retention = retention
         self.feedback = feedback
+        self.service = service
     }
 
     enum CodingKeys: String, CodingKey {
@@ -57,7 +61,7 @@ public struct LoyaltyProgram: Sendable, Hashable, Encodable {
         case expiringSoonDays = "expiring_soon_days"
         case rules, tiers, referral
         case birthdayReward = "birthday_reward"
-        case retention, feedback
+        case retention, feedback, service
     }
 
     /// 1 point per whole CNY after discounts, the four default tiers, points spendable at once and
@@ -109,5 +113,6 @@ public struct LoyaltyProgram: Sendable, Hashable, Encodable {
         try container.encodeIfPresent(birthdayReward, forKey: .birthdayReward)
         try container.encode(retention, forKey: .retention)
         try container.encode(feedback, forKey: .feedback)
+        try container.encode(service, forKey: .service)
     }
 }

@@ -155,6 +155,28 @@ extension OpenAPIDocument {
                     + "members without activity for inactive_member_years are anonymised, order lines are summed "
                     + "into monthly product totals order_line_years after the order, feedback's text and contact are "
                     + "removed feedback_text_years after it was given."),
+            "service": input(
+                [
+                    "calendar": input(
+                        [
+                            "utc_offset": pattern(#"^(Z|[+-](0[0-9]|1[0-4]):[0-5][0-9])$"#, required: false),
+                            "hours": input(
+                                serviceHours,
+                                description:
+                                    "Working spans per weekday (mon … sun), such as 09:00-18:00; 24:00 ends the day. "
+                                    + "Spans of a day do not overlap; at least one weekday has hours."),
+                            "holidays": list(date(), maxItems: 3_660, required: false),
+                            "working_days": list(
+                                date(), maxItems: 3_660, required: false,
+                                description: "Days worked though their weekday is not, with a Monday's hours."),
+                        ], required: false,
+                        description: "When the service team works; targets count only these hours. Default: always."),
+                    "sla": input(
+                        serviceTargets, required: false,
+                        description:
+                            "Targets per priority in working minutes (default urgent 120 first response, normal "
+                            + "1440), and the share of a target after which a warning fires (default 0.8)."),
+                ], required: false),
             "feedback": input(
                 [
                     "urgent_terms": list(
@@ -200,5 +222,31 @@ extension OpenAPIDocument {
                 "lines": list(object(["sku": output(), "points": count()])),
             ]),
         ]
+    }
+
+    /// Working spans per weekday, as the program's service calendar takes them.
+    static var serviceHours: OrderedDictionary<String, JSONSchema> {
+        var hours = OrderedDictionary<String, JSONSchema>()
+        let span = pattern(#"^([01][0-9]|2[0-3]):[0-5][0-9]-(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"#)
+        for weekday in BusinessCalendar.Weekday.allCases {
+            hours[weekday.rawValue] = list(span, maxItems: 6, required: false)
+        }
+        return hours
+    }
+
+    /// Targets per priority and the warning share, as the program's service levels take them.
+    static var serviceTargets: OrderedDictionary<String, JSONSchema> {
+        var targets = OrderedDictionary<String, JSONSchema>()
+        for priority in TicketPriority.allCases {
+            targets[priority.rawValue] = input(
+                [
+                    "first_response_minutes": integer(1, 525_600, required: false),
+                    "next_response_minutes": integer(1, 525_600, required: false),
+                    "resolution_minutes": integer(1, 525_600, required: false),
+                ], required: false)
+        }
+        targets["warning_share"] = .number(
+            required: false, maximum: (1, exclusive: true), minimum: (0, exclusive: true))
+        return targets
     }
 }

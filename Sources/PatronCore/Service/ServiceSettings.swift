@@ -1,0 +1,85 @@
+/// The program's settings for service tickets: the team's working calendar and the targets per priority.
+public struct ServiceSettings: Sendable, Hashable, Encodable {
+    public var calendar: BusinessCalendar
+    public var levels: ServiceLevels
+
+    public init(calendar: BusinessCalendar, levels: ServiceLevels) {
+        self.calendar = calendar
+        self.levels = levels
+    }
+
+    /// Clock hours in China's time zone and the standard targets.
+    public static let standard = ServiceSettings(calendar: .allHours, levels: .standard)
+
+    static func read(from reader: inout FieldReader) -> ServiceSettings {
+        var settings = ServiceSettings.standard
+        settings.calendar =
+            reader.nested("calendar") { BusinessCalendar.read(from: &$0) } ?? settings.calendar
+        settings.levels = reader.nested("sla") { readLevels(from: &$0) } ?? settings.levels
+        return settings
+    }
+
+    private static func readLevels(from reader: inout FieldReader) -> ServiceLevels {
+        var levels = ServiceLevels.standard
+        for priority in TicketPriority.allCases {
+            let standard = levels.targets(for: priority)
+            guard
+                let targets = reader.nested(
+                    priority.rawValue,
+                    { targets in
+                        func minutes(_ key: String, _ fallback: Int) -> Int {
+                            guard let value = targets.int(key) else { return fallback }
+                            if !(1...525_600).contains(value) { targets.fail(key, "must be 1 to 525600 (a year)") }
+                            return value
+                        }
+                        return ServiceLevels.Targets(
+                            firstResponseMinutes: minutes("first_response_minutes", standard.firstResponseMinutes),
+                            nextResponseMinutes: minutes("next_response_minutes", standard.nextResponseMinutes),
+                            resolutionMinutes: minutes("resolution_minutes", standard.resolutionMinutes))
+                    })
+            else { continue }
+            levels.targets[priority] = targets
+        }
+        if let share = reader.number("warning_share") {
+            if share > 0, share < 1 {
+                levels.warningShare = share
+            } else {
+                reader.fail("warning_share", "must be more than 0 and less than 1")
+            }
+        }
+        return levels
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case calendar, sla
+    }
+
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ string: String) { stringValue = string }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        var calendarContainer = container.nestedContainer(keyedBy: Key.self, forKey: .calendar)
+        try calendarContainer.encode(calendar.utcOffset, forKey: Key("utc_offset"))
+        var hours = calendarContainer.nestedContainer(keyedBy: Key.self, forKey: Key("hours"))
+        for weekday in BusinessCalendar.Weekday.allCases {
+            try hours.encode((calendar.hours[weekday] ?? []).map(\.text), forKey: Key(weekday.rawValue))
+        }
+        try calendarContainer.encode(calendar.holidays.sorted().map(\.isoString), forKey: Key("holidays"))
+        try calendarContainer.encode(calendar.workingDays.sorted().map(\.isoString), forKey: Key("working_days"))
+        var sla = container.nestedContainer(keyedBy: Key.self, forKey: .sla)
+        for priority in TicketPriority.allCases {
+            let targets = levels.targets(for: priority)
+            var nested = sla.nestedContainer(keyedBy: Key.self, forKey: Key(priority.rawValue))
+            try nested.encode(targets.firstResponseMinutes, forKey: Key("first_response_minutes"))
+            try nested.encode(targets.nextResponseMinutes, forKey: Key("next_response_minutes"))
+            try nested.encode(targets.resolutionMinutes, forKey: Key("resolution_minutes"))
+        }
+        try sla.encode(levels.warningShare, forKey: Key("warning_share"))
+    }
+}
