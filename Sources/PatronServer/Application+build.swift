@@ -40,6 +40,7 @@ public struct PatronApplication: Sendable {
         if let interval = configuration.jobInterval {
             backgroundServices.append(LoyaltyJobService(store: store, interval: interval, logger: logger))
             backgroundServices.append(RetentionService(store: store, interval: interval, logger: logger))
+            backgroundServices.append(DeadlineService(store: store, logger: logger))
         }
         if database.engine == .postgres {
             backgroundServices.append(RateLimitSharing(limiter: limiter, store: store, logger: logger))
@@ -133,6 +134,7 @@ func buildRouter(
     PrivacyController(store: store).addRoutes(to: api)
     ConsentsController(store: store).addRoutes(to: api)
     FeedbackController(store: store).addRoutes(to: api)
+    TicketsController(store: store).addRoutes(to: api)
     MemberTokensController(store: store).addRoutes(to: api)
     OrdersController(store: store, metrics: metrics).addRoutes(to: api)
     EventsController(store: store, metrics: metrics).addRoutes(to: api)

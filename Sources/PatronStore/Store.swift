@@ -15,6 +15,8 @@ public struct Store: Sendable {
     public let passwordHasher: PasswordHasher
     /// The time recorded on writes that are not given one.
     public private(set) var clock: WallClock
+    /// Rung when a ticket's deadlines change, so the deadline service looks at the next one at once.
+    public let deadlineAlarm = Alarm()
 
     public init(
         database: any Database, protector: DataProtector, passwordHasher: PasswordHasher = PasswordHasher(),

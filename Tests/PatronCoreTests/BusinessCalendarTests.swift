@@ -66,6 +66,33 @@ import Testing
         #expect(resumed.warnAt == Self.at("2026-12-08T14:06:00"))
     }
 
+    /// The worked example of docs/listening.md, with the calendar it shows.
+    @Test func theDocumentedExampleHolds() throws {
+        let program = try LoyaltyProgram.parse([
+            "service": [
+                "calendar": [
+                    "utc_offset": "+08:00",
+                    "hours": [
+                        "mon": ["09:00-12:00", "13:00-18:00"], "tue": ["09:00-18:00"], "wed": ["09:00-18:00"],
+                        "thu": ["09:00-18:00"], "fri": ["09:00-18:00"], "sat": [], "sun": [],
+                    ],
+                    "holidays": ["2026-10-01", "2026-10-02"], "working_days": ["2026-09-27"],
+                ]
+            ]
+        ])
+        let calendar = program.service.calendar
+        let opened = Self.at("2026-12-04T17:00:00")
+        let first = try #require(DeadlineTimes.of(minutes: 480, from: opened, warningShare: 0.8, calendar: calendar))
+        #expect(first.dueAt == Self.at("2026-12-07T17:00:00") && first.warnAt == Self.at("2026-12-07T15:24:00"))
+        let used = calendar.workingTime(from: opened, to: Self.at("2026-12-07T10:30:00"))
+        #expect(used == 150 * 60_000)
+        let resolution = try #require(
+            DeadlineTimes.of(
+                minutes: 2_880, from: Self.at("2026-12-08T14:00:00"), elapsed: used, warningShare: 0.8,
+                calendar: calendar))
+        #expect(resolution.dueAt == Self.at("2026-12-15T15:30:00"))
+    }
+
     @Test func calendarsAreReadWithEveryProblemAtItsPointer() throws {
         let program = try LoyaltyProgram.parse([
             "service": [

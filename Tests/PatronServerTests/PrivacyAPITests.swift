@@ -62,10 +62,15 @@ import Testing
             let feedback = try await app.request(
                 .post, "/v1/feedback",
                 json: [
-                    "feedback_id": "F-A1", "channel": "wechat", "member_id": .string(alice), "rating": 4,
+                    "feedback_id": "F-A1", "channel": "wechat", "member_id": .string(alice), "rating": 2,
                     "text": "咖啡很好喝，就是排队太久",
                 ])
             #expect(feedback.status == .created, "\(feedback.text)")
+            let ticketID = try #require(feedback.json["ticket_id"]?.string, "a low rating opens a ticket")
+            let reply = try await app.request(
+                .post, "/v1/tickets/\(ticketID)/messages", json: ["kind": "reply", "body": "抱歉让您久等了"],
+                idempotencyKey: "reply-1")
+            #expect(reply.status == .created, "\(reply.text)")
             #expect(try await app.request(.post, "/v1/members/\(alice)/exports").status == .created)
 
             let answer = try await app.request(.post, "/v1/members/\(alice)/exports")
@@ -93,6 +98,7 @@ import Testing
             #expect(tables["events"]?.array.first?["properties"]?["store"] == "SH-01")
             #expect(tables["consent_records"]?.array.first?["evidence"] == "小程序 v3")
             #expect(tables["feedback"]?.array.first?["text"] == "咖啡很好喝，就是排队太久")
+            #expect(tables["ticket_messages"]?.array.first?["body"] == "抱歉让您久等了")
             #expect(tables["referrals"]?.array.first?["referrer_id"]?.string == alice)
             #expect(tables["orders"]?.array.first?["created_at"]?.string?.hasSuffix("Z") == true)
             #expect(!answer.text.contains("wrapped_key"))

@@ -32,6 +32,9 @@ public enum Scope: String, Sendable, Hashable, Codable, CaseIterable {
     case feedbackRead = "feedback:read"
     /// Recording feedback from a channel: a till, an app, a review site's connector.
     case feedbackWrite = "feedback:write"
+    /// Working service tickets: opening them, replying, notes, moving them between states. Reading them needs
+    /// `feedback:read`.
+    case ticketsWrite = "tickets:write"
 
     /// Parses a comma-separated list such as `orders:write,members:read`.
     public static func parseList(_ text: String) -> Result<Set<Scope>, ScopeError> {

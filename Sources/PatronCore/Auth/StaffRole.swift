@@ -40,7 +40,8 @@ extension StaffRole {
     /// Service agents read members and their feedback, record what customers tell them, and make good on
     /// complaints, up to 500 points at a time.
     public static let agent = StaffRole(
-        name: "agent", permissions: [.membersRead, .ordersRead, .pointsAdjust, .feedbackRead, .feedbackWrite],
+        name: "agent",
+        permissions: [.membersRead, .ordersRead, .pointsAdjust, .feedbackRead, .feedbackWrite, .ticketsWrite],
         adjustmentLimit: 500)
     /// Reports only: no member's personal data unless a custom role grants `members:read`.
     public static let analyst = StaffRole(name: "analyst", permissions: [.reportsRead])

@@ -15,6 +15,7 @@ struct FeedbackResource: Encodable {
         case submittedAt = "submitted_at"
         case receivedAt = "received_at"
         case textRemovedAt = "text_removed_at"
+        case ticketID = "ticket_id"
     }
 
     private enum ContactKeys: String, CodingKey {
@@ -47,5 +48,6 @@ struct FeedbackResource: Encodable {
         try container.encode(feedback.submittedAt, forKey: .submittedAt)
         try container.encode(item.receivedAt, forKey: .receivedAt)
         try container.encode(item.textRemovedAt, forKey: .textRemovedAt)
+        try container.encode(item.ticketID, forKey: .ticketID)
     }
 }

@@ -94,6 +94,8 @@ extension OpenAPIDocument {
                 "urgent_topics": list(output()),
                 "submitted_at": timestamp(), "received_at": timestamp(),
                 "text_removed_at": timestamp(nullable: true),
+                "ticket_id": output(
+                    nullable: true, description: "The ticket it opened: high and urgent feedback needs a person."),
             ]),
         ]
     }

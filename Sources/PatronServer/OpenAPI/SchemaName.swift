@@ -53,4 +53,5 @@ enum SchemaName: String, CaseIterable {
     case consentReport = "ConsentReport"
     case feedbackInput = "FeedbackInput"
     case feedback = "Feedback"
+    case ticket = "Ticket"
 }

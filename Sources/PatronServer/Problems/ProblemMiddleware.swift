@@ -58,6 +58,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return .notFound("no rule with id '\(ruleID)'")
         case let error as FeedbackError:
             return Self.problem(for: error)
+        case let error as TicketError:
+            return Self.problem(for: error)
         case let error as LedgerError:
             return problem(for: error)
         case let error as RewardError:
@@ -83,6 +85,21 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return Problem(
                 status: .internalServerError, title: "Internal Server Error",
                 detail: "the request could not be completed; nothing was changed unless it was acknowledged")
+        }
+    }
+
+    static func problem(for error: TicketError) -> Problem {
+        switch error {
+        case .notFound(let ticketID):
+            .notFound("no ticket with id '\(ticketID)'")
+        case .cannotMove(let ticketID, let from, let to):
+            Problem(
+                status: .conflict, title: "Conflict",
+                detail: "ticket '\(ticketID)' is \(from.rawValue) and cannot become \(to.rawValue)")
+        case .closed(let ticketID):
+            Problem(
+                status: .conflict, title: "Ticket Closed",
+                detail: "ticket '\(ticketID)' is closed; a new message starts a new ticket")
         }
     }
 

@@ -9,6 +9,8 @@ public struct FeedbackItem: Sendable, Hashable {
     public var receivedAt: Timestamp
     /// When the text and contact were removed (retention or erasure); the rating, score and severity stay.
     public var textRemovedAt: Timestamp?
+    /// The ticket it opened, when it needed an answer from a person.
+    public var ticketID: String?
 }
 
 public enum FeedbackError: Error, Sendable, Hashable {
@@ -58,10 +60,26 @@ extension Store {
                 """
             ).first()
             guard inserted != nil else { return nil }
-            return FeedbackItem(
+            var item = FeedbackItem(
                 submission: submission, assessment: assessment, receivedAt: Timestamp(millisecondsSinceEpoch: now))
+            var tier: String?
+            if let memberID = submission.memberID {
+                tier = try await database.raw("SELECT tier FROM members WHERE id = \(bind: memberID)").first()?
+                    .decode(column: "tier", as: String?.self)
+            }
+            if TicketRules.opensTicket(assessment, memberTier: tier, tiers: program.tiers) {
+                item.ticketID = try await Self.openTicket(
+                    subject: nil, memberID: submission.memberID, feedbackID: submission.feedbackID,
+                    priority: TicketRules.priority(for: assessment.severity, memberTier: tier, tiers: program.tiers),
+                    storeID: submission.storeID, openedBy: "feedback", at: now, program: program, sealer: sealer,
+                    in: database)
+            }
+            return item
         }
-        if let stored { return (stored, false) }
+        if let stored {
+            if stored.ticketID != nil { deadlineAlarm.ring() }
+            return (stored, false)
+        }
         let storedFingerprint = try await database.read { database in
             try await database.raw(
                 "SELECT request_fingerprint FROM feedback WHERE feedback_id = \(bind: submission.feedbackID)"
@@ -104,7 +122,7 @@ extension Store {
                 """
                 SELECT feedback_id, channel, member_id, contact_ciphertext, order_id, store_id, rating, score,
                        text_ciphertext, language, tags, severity, urgent_topics, submitted_at, received_at,
-                       text_removed_at
+                       text_removed_at, (SELECT t.ticket_id FROM tickets t WHERE t.feedback_id = feedback.feedback_id) AS ticket_id
                 FROM feedback WHERE \(condition)
                 ORDER BY received_at DESC, feedback_id DESC LIMIT \(unsafeRaw: String(limit))
                 """
@@ -118,7 +136,7 @@ extension Store {
                     ?? PersonalSealer(protector: members.protector, key: nil)
                 let submission = FeedbackSubmission(
                     feedbackID: try row.decode(column: "feedback_id", as: String.self),
-                    channel: try Self.stored(FeedbackChannel.self, row, "channel"), memberID: memberID,
+                    channel: try StoredValue.decode(FeedbackChannel.self, row, "channel"), memberID: memberID,
                     contact: try row.decode(column: "contact_ciphertext", as: String?.self).map {
                         try Self.contact(fromJSON: try opener.open($0))
                     },
@@ -134,27 +152,15 @@ extension Store {
                 return FeedbackItem(
                     submission: submission,
                     assessment: FeedbackAssessment(
-                        severity: try Self.stored(FeedbackSeverity.self, row, "severity"),
+                        severity: try StoredValue.decode(FeedbackSeverity.self, row, "severity"),
                         urgentTopics: try Self.list(try row.decode(column: "urgent_topics", as: String.self))),
                     receivedAt: Timestamp(
                         millisecondsSinceEpoch: try row.decode(column: "received_at", as: Int64.self)),
                     textRemovedAt: try row.decode(column: "text_removed_at", as: Int64?.self).map {
                         Timestamp(millisecondsSinceEpoch: $0)
-                    })
+                    }, ticketID: try row.decode(column: "ticket_id", as: String?.self))
             }
         }
-    }
-
-    /// A stored enum value; one the code does not know is a damaged row, reported as such.
-    private static func stored<Value: RawRepresentable>(
-        _ type: Value.Type, _ row: any SQLRow, _ column: String
-    ) throws -> Value where Value.RawValue == String {
-        let text = try row.decode(column: column, as: String.self)
-        guard let value = Value(rawValue: text) else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: [], debugDescription: "feedback.\(column) holds unknown value '\(text)'"))
-        }
-        return value
     }
 
     private static func list(_ values: [String]) throws -> String {

@@ -24,6 +24,7 @@ public enum Migrations {
         .createProtectionKeys,  // the shared sealing and blind-index keys, wrapped by the master key
         .createRetention,  // events by time, monthly product totals of summed order lines, retention progress
         .createFeedback,  // feedback from every channel, its words sealed, its severity and urgent topics
+        .createTickets,  // service tickets, their sealed messages, deadlines as timed rows, and their history
     ]
 
     /// Applies every pending migration in one transaction, recording each in `schema_migrations`.

@@ -36,6 +36,10 @@ public enum PersonalDataMap {
         ("member_consents", .member(columns: ["member_id"])),
         ("consent_records", .member(columns: ["member_id"])),
         ("feedback", .member(columns: ["member_id"])),
+        ("tickets", .member(columns: ["member_id"])),
+        ("ticket_messages", .through(parent: "tickets", column: "ticket_id")),
+        ("ticket_deadlines", .through(parent: "tickets", column: "ticket_id")),
+        ("ticket_events", .through(parent: "tickets", column: "ticket_id")),
         ("privacy_requests", .member(columns: ["member_id"])),
     ]
 

@@ -87,6 +87,15 @@ extension Store {
             UPDATE feedback SET contact_ciphertext = NULL, text_ciphertext = NULL, text_removed_at = \(bind: at)
             WHERE member_id = \(bind: memberID) AND text_removed_at IS NULL RETURNING feedback_id
             """, in: database)
+        outcome["tickets"] = try await Self.deleteCounting(
+            "UPDATE tickets SET subject_ciphertext = NULL WHERE member_id = \(bind: memberID) RETURNING ticket_id",
+            in: database)
+        try await database.raw(
+            """
+            UPDATE ticket_messages SET body_ciphertext = NULL
+            WHERE ticket_id IN (SELECT ticket_id FROM tickets WHERE member_id = \(bind: memberID))
+            """
+        ).run()
         outcome["keys"] = try await Self.deleteCounting(
             "DELETE FROM member_keys WHERE member_id = \(bind: memberID) RETURNING member_id", in: database)
         outcome["events"] = try await Self.deleteCounting(

@@ -1,0 +1,97 @@
+import Hummingbird
+import PatronCore
+import PatronStore
+
+/// `/v1/tickets`: service tickets — opened by feedback that needs a person or by an agent — their messages,
+/// states and deadlines.
+struct TicketsController {
+    let store: Store
+
+    func addRoutes(to group: RouterGroup<PatronRequestContext>) {
+        group.post("tickets", use: create)
+        group.get("tickets", use: list)
+        group.get("tickets/{ticket_id}", use: show)
+        group.post("tickets/{ticket_id}/messages", use: addMessage)
+        group.post("tickets/{ticket_id}/state", use: move)
+    }
+
+    @Sendable func create(_ request: Request, context: PatronRequestContext) async throws -> Response {
+        try context.require(.ticketsWrite)
+        let key = try request.idempotencyKey()
+        let (body, _) = try await JSONBody.read(request, context: context)
+        var reader = FieldReader(body)
+        let subject = reader.string("subject", required: true, maxLength: 200)
+        if subject?.trimmingWhitespace().isEmpty == true { reader.fail("subject", "must not be blank") }
+        let memberID = reader.string("member_id", maxLength: 64)
+        let priority: TicketPriority = reader.choice("priority") ?? .normal
+        let storeID = reader.string("store_id", maxLength: 128)
+        try reader.finish()
+        try context.requireStore(storeID)
+        let (ticket, isReplay) = try await store.openTicket(
+            subject: subject ?? "", memberID: memberID, priority: priority, storeID: storeID,
+            actor: context.actorID ?? "unknown", idempotencyKey: key)
+        return try JSONBody.response(TicketResource(ticket: ticket), status: isReplay ? .ok : .created)
+    }
+
+    @Sendable func show(_ request: Request, context: PatronRequestContext) async throws -> Response {
+        try context.require(.feedbackRead)
+        let ticketID = try context.parameters.require("ticket_id")
+        guard let ticket = try await store.ticket(id: ticketID) else { throw TicketError.notFound(ticketID: ticketID) }
+        return try JSONBody.response(TicketResource(ticket: ticket))
+    }
+
+    /// Oldest first, as a queue is worked; `state`, `queue` and `member_id` narrow it.
+    @Sendable func list(_ request: Request, context: PatronRequestContext) async throws -> Response {
+        try context.require(.feedbackRead)
+        var query = QueryReader(request)
+        var state: TicketState?
+        if let text = query.string("state") {
+            state = TicketState(rawValue: text)
+            if state == nil {
+                query.fail("state", "must be one of \(TicketState.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+        let queue = query.string("queue")
+        if let queue, queue.count > 64 || queue.trimmingWhitespace().isEmpty {
+            query.fail("queue", "must be 1 to 64 characters, not only spaces")
+        }
+        let memberID = query.string("member_id")
+        if let memberID, memberID.count > 64 || memberID.trimmingWhitespace().isEmpty {
+            query.fail("member_id", "must be 1 to 64 characters, not only spaces")
+        }
+        let pagination = Pagination(reading: &query)
+        try query.finish()
+        let page = try await store.tickets(
+            state: state, queue: queue, memberID: memberID, after: pagination.cursor, limit: pagination.limit)
+        return try JSONBody.response(
+            PageResource(data: page.items.map(TicketResource.init), nextCursor: Pagination.encode(page.nextCursor)))
+    }
+
+    @Sendable func addMessage(_ request: Request, context: PatronRequestContext) async throws -> Response {
+        try context.require(.ticketsWrite)
+        let ticketID = try context.parameters.require("ticket_id")
+        let key = try request.idempotencyKey()
+        let (body, _) = try await JSONBody.read(request, context: context)
+        var reader = FieldReader(body)
+        let kind: TicketMessageKind? = reader.choice("kind", required: true)
+        let text = reader.string("body", required: true, maxLength: FeedbackSubmission.maximumTextLength)
+        if text?.trimmingWhitespace().isEmpty == true { reader.fail("body", "must not be blank") }
+        try reader.finish()
+        guard let kind, let text else { throw ValidationFailure(pointer: "/", detail: "is incomplete") }
+        let (ticket, isReplay) = try await store.addTicketMessage(
+            ticketID, kind: kind, body: text, author: context.actorID ?? "unknown", idempotencyKey: key)
+        return try JSONBody.response(TicketResource(ticket: ticket), status: isReplay ? .ok : .created)
+    }
+
+    @Sendable func move(_ request: Request, context: PatronRequestContext) async throws -> Response {
+        try context.require(.ticketsWrite)
+        let ticketID = try context.parameters.require("ticket_id")
+        let (body, _) = try await JSONBody.read(request, context: context)
+        var reader = FieldReader(body)
+        let state: TicketState? = reader.choice("state", required: true)
+        try reader.finish()
+        guard let state else { throw ValidationFailure(pointer: "/state", detail: "is required") }
+        let ticket = try await store.moveTicket(ticketID, to: state, actor: context.actorID ?? "unknown")
+        return try JSONBody.response(TicketResource(ticket: ticket))
+    }
+}

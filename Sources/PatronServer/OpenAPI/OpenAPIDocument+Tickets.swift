@@ -1,0 +1,100 @@
+import OpenAPIKit
+import PatronCore
+import PatronStore
+
+/// Service tickets.
+extension OpenAPIDocument {
+    static var ticketPaths: [OpenAPI.Path: OpenAPI.PathItem] {
+        let ticketID = pathID("ticket_id", "The ticket's id (tkt_…).")
+        return [
+            "/v1/tickets": .init(
+                get: operation(
+                    "Tickets, oldest first as a queue is worked", id: "listTickets", scope: .feedbackRead,
+                    parameters: [
+                        query("state", cases(TicketState.self, required: false), "Only tickets in this state."),
+                        query(
+                            "queue", text(maxLength: 64, nonBlank: true, required: false),
+                            "Only this queue: service, or supervisors for escalated tickets."),
+                        query(
+                            "member_id", text(maxLength: 64, nonBlank: true, required: false),
+                            "Only this member's tickets."),
+                        limit, cursor,
+                    ],
+                    answers: [.ok(page(of: .ticket))], failures: [(.unprocessable, "A parameter is malformed.")]),
+                post: operation(
+                    "Open a ticket for a person (feedback that needs an answer opens its own); its first response and "
+                        + "resolution targets start at once",
+                    id: "openTicket", scope: .ticketsWrite, parameters: [idempotencyKey],
+                    body: input([
+                        "subject": text(maxLength: 200, nonBlank: true),
+                        "member_id": text(maxLength: 64, nonBlank: true, required: false),
+                        "priority": cases(TicketPriority.self, required: false, description: "Default normal."),
+                        "store_id": text(maxLength: 128, required: false),
+                    ]),
+                    answers: [.created(ref(.ticket)), .ok(ref(.ticket), "A replay of the same request")],
+                    failures: [
+                        (.gone, Failure.gone.meaning),
+                        (.conflict, "The Idempotency-Key was used for another request."),
+                        (.unprocessable, "A field is invalid, or member_id names no member."),
+                    ])),
+            "/v1/tickets/{ticket_id}": .init(
+                get: operation(
+                    "A ticket with its deadlines, messages and history", id: "getTicket", scope: .feedbackRead,
+                    parameters: [ticketID], answers: [.ok(ref(.ticket))],
+                    failures: [(.notFound, "No ticket has this id.")])),
+            "/v1/tickets/{ticket_id}/messages": .init(
+                post: operation(
+                    "Add a message: a reply meets the response targets; the customer's message reopens a pending or "
+                        + "resolved ticket and starts the next response target; a note is for the team only",
+                    id: "addTicketMessage", scope: .ticketsWrite, parameters: [ticketID, idempotencyKey],
+                    body: input([
+                        "kind": cases(TicketMessageKind.self),
+                        "body": text(maxLength: FeedbackSubmission.maximumTextLength, nonBlank: true),
+                    ]),
+                    answers: [.created(ref(.ticket)), .ok(ref(.ticket), "A replay of the same request")],
+                    failures: [
+                        (.notFound, "No ticket has this id."),
+                        (.conflict, "The ticket is closed, or the Idempotency-Key was used for another request."),
+                    ])),
+            "/v1/tickets/{ticket_id}/state": .init(
+                post: operation(
+                    "Move a ticket: pending stops its clock until the customer answers or it is opened again, "
+                        + "resolved meets every target, closed ends it; moving to its own state changes nothing",
+                    id: "moveTicket", scope: .ticketsWrite, parameters: [ticketID],
+                    body: input(["state": cases(TicketState.self)]),
+                    answers: [.ok(ref(.ticket))],
+                    failures: [
+                        (.notFound, "No ticket has this id."),
+                        (.conflict, "The ticket cannot move from its state to this one."),
+                    ])),
+        ]
+    }
+
+    static var ticketSchemas: [SchemaName: JSONSchema] {
+        [
+            .ticket: object([
+                "ticket_id": output(), "member_id": output(nullable: true), "feedback_id": output(nullable: true),
+                "subject": output(nullable: true), "priority": cases(TicketPriority.self),
+                "state": cases(TicketState.self), "queue": output(), "store_id": output(nullable: true),
+                "opened_by": output(), "opened_at": timestamp(), "first_responded_at": timestamp(nullable: true),
+                "resolved_at": timestamp(nullable: true), "closed_at": timestamp(nullable: true),
+                "deadlines": list(
+                    object([
+                        "kind": cases(DeadlineKind.self), "target_minutes": count(),
+                        "warn_at": timestamp(nullable: true, description: "Null while the clock is stopped."),
+                        "due_at": timestamp(nullable: true, description: "Null while the clock is stopped."),
+                        "warned_at": timestamp(nullable: true), "breached_at": timestamp(nullable: true),
+                        "met_at": timestamp(nullable: true),
+                    ])),
+                "messages": list(
+                    object([
+                        "message_id": output(), "kind": cases(TicketMessageKind.self), "author": output(),
+                        "body": output(nullable: true), "created_at": timestamp(),
+                    ]), description: "Listed when the ticket is read alone."),
+                "events": list(
+                    object(["kind": output(), "detail": output(), "actor": output(), "at": timestamp()]),
+                    description: "Listed when the ticket is read alone."),
+            ])
+        ]
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import PatronCore
+import PatronStore
+import PatronTestSupport
+import Testing
+
+/// Tickets as feedback opens them and agents work them: deadlines that start, stop for the customer, are met by
+/// answers and come back when the customer writes again.
+@Suite struct TicketAPITests {
+    static func feedback(_ id: String, member: String, rating: Int) -> JSONValue {
+        [
+            "feedback_id": .string(id), "channel": "store", "member_id": .string(member),
+            "rating": .number(Double(rating)),
+        ]
+    }
+
+    @Test(arguments: TestDatabase.engines)
+    func feedbackThatNeedsAPersonOpensATicketWithDeadlines(engine: DatabaseEngine) async throws {
+        try await TestApplication.run(engine) { app in
+            let regular = try await app.newMember("regular")
+            let diamond = try await app.memberWithPoints("diamond", totalMinor: 2_000_000)
+            let angry = try await app.request(
+                .post, "/v1/feedback", json: Self.feedback("F-1", member: regular, rating: 1))
+            let ticketID = try #require(angry.json["ticket_id"]?.string, "\(angry.text)")
+            let ticket = try await app.request(.get, "/v1/tickets/\(ticketID)").json
+            #expect(ticket["priority"] == "high" && ticket["state"] == "open" && ticket["queue"] == "service")
+            #expect(ticket["feedback_id"] == "F-1" && ticket["member_id"]?.string == regular)
+            let opened = try #require(ticket["opened_at"]?.string.flatMap(Timestamp.init(rfc3339:)))
+            let deadlines = ticket["deadlines"]?.array ?? []
+            #expect(deadlines.map { $0["kind"] } == ["first_response", "resolution"])
+            // Clock hours by default: high is answered within 8 hours and resolved within 48.
+            #expect(
+                deadlines.first?["due_at"]?.string.flatMap(Timestamp.init(rfc3339:))?.millisecondsSinceEpoch
+                    == opened.millisecondsSinceEpoch + 8 * 3_600_000)
+            #expect(
+                deadlines.first?["warn_at"]?.string.flatMap(Timestamp.init(rfc3339:))?.millisecondsSinceEpoch
+                    == opened.millisecondsSinceEpoch + 8 * 3_600_000 * 4 / 5)
+            #expect(ticket["events"]?.array.first?["kind"] == "opened")
+
+            // Three stars need no person from a regular member; from the top tier they do, and never below high.
+            let middling = try await app.request(
+                .post, "/v1/feedback", json: Self.feedback("F-2", member: regular, rating: 3))
+            #expect(middling.json["ticket_id"] == .null)
+            let vip = try await app.request(
+                .post, "/v1/feedback", json: Self.feedback("F-3", member: diamond, rating: 3))
+            let vipTicket = try #require(vip.json["ticket_id"]?.string, "\(vip.text)")
+            #expect(try await app.request(.get, "/v1/tickets/\(vipTicket)").json["priority"] == "high")
+            let replay = try await app.request(
+                .post, "/v1/feedback", json: Self.feedback("F-3", member: diamond, rating: 3))
+            #expect(replay.status == .ok && replay.json["ticket_id"]?.string == vipTicket, "a replay opens nothing")
+
+            let open = try await app.request(.get, "/v1/tickets?state=open")
+            #expect(open.json["data"]?.array.compactMap { $0["ticket_id"]?.string } == [ticketID, vipTicket])
+            #expect(try await app.request(.get, "/v1/tickets?state=done").status == .unprocessableContent)
+        }
+    }
+
+    @Test(arguments: TestDatabase.engines)
+    func answersMeetTargetsAndTheCustomersSilenceStopsTheClock(engine: DatabaseEngine) async throws {
+        try await TestApplication.run(engine) { app in
+            let member = try await app.newMember("m")
+            let opened = try await app.request(
+                .post, "/v1/tickets", json: ["subject": "发票开错了", "member_id": .string(member), "priority": "urgent"],
+                idempotencyKey: "open-1")
+            #expect(opened.status == .created, "\(opened.text)")
+            let ticketID = try #require(opened.json["ticket_id"]?.string)
+            let again = try await app.request(
+                .post, "/v1/tickets", json: ["subject": "发票开错了", "member_id": .string(member), "priority": "urgent"],
+                idempotencyKey: "open-1")
+            #expect(again.status == .ok && again.json["ticket_id"]?.string == ticketID)
+            #expect(opened.json["subject"] == "发票开错了")
+            func deadline(_ ticket: JSONValue, _ kind: String) -> JSONValue? {
+                ticket["deadlines"]?.array.first { $0["kind"]?.string == kind }
+            }
+            func send(_ kind: String, _ body: String, key: String) async throws -> TestResponse {
+                try await app.request(
+                    .post, "/v1/tickets/\(ticketID)/messages", json: ["kind": .string(kind), "body": .string(body)],
+                    idempotencyKey: key)
+            }
+            func move(_ state: String) async throws -> TestResponse {
+                try await app.request(.post, "/v1/tickets/\(ticketID)/state", json: ["state": .string(state)])
+            }
+
+            let note = try await send("note", "check the till log", key: "n-1")
+            #expect(deadline(note.json, "first_response")?["met_at"] == .null, "a note answers nobody")
+            let reply = try await send("reply", "我们马上为您重开发票", key: "r-1")
+            #expect(reply.status == .created)
+            #expect(deadline(reply.json, "first_response")?["met_at"] != .null)
+            #expect(reply.json["first_responded_at"] != .null)
+            #expect(try await send("reply", "我们马上为您重开发票", key: "r-1").status == .ok, "a retry adds nothing")
+
+            // Waiting on the customer: the resolution clock stops.
+            let pending = try await move("pending")
+            #expect(pending.json["state"] == "pending")
+            #expect(deadline(pending.json, "resolution")?["due_at"] == .null)
+            // The customer answers: open again, the clock runs on, and the next reply is due.
+            let answer = try await send("customer", "抬头是上海某某公司", key: "c-1")
+            #expect(answer.json["state"] == "open")
+            #expect(deadline(answer.json, "resolution")?["due_at"] != .null)
+            #expect(deadline(answer.json, "next_response")?["met_at"] == .null)
+            #expect(deadline(answer.json, "next_response")?["due_at"] != .null)
+            let resolved = try await move("resolved")
+            #expect(resolved.json["resolved_at"] != .null)
+            #expect(resolved.json["deadlines"]?.array.allSatisfy { $0["met_at"] != .null } == true)
+            // A new message reopens it; the resolution target takes up the time it had already run.
+            let reopened = try await send("customer", "还没收到", key: "c-2")
+            #expect(reopened.json["state"] == "open" && reopened.json["resolved_at"] == .null)
+            #expect(deadline(reopened.json, "resolution")?["met_at"] == .null)
+            #expect(try await move("resolved").status == .ok)
+            #expect(try await move("closed").json["closed_at"] != .null)
+            #expect(try await move("closed").status == .ok, "moving to its own state changes nothing")
+            #expect(try await move("open").status == .conflict)
+            #expect(try await send("customer", "hello?", key: "c-3").status == .conflict)
+
+            let full = try await app.request(.get, "/v1/tickets/\(ticketID)").json
+            #expect(
+                full["messages"]?.array.compactMap { $0["kind"]?.string }
+                    == ["note", "reply", "customer", "customer"])
+            #expect(full["events"]?.array.compactMap { $0["detail"]?.string }.contains("open → pending") == true)
+            #expect(try await app.request(.get, "/v1/tickets/tkt_nope").status == .notFound)
+            let noKey = try await app.request(
+                .post, "/v1/tickets/\(ticketID)/messages", json: ["kind": "note", "body": "x"])
+            #expect(noKey.status == .badRequest)
+        }
+    }
+}
