@@ -137,7 +137,13 @@ import Testing
                 "feedback_id": "F-1", "channel": "phone", "member_id": .string(alice), "score": 3,
                 "text": "王小明: the cup leaked", "contact": ["phone": "13812345678"],
             ]
-            #expect(try await app.request(.post, "/v1/feedback", json: complaint).status == .created)
+            let filed = try await app.request(.post, "/v1/feedback", json: complaint)
+            let ticketID = try #require(filed.json["ticket_id"]?.string, "\(filed.text)")
+            let said = try await app.request(
+                .post, "/v1/tickets/\(ticketID)/messages",
+                json: ["kind": "customer", "body": "王小明 again: still leaking"],
+                idempotencyKey: "said-1")
+            #expect(said.status == .created, "\(said.text)")
             let bob = try await app.memberWithPoints("bob", totalMinor: 12_800)
             let kpis = "/v1/analytics/kpis?from=2026-01-01&to=2027-12-31"
             let kpisBefore = try await app.request(.get, kpis).json
@@ -183,6 +189,13 @@ import Testing
             #expect(kept["score"] == 3 && kept["severity"] == "high")
             #expect(kept["text"] == .null && kept["contact"] == .null && kept["text_removed_at"] != .null)
             #expect(try await app.request(.post, "/v1/feedback", json: complaint).status == .gone)
+            // Their ticket stays, its words gone, and takes nothing new.
+            let ticket = try await app.request(.get, "/v1/tickets/\(ticketID)").json
+            #expect(ticket["messages"]?.array.map { $0["body"] } == [.null])
+            let reply = try await app.request(
+                .post, "/v1/tickets/\(ticketID)/messages", json: ["kind": "reply", "body": "sorry"],
+                idempotencyKey: "reply-after")
+            #expect(reply.status == .gone, "\(reply.text)")
 
             // The books are as they were, the erased member's points included.
             #expect(try await app.request(.get, kpis).json == kpisBefore)

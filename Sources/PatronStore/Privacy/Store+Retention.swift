@@ -122,8 +122,8 @@ extension Store {
     // MARK: Inactive members
 
     /// Members not erased whose own activity all lies before `cutoff`: they joined, changed their profile, ordered,
-    /// sent an event, spent points and gave or withdrew a consent only before it. Jobs acting on a member (expiry,
-    /// tier evaluation) are not the member's activity.
+    /// sent an event, spent points, gave or withdrew a consent and gave feedback only before it. Jobs acting on a
+    /// member (expiry, tier evaluation) are not the member's activity.
     private static func inactive(_ member: String, since cutoff: Int64) -> SQLQueryString {
         """
         \(unsafeRaw: member).erased_at IS NULL AND \(unsafeRaw: member).created_at < \(bind: cutoff)
@@ -136,6 +136,8 @@ extension Store {
                         AND p.kind = \(bind: PointEntryKind.spend.rawValue) AND p.created_at >= \(bind: cutoff))
         AND NOT EXISTS (SELECT 1 FROM consent_records c WHERE c.member_id = \(unsafeRaw: member).id
                         AND c.given_at >= \(bind: cutoff))
+        AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.member_id = \(unsafeRaw: member).id
+                        AND f.received_at >= \(bind: cutoff))
         """
     }
 

@@ -70,6 +70,11 @@ extension Store {
             key: "ticket-message:\(idempotencyKey)", fingerprint: fingerprint, database: database
         ) { database in
             let now = clock.milliseconds
+            // The member first, as erasure locks them before their tickets: nothing new is written about an
+            // erased member (410), and no key is made for them again.
+            let owner = try await database.raw("SELECT member_id FROM tickets WHERE ticket_id = \(bind: ticketID)")
+                .first()?.decode(column: "member_id", as: String?.self)
+            if let owner { try await Self.lockLiveMember(owner, in: database) }
             let (state, memberID, priority) = try await Self.lockTicket(ticketID, in: database)
             let (_, program) = try await programs.current(in: database)
             var sealer = PersonalSealer(protector: members.protector, key: nil)
