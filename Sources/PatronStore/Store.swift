@@ -11,6 +11,8 @@ public struct Store: Sendable {
     let protector: DataProtector
     /// Signs and checks the tokens a brand's app uses to act for one member.
     public let memberTokens: MemberTokens
+    /// Signs and checks the tokens in links to the survey answer page.
+    public let surveyLinks: SurveyLinks
     /// Hashes staff passwords; its cost is a parameter so that tests of other things stay quick.
     public let passwordHasher: PasswordHasher
     /// The time recorded on writes that are not given one.
@@ -26,6 +28,7 @@ public struct Store: Sendable {
         self.clock = clock
         self.protector = protector
         self.memberTokens = MemberTokens(protector: protector)
+        self.surveyLinks = SurveyLinks(protector: protector)
         self.passwordHasher = passwordHasher
         self.members = MemberRepository(protector: protector)
         self.orders = OrderRepository()

@@ -71,6 +71,10 @@ import Testing
                 .post, "/v1/tickets/\(ticketID)/messages", json: ["kind": "reply", "body": "抱歉让您久等了"],
                 idempotencyKey: "reply-1")
             #expect(reply.status == .created, "\(reply.text)")
+            let invited = try await app.request(
+                .post, "/v1/surveys/invitations", json: ["member_id": .string(alice), "kind": "nps"],
+                idempotencyKey: "nps-alice")
+            #expect(invited.status == .created, "\(invited.text)")
             #expect(try await app.request(.post, "/v1/members/\(alice)/exports").status == .created)
 
             let answer = try await app.request(.post, "/v1/members/\(alice)/exports")

@@ -15,14 +15,14 @@ enum AuditedOperations {
     /// Answers that show members' decrypted names, emails, phones or birthdays.
     static let personalDataReads: Set<String> = [
         "getMember", "listMembers", "exportMember", "getConsents", "getFeedback", "listFeedback", "getTicket",
-        "listTickets",
+        "listTickets", "listSurveyInvitations", "getSurveyInvitation", "surveyReport",
     ]
 
     /// Writes whose record is the business data itself (with its actor), not the audit log.
     static let businessFeed: Set<String> = [
         "recordOrder", "recordEvent", "recordEvents", "spendPoints", "redeemReward", "validateCoupon",
         "consumeCoupon", "joinReferral", "simulateOrder", "submitFeedback", "openTicket", "addTicketMessage",
-        "moveTicket",
+        "moveTicket", "inviteToSurvey", "answerSurvey",
     ]
 
     /// Public operations that record their own entry, since no principal is known before they run.

@@ -4,7 +4,7 @@ import NIOCore
 /// The dashboard's one stylesheet, served by Patron itself (nothing comes from elsewhere). Its path carries a
 /// version, so browsers may keep it for a year.
 enum DashboardAssets {
-    static let version = "8"
+    static let version = "9"
     static let stylesheetPath = "/assets/dashboard-\(version).css"
 
     static func addRoutes(to router: Router<PatronRequestContext>) {
@@ -104,6 +104,10 @@ enum DashboardAssets {
         dl.facts dt { color: var(--muted); }
         dl.facts dd { margin: 0; overflow-wrap: anywhere; }
         .card > h2:first-child, .card > .problem:first-child { margin-top: 0; }
+        .survey .scale { display: flex; flex-wrap: wrap; gap: .5rem; margin: .5rem 0 1rem; }
+        .survey .choice { display: flex; align-items: center; gap: .25rem; min-width: 2.75rem; min-height: 2.75rem;
+          padding: 0 .5rem; border: 1px solid var(--line); border-radius: 4px; }
+        .survey textarea { font: inherit; }
         .columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(20rem, 1fr)); gap: 1rem; }
         @media (prefers-reduced-motion: reduce) { * { transition: none !important; } }
         """

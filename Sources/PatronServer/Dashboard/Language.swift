@@ -16,10 +16,12 @@ enum Language: String, CaseIterable, Sendable {
     var ownName: String { self == .zh ? "中文" : "English" }
 
     static func of(_ request: Request) -> Language {
-        if let chosen = Cookies.value(named: cookieName, in: request).flatMap(Language.init(rawValue:)) {
-            return chosen
-        }
-        return request.headers[.acceptLanguage].flatMap(preferred(acceptLanguage:)) ?? .zh
+        chosen(in: request) ?? request.headers[.acceptLanguage].flatMap(preferred(acceptLanguage:)) ?? .zh
+    }
+
+    /// The language the person picked with the language links, if they did.
+    static func chosen(in request: Request) -> Language? {
+        Cookies.value(named: cookieName, in: request).flatMap(Language.init(rawValue:))
     }
 
     /// The language the header ranks highest among those the dashboard speaks (RFC 9110 §12.5.4).

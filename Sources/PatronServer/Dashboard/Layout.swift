@@ -22,6 +22,14 @@ struct View: Sendable {
         download = Form.query("download", in: request)
     }
 
+    /// A public page in `language` unless the person chose another with the language links.
+    init(request: Request, language: Language) {
+        self.language = Language.chosen(in: request) ?? language
+        session = nil
+        target = request.uri.description
+        download = nil
+    }
+
     /// This page's address asking for the table `id` as a file, with the page's other query fields kept.
     func downloadPath(_ id: String) -> String {
         let parts = target.split(separator: "?", maxSplits: 1)

@@ -54,4 +54,6 @@ enum SchemaName: String, CaseIterable {
     case feedbackInput = "FeedbackInput"
     case feedback = "Feedback"
     case ticket = "Ticket"
+    case surveyInvitation = "SurveyInvitation"
+    case surveyReport = "SurveyReport"
 }

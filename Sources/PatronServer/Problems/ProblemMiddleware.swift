@@ -60,6 +60,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return Self.problem(for: error)
         case let error as TicketError:
             return Self.problem(for: error)
+        case let error as SurveyError:
+            return Self.problem(for: error)
         case let error as LedgerError:
             return problem(for: error)
         case let error as RewardError:
@@ -100,6 +102,19 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             Problem(
                 status: .conflict, title: "Ticket Closed",
                 detail: "ticket '\(ticketID)' is closed; a new message starts a new ticket")
+        }
+    }
+
+    static func problem(for error: SurveyError) -> Problem {
+        switch error {
+        case .notFound(let invitationID):
+            .notFound("no survey invitation with id '\(invitationID)'")
+        case .expired(let invitationID):
+            Problem(status: .gone, title: "Gone", detail: "survey invitation '\(invitationID)' has expired")
+        case .alreadyAnswered(let invitationID):
+            Problem(
+                status: .conflict, title: "Conflict",
+                detail: "survey invitation '\(invitationID)' was answered already with a different answer")
         }
     }
 

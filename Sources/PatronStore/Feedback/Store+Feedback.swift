@@ -27,54 +27,17 @@ extension Store {
     ) async throws -> (item: FeedbackItem, isReplay: Bool) {
         let (members, programs) = (self.members, self.programs)
         let stored = try await database.write { database -> FeedbackItem? in
-            let now = clock.milliseconds
-            let sealer: PersonalSealer
             if let memberID = submission.memberID {
                 do {
                     try await Self.lockLiveMember(memberID, in: database)
                 } catch MemberError.notFound {
                     throw ValidationFailure(pointer: "/member_id", detail: "no member with id '\(memberID)'")
                 }
-                sealer =
-                    submission.text != nil || submission.contact != nil
-                    ? try await members.sealer(for: memberID, at: now, in: database)
-                    : PersonalSealer(protector: members.protector, key: nil)
-            } else {
-                sealer = PersonalSealer(protector: members.protector, key: nil)
             }
             let (_, program) = try await programs.current(in: database)
-            let assessment = FeedbackAssessment.assess(submission, urgentTerms: program.feedback.urgentTerms)
-            let inserted = try await database.raw(
-                """
-                INSERT INTO feedback (feedback_id, channel, member_id, contact_ciphertext, order_id, store_id, rating,
-                                      score, text_ciphertext, language, tags, severity, urgent_topics,
-                                      request_fingerprint, submitted_at, received_at)
-                VALUES (\(bind: submission.feedbackID), \(bind: submission.channel.rawValue), \(bind: submission.memberID),
-                        \(bind: try submission.contact.map { try sealer.seal(Self.contactJSON($0)) }),
-                        \(bind: submission.orderID), \(bind: submission.storeID), \(bind: submission.rating.map(Int64.init)),
-                        \(bind: submission.score.map(Int64.init)), \(bind: try submission.text.map(sealer.seal)),
-                        \(bind: submission.language), \(bind: try Self.list(submission.tags)),
-                        \(bind: assessment.severity.rawValue), \(bind: try Self.list(assessment.urgentTopics)),
-                        \(bind: fingerprint), \(bind: submission.submittedAt.millisecondsSinceEpoch), \(bind: now))
-                ON CONFLICT (feedback_id) DO NOTHING RETURNING feedback_id
-                """
-            ).first()
-            guard inserted != nil else { return nil }
-            var item = FeedbackItem(
-                submission: submission, assessment: assessment, receivedAt: Timestamp(millisecondsSinceEpoch: now))
-            var tier: String?
-            if let memberID = submission.memberID {
-                tier = try await database.raw("SELECT tier FROM members WHERE id = \(bind: memberID)").first()?
-                    .decode(column: "tier", as: String?.self)
-            }
-            if TicketRules.opensTicket(assessment, memberTier: tier, tiers: program.tiers) {
-                item.ticketID = try await Self.openTicket(
-                    subject: nil, memberID: submission.memberID, feedbackID: submission.feedbackID,
-                    priority: TicketRules.priority(for: assessment.severity, memberTier: tier, tiers: program.tiers),
-                    storeID: submission.storeID, openedBy: "feedback", at: now, program: program, sealer: sealer,
-                    in: database)
-            }
-            return item
+            return try await Self.insertFeedback(
+                submission, fingerprint: fingerprint, at: clock.milliseconds, members: members, program: program,
+                in: database)
         }
         if let stored {
             if stored.ticketID != nil { deadlineAlarm.ring() }
@@ -89,6 +52,52 @@ extension Store {
             throw FeedbackError.idReusedWithDifferentContent(feedbackID: submission.feedbackID)
         }
         return (item, true)
+    }
+
+    /// Inserts feedback inside the caller's transaction, the member (if any) already locked and alive, and opens
+    /// its ticket when it needs one; nil when the id was used before (nothing written).
+    static func insertFeedback(
+        _ submission: FeedbackSubmission, fingerprint: String, at now: Int64, members: MemberRepository,
+        program: LoyaltyProgram, in database: any SQLDatabase
+    ) async throws -> FeedbackItem? {
+        let sealer =
+            if let memberID = submission.memberID, submission.text != nil || submission.contact != nil {
+                try await members.sealer(for: memberID, at: now, in: database)
+            } else {
+                PersonalSealer(protector: members.protector, key: nil)
+            }
+        let assessment = FeedbackAssessment.assess(submission, urgentTerms: program.feedback.urgentTerms)
+        let inserted = try await database.raw(
+            """
+            INSERT INTO feedback (feedback_id, channel, member_id, contact_ciphertext, order_id, store_id, rating,
+                                  score, text_ciphertext, language, tags, severity, urgent_topics,
+                                  request_fingerprint, submitted_at, received_at)
+            VALUES (\(bind: submission.feedbackID), \(bind: submission.channel.rawValue), \(bind: submission.memberID),
+                    \(bind: try submission.contact.map { try sealer.seal(Self.contactJSON($0)) }),
+                    \(bind: submission.orderID), \(bind: submission.storeID), \(bind: submission.rating.map(Int64.init)),
+                    \(bind: submission.score.map(Int64.init)), \(bind: try submission.text.map(sealer.seal)),
+                    \(bind: submission.language), \(bind: try Self.list(submission.tags)),
+                    \(bind: assessment.severity.rawValue), \(bind: try Self.list(assessment.urgentTopics)),
+                    \(bind: fingerprint), \(bind: submission.submittedAt.millisecondsSinceEpoch), \(bind: now))
+            ON CONFLICT (feedback_id) DO NOTHING RETURNING feedback_id
+            """
+        ).first()
+        guard inserted != nil else { return nil }
+        var item = FeedbackItem(
+            submission: submission, assessment: assessment, receivedAt: Timestamp(millisecondsSinceEpoch: now))
+        var tier: String?
+        if let memberID = submission.memberID {
+            tier = try await database.raw("SELECT tier FROM members WHERE id = \(bind: memberID)").first()?
+                .decode(column: "tier", as: String?.self)
+        }
+        if TicketRules.opensTicket(assessment, memberTier: tier, tiers: program.tiers) {
+            item.ticketID = try await Self.openTicket(
+                subject: nil, memberID: submission.memberID, feedbackID: submission.feedbackID,
+                priority: TicketRules.priority(for: assessment.severity, memberTier: tier, tiers: program.tiers),
+                storeID: submission.storeID, openedBy: "feedback", at: now, program: program, sealer: sealer,
+                in: database)
+        }
+        return item
     }
 
     public func feedback(id: String) async throws -> FeedbackItem? {

@@ -25,6 +25,7 @@ public enum Migrations {
         .createRetention,  // events by time, monthly product totals of summed order lines, retention progress
         .createFeedback,  // feedback from every channel, its words sealed, its severity and urgent topics
         .createTickets,  // service tickets, their sealed messages, deadlines as timed rows, and their history
+        .createSurveyInvitations,  // who was asked which survey question, until when, and what they answered
     ]
 
     /// Applies every pending migration in one transaction, recording each in `schema_migrations`.

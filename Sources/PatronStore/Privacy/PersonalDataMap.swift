@@ -40,6 +40,7 @@ public enum PersonalDataMap {
         ("ticket_messages", .through(parent: "tickets", column: "ticket_id")),
         ("ticket_deadlines", .through(parent: "tickets", column: "ticket_id")),
         ("ticket_events", .through(parent: "tickets", column: "ticket_id")),
+        ("survey_invitations", .member(columns: ["member_id"])),
         ("privacy_requests", .member(columns: ["member_id"])),
     ]
 

@@ -134,7 +134,7 @@ extension Store {
         let (programs, clock) = (self.programs, self.clock)
         try await database.write { database in
             let now = clock.milliseconds
-            let (state, _, _) = try await Self.lockTicket(ticketID, in: database)
+            let (state, memberID, _) = try await Self.lockTicket(ticketID, in: database)
             guard state != next else { return }
             guard state.mayMove(to: next) else {
                 throw TicketError.cannotMove(ticketID: ticketID, from: state, to: next)
@@ -152,6 +152,9 @@ extension Store {
             case .resolved:
                 try await TicketDeadlines.meet(
                     DeadlineKind.allCases, of: ticketID, at: now, calendar: calendar, in: database)
+                if let memberID {
+                    try await Self.inviteAfterResolution(of: ticketID, memberID: memberID, at: now, in: database)
+                }
             case .closed:
                 break
             }

@@ -327,6 +327,31 @@ enum Message: String, CaseIterable, Sendable {
     case rfmSegment
     case rfmSegmentAsOf
     case rfmNotYet
+    case surveyTitle
+    case surveyNPSQuestion
+    case surveyNPSLow
+    case surveyNPSHigh
+    case surveyCSATQuestion
+    case surveyCSATLow
+    case surveyCSATHigh
+    case surveyCESQuestion
+    case surveyCESLow
+    case surveyCESHigh
+    case surveySubjectOrder
+    case surveySubjectTicket
+    case surveySubjectShop
+    case surveyTaskTicket
+    case surveyTaskShop
+    case surveyWhy
+    case surveyChoose
+    case surveySend
+    case surveyThanksTitle
+    case surveyThanks
+    case surveyAnswered
+    case surveyExpiredTitle
+    case surveyExpired
+    case surveyInvalidTitle
+    case surveyInvalid
 }
 
 enum Messages {
