@@ -55,6 +55,7 @@ extension OpenAPIDocument {
                     failures: [
                         (.notFound, "No ticket has this id."),
                         (.conflict, "The ticket is closed, or the Idempotency-Key was used for another request."),
+                        (.gone, "The ticket's member was erased: nothing new is written about them."),
                     ])),
             "/v1/tickets/{ticket_id}/state": .init(
                 post: operation(
