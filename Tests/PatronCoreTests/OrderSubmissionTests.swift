@@ -105,7 +105,7 @@ import Testing
     @Test func eventsNeedAUserAndATypeAndTrackNeedsAName() throws {
         func pointers(_ body: JSONValue) -> [String] {
             do {
-                _ = try EventSubmission.parse(body, pointer: "/batch/3")
+                _ = try EventSubmission.parse(body, pointer: "/batch/3", receivedAt: EventSubmissionTests.now)
                 return []
             } catch {
                 return error.errors.map(\.pointer)
@@ -114,14 +114,16 @@ import Testing
         #expect(pointers(["type": "track", "user_id": "u-1"]) == ["/batch/3/event"])
         #expect(pointers(["type": "page", "user_id": "u-1"]) == ["/batch/3/type"])
         #expect(pointers(["type": "identify"]) == ["/batch/3/user_id"])
-        let identify = try EventSubmission.parse([
-            "type": "identify", "user_id": "u-1", "traits": ["email": " A@B.CN ", "phone": "13900139000"],
-        ])
+        let identify = try EventSubmission.parse(
+            [
+                "type": "identify", "user_id": "u-1", "traits": ["email": " A@B.CN ", "phone": "13900139000"],
+            ], receivedAt: EventSubmissionTests.now)
         #expect(identify.profile.email?.value == "a@b.cn")
         #expect(identify.profile.phone?.e164 == "+8613900139000")
         do {
             _ = try EventSubmission.parse(
-                ["type": "identify", "user_id": "u-1", "traits": ["email": "x"]], pointer: "/batch/4")
+                ["type": "identify", "user_id": "u-1", "traits": ["email": "x"]], pointer: "/batch/4",
+                receivedAt: EventSubmissionTests.now)
             Issue.record("a bad email trait was accepted")
         } catch {
             #expect(error.errors.map(\.pointer) == ["/batch/4/traits/email"])

@@ -129,4 +129,39 @@ import Testing
             #expect(try await send([:], .get, "/v1/feedback/M-1").status == .forbidden)
         }
     }
+
+    @Test(arguments: TestDatabase.engines)
+    func aFeedbackSubmittedEventIsRecordedAsFeedbackOnce(engine: DatabaseEngine) async throws {
+        try await TestApplication.run(engine) { app in
+            let event: JSONValue = [
+                "type": "track", "user_id": "liu", "event": "Feedback Submitted", "message_id": "msg-F1",
+                "properties": ["score": 3, "text": "App crashes at checkout", "channel": "app", "tags": ["checkout"]],
+            ]
+            let sent = try await app.request(.post, "/v1/events", json: event)
+            #expect(sent.status == .accepted, "\(sent.text)")
+            let member = try #require(sent.json["member_id"]?.string)
+            let item = try await app.request(.get, "/v1/feedback/msg-F1")
+            #expect(item.status == .ok, "the message id names the feedback: \(item.text)")
+            #expect(item.json["member_id"]?.string == member && item.json["score"] == 3)
+            #expect(item.json["text"] == "App crashes at checkout" && item.json["severity"] == "high")
+            #expect(item.json["ticket_id"] != .null, "a detractor's feedback needs a person however it came")
+            #expect(try await app.request(.post, "/v1/events", json: event).status == .ok)
+            #expect(try await app.rowCount("feedback") == 1)
+            #expect(try await app.rowCount("tickets") == 1)
+
+            let bad = try await app.request(
+                .post, "/v1/events/batch",
+                json: [
+                    "batch": [
+                        ["type": "track", "user_id": "liu", "event": "Store Visited"],
+                        [
+                            "type": "track", "user_id": "liu", "event": "Feedback Submitted",
+                            "properties": ["feedback_id": "F-9", "member_id": "mem_OTHER", "rating": 4],
+                        ],
+                    ]
+                ])
+            #expect(bad.status == .unprocessableContent && bad.errorPointers == ["/batch/1/properties/member_id"])
+            #expect(try await app.rowCount("feedback") == 1)
+        }
+    }
 }

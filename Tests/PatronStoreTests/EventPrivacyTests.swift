@@ -35,7 +35,8 @@ import Testing
                 protector: DataProtector(dataKey: try DataKey.parse(TestDatabase.makeDataKey(), source: "test")))
             try await database.withRunning { database in
                 try await Migrations.migrate(database)
-                _ = try await store.recordEvents(try Self.events.map { try EventSubmission.parse($0) })
+                _ = try await store.recordEvents(
+                    try Self.events.map { try EventSubmission.parse($0, receivedAt: WallClock.system.now) })
                 #expect(try await store.member(externalID: "u-pii")?.name == "Wang Fang", "identify applied")
 
                 let columns = try await database.read {

@@ -35,11 +35,12 @@ import Testing
     ) throws
         -> EventSubmission
     {
-        try EventSubmission.parse([
-            "type": "track", "user_id": .string(externalID), "event": .string(name),
-            "message_id": .string(messageID), "properties": ["note": "kept sealed"],
-            "timestamp": .string(Timestamp(millisecondsSinceEpoch: instant).rfc3339),
-        ])
+        try EventSubmission.parse(
+            [
+                "type": "track", "user_id": .string(externalID), "event": .string(name),
+                "message_id": .string(messageID), "properties": ["note": "kept sealed"],
+                "timestamp": .string(Timestamp(millisecondsSinceEpoch: instant).rfc3339),
+            ], receivedAt: WallClock.system.now)
     }
 
     static func count(_ query: String, _ store: Store) async throws -> Int {

@@ -19,14 +19,21 @@ public struct EventSubmission: Sendable, Hashable {
     public var messageID: String?
     /// The profile fields read from `traits` (for `identify`).
     public var profile: MemberProfile
+    /// The feedback a `Feedback Submitted` track event carries in its properties; its member is the event's.
+    public var feedback: FeedbackSubmission?
+
+    /// The track event whose properties are feedback, as `POST /v1/feedback` takes it.
+    public static let feedbackEvent = "Feedback Submitted"
 
     /// The largest encoded event accepted, in bytes.
     public static let maximumBytes = 32 * 1024
     public static let maximumBatchCount = 500
     public static let maximumBatchBytes = 512 * 1024
 
-    /// Validates one event; `pointer` prefixes error locations (e.g. `/batch/3`).
-    public static func parse(_ value: JSONValue, pointer: String = "") throws(ValidationFailure) -> EventSubmission {
+    /// Validates one event received at `now`; `pointer` prefixes error locations (e.g. `/batch/3`).
+    public static func parse(
+        _ value: JSONValue, pointer: String = "", receivedAt now: Timestamp
+    ) throws(ValidationFailure) -> EventSubmission {
         var reader = FieldReader(value, pointer: pointer)
         var kind: Kind?
         if let type = reader.string("type", required: true, maxLength: 16) {
@@ -48,12 +55,39 @@ public struct EventSubmission: Sendable, Hashable {
         var traitsReader = FieldReader(.object(traits), pointer: reader.path("traits"))
         let profile = MemberProfile.read(from: &traitsReader, externalIDKey: nil)
         reader.absorb(traitsReader.errors)
+        var feedback: FeedbackSubmission?
+        if kind == .track, event == feedbackEvent {
+            do {
+                feedback = try Self.feedback(
+                    properties, messageID: messageID, timestamp: timestamp, pointer: reader.path("properties"),
+                    receivedAt: now)
+            } catch {
+                reader.absorb(error.errors)
+            }
+        }
         try reader.finish()
         guard let kind else { throw ValidationFailure(pointer: reader.path("type"), detail: "is required") }
         return EventSubmission(
             kind: kind, userID: userID.flatMap { $0.isEmpty ? nil : $0 }, anonymousID: anonymousID, event: event,
             properties: properties, traits: traits, context: context, timestamp: timestamp, messageID: messageID,
-            profile: profile)
+            profile: profile, feedback: feedback)
+    }
+
+    /// A feedback event's properties read as `POST /v1/feedback` reads its body: `feedback_id` defaults to the
+    /// message id, `channel` to `app`, `submitted_at` to the event's time; the member is the event's user.
+    private static func feedback(
+        _ properties: [String: JSONValue], messageID: String?, timestamp: Timestamp?, pointer: String,
+        receivedAt now: Timestamp
+    ) throws(ValidationFailure) -> FeedbackSubmission {
+        if properties["member_id"] != nil {
+            throw ValidationFailure(
+                pointer: "\(pointer)/member_id", detail: "must not be given: the event's user_id is the member")
+        }
+        var body = properties
+        if body["feedback_id"] == nil, let messageID { body["feedback_id"] = .string(messageID) }
+        if body["channel"] == nil { body["channel"] = "app" }
+        if body["submitted_at"] == nil, let timestamp { body["submitted_at"] = .string(timestamp.rfc3339) }
+        return try FeedbackSubmission.parse(.object(body), pointer: pointer, receivedAt: now)
     }
 }
 

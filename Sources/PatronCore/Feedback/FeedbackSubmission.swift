@@ -59,13 +59,14 @@ public struct FeedbackSubmission: Sendable, Hashable {
     public static let maximumTextLength = 10_000
     public static let maximumTags = 20
 
-    /// Validates a decoded request body received at `now`, reporting every problem at once.
+    /// Validates a decoded request body received at `now`, reporting every problem at once; `pointer` prefixes
+    /// error locations (`/properties` for a track event's).
     public static func parse(
-        _ body: JSONValue, receivedAt now: Timestamp
+        _ body: JSONValue, pointer: String = "", receivedAt now: Timestamp
     ) throws(ValidationFailure)
         -> FeedbackSubmission
     {
-        var reader = FieldReader(body)
+        var reader = FieldReader(body, pointer: pointer)
         let feedbackID = reader.string("feedback_id", required: true, maxLength: 128)?.trimmingWhitespace()
         if feedbackID?.isEmpty == true { reader.fail("feedback_id", "must not be blank") }
         let channel: FeedbackChannel? = reader.choice("channel", required: true)
@@ -108,7 +109,9 @@ public struct FeedbackSubmission: Sendable, Hashable {
             reader.fail("text", "is required unless a rating or a score is given")
         }
         try reader.finish()
-        guard let feedbackID, let channel else { throw ValidationFailure(pointer: "/", detail: "is incomplete") }
+        guard let feedbackID, let channel else {
+            throw ValidationFailure(pointer: pointer.isEmpty ? "/" : pointer, detail: "is incomplete")
+        }
         return FeedbackSubmission(
             feedbackID: feedbackID, channel: channel, memberID: memberID,
             contact: contact.flatMap { $0.isEmpty ? nil : $0 }, orderID: orderID, storeID: storeID, rating: rating,

@@ -15,7 +15,7 @@ struct EventsController {
     @Sendable func create(_ request: Request, context: PatronRequestContext) async throws -> Response {
         try context.require(.eventsWrite)
         let (body, _) = try await JSONBody.read(request, context: context, limit: EventSubmission.maximumBytes)
-        let event = try EventSubmission.parse(body)
+        let event = try EventSubmission.parse(body, receivedAt: store.clock.now)
         let recording = try await store.recordEvents([event])[0]
         // Refused as `POST /v1/members` refuses the same email or phone: 409, nothing written.
         if let refusal = recording.refusals.first { throw refusal }
@@ -37,6 +37,7 @@ struct EventsController {
         try reader.finish()
         var events: [EventSubmission] = []
         var errors: [FieldError] = []
+        let now = store.clock.now
         for (index, item) in items.enumerated() {
             let pointer = "/batch/\(index)"
             if try JSONBody.canonical(item).count > EventSubmission.maximumBytes {
@@ -45,7 +46,7 @@ struct EventsController {
                 continue
             }
             do {
-                events.append(try EventSubmission.parse(item, pointer: pointer))
+                events.append(try EventSubmission.parse(item, pointer: pointer, receivedAt: now))
             } catch {
                 errors.append(contentsOf: error.errors)
             }

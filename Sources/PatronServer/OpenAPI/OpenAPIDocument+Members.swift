@@ -74,7 +74,9 @@ extension OpenAPIDocument {
                     answers: [.ok(ref(.order))], failures: [(.notFound, "No order has this id.")])),
             "/v1/events": .init(
                 post: operation(
-                    "Record one track or identify event (at most 32 KiB); a repeated message_id is ignored",
+                    "Record one track or identify event (at most 32 KiB); a repeated message_id is ignored. A track event "
+                        + "named Feedback Submitted carries feedback in its properties, read as POST /v1/feedback "
+                        + "reads its body (feedback_id defaults to the message_id, channel to app).",
                     id: "recordEvent", scope: .eventsWrite, body: ref(.event),
                     answers: [
                         .init(status: 202, description: "Accepted", schema: ref(.eventResult)),

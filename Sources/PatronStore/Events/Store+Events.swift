@@ -22,10 +22,11 @@ extension Store {
     public func recordEvents(_ events: [EventSubmission]) async throws -> [EventRecording] {
         let members = self.members
         let store = self
-        return try await database.write { database in
+        let (recordings, ticketOpened) = try await database.write { database in
             let now = clock.milliseconds
             var recordings: [EventRecording] = []
             recordings.reserveCapacity(events.count)
+            var ticketOpened = false
             for event in events {
                 let messageID = event.messageID ?? Identifier.make(prefix: "msg", milliseconds: now)
                 if let refused = try await store.refusal(of: event, messageID: messageID, in: database) {
@@ -73,11 +74,22 @@ extension Store {
                         toActivity: name, messageID: messageID, memberID: memberID,
                         occurredAt: event.timestamp ?? Timestamp(millisecondsSinceEpoch: now), at: now, in: database)
                 }
+                if inserted != nil, var feedback = event.feedback {
+                    // A feedback id used before keeps its first content, as a replay of POST /v1/feedback does.
+                    feedback.memberID = memberID
+                    let (_, program) = try await store.programs.current(in: database)
+                    let item = try await Self.insertFeedback(
+                        feedback, fingerprint: "event:\(messageID)", at: now, members: members, program: program,
+                        in: database)
+                    ticketOpened = ticketOpened || item?.ticketID != nil
+                }
                 recordings.append(
                     EventRecording(messageID: messageID, isDuplicate: inserted == nil, memberID: memberID))
             }
-            return recordings
+            return (recordings, ticketOpened)
         }
+        if ticketOpened { deadlineAlarm.ring() }
+        return recordings
     }
 
     /// The refused recording of an `identify` whose email or phone belongs to another member, or nil when
