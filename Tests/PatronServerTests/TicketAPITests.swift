@@ -125,4 +125,45 @@ import Testing
             #expect(noKey.status == .badRequest)
         }
     }
+
+    @Test(arguments: TestDatabase.engines)
+    func theAgentSeesTheMembersWholeStoryOnTheTicket(engine: DatabaseEngine) async throws {
+        try await TestApplication.run(engine) { app in
+            let zhou = try await app.memberWithPoints("zhou", totalMinor: 12_800)
+            let consent = try await app.request(
+                .put, "/v1/members/\(zhou)/consents",
+                json: ["consents": [["purpose": "marketing", "channel": "sms", "state": "granted", "source": "app"]]])
+            #expect(consent.status == .ok, "\(consent.text)")
+            let earlier = try await app.request(
+                .post, "/v1/feedback",
+                json: ["feedback_id": "F-old", "channel": "app", "member_id": .string(zhou), "rating": 5])
+            #expect(earlier.status == .created)
+            let invited = try await app.request(
+                .post, "/v1/surveys/invitations", json: ["member_id": .string(zhou), "kind": "nps"],
+                idempotencyKey: "nps-zhou")
+            #expect(invited.status == .created)
+            let complaint = try await app.request(
+                .post, "/v1/feedback",
+                json: ["feedback_id": "F-new", "channel": "phone", "member_id": .string(zhou), "rating": 1])
+            let ticketID = try #require(complaint.json["ticket_id"]?.string)
+
+            let story = try await app.request(.get, "/v1/tickets/\(ticketID)/member")
+            #expect(story.status == .ok, "\(story.text)")
+            let json = story.json
+            #expect(json["member"]?["member_id"]?.string == zhou && json["member"]?["external_id"] == "zhou")
+            #expect((json["points"]?["available"]?.integer ?? 0) > 0, "the order earned points")
+            #expect(json["orders"]?.array.map { $0["order_id"] } == ["O-zhou"])
+            #expect(json["feedback"]?.array.map { $0["feedback_id"] } == ["F-new", "F-old"])
+            #expect(json["tickets"]?.array.map { $0["ticket_id"]?.string } == [ticketID])
+            #expect(json["surveys"]?.array.map { $0["kind"] } == ["nps"])
+            #expect(json["consents"]?.array.map { $0["channel"] } == ["sms"])
+
+            // A ticket about nobody known has no story to show.
+            let walkIn = try await app.request(
+                .post, "/v1/tickets", json: ["subject": "Lost umbrella"], idempotencyKey: "walk-in")
+            let walkInID = try #require(walkIn.json["ticket_id"]?.string)
+            #expect(try await app.request(.get, "/v1/tickets/\(walkInID)/member").status == .notFound)
+            #expect(try await app.request(.get, "/v1/tickets/tkt_NONE/member").status == .notFound)
+        }
+    }
 }

@@ -15,7 +15,7 @@ enum AuditedOperations {
     /// Answers that show members' decrypted names, emails, phones or birthdays.
     static let personalDataReads: Set<String> = [
         "getMember", "listMembers", "exportMember", "getConsents", "getFeedback", "listFeedback", "getTicket",
-        "listTickets", "listSurveyInvitations", "getSurveyInvitation", "surveyReport",
+        "listTickets", "getTicketMember", "listSurveyInvitations", "getSurveyInvitation", "surveyReport",
     ]
 
     /// Writes whose record is the business data itself (with its actor), not the audit log.

@@ -6,11 +6,13 @@ import PatronStore
 /// states and deadlines.
 struct TicketsController {
     let store: Store
+    let publicURL: String
 
     func addRoutes(to group: RouterGroup<PatronRequestContext>) {
         group.post("tickets", use: create)
         group.get("tickets", use: list)
         group.get("tickets/{ticket_id}", use: show)
+        group.get("tickets/{ticket_id}/member", use: member)
         group.post("tickets/{ticket_id}/messages", use: addMessage)
         group.post("tickets/{ticket_id}/state", use: move)
     }
@@ -38,6 +40,26 @@ struct TicketsController {
         let ticketID = try context.parameters.require("ticket_id")
         guard let ticket = try await store.ticket(id: ticketID) else { throw TicketError.notFound(ticketID: ticketID) }
         return try JSONBody.response(TicketResource(ticket: ticket))
+    }
+
+    /// The member the ticket is about, with their story; 404 when it is about nobody known.
+    @Sendable func member(_ request: Request, context: PatronRequestContext) async throws -> Response {
+        try context.require(.feedbackRead)
+        let ticketID = try context.parameters.require("ticket_id")
+        guard let ticket = try await store.ticket(id: ticketID) else { throw TicketError.notFound(ticketID: ticketID) }
+        guard let memberID = ticket.memberID, let member = try await store.member(id: memberID),
+            let points = try await store.pointsSummary(memberID: memberID, at: store.clock.now)
+        else { throw Problem.notFound("ticket '\(ticketID)' is about nobody known as a member") }
+        let recent = TicketMemberResource.recent
+        return try JSONBody.response(
+            TicketMemberResource(
+                ticketID: ticketID, member: member, points: points,
+                orders: try await store.orders(memberID: memberID, after: nil, limit: recent).items,
+                feedback: try await store.feedback(memberID: memberID, severity: nil, after: nil, limit: recent).items,
+                tickets: try await store.recentTickets(memberID: memberID, limit: recent),
+                surveys: try await store.surveyInvitations(memberID: memberID, kind: nil, after: nil, limit: recent)
+                    .items,
+                consents: try await store.consents(of: memberID).current, publicURL: publicURL))
     }
 
     /// Oldest first, as a queue is worked; `state`, `queue` and `member_id` narrow it.

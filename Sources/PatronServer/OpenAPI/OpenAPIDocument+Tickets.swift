@@ -57,6 +57,14 @@ extension OpenAPIDocument {
                         (.conflict, "The ticket is closed, or the Idempotency-Key was used for another request."),
                         (.gone, "The ticket's member was erased: nothing new is written about them."),
                     ])),
+            "/v1/tickets/{ticket_id}/member": .init(
+                get: operation(
+                    "The member the ticket is about, as the agent answering needs them: profile and tier, points, "
+                        + "the latest \(TicketMemberResource.recent) orders, feedback, tickets and survey "
+                        + "invitations (newest first), and the consents in force",
+                    id: "getTicketMember", scope: .feedbackRead, parameters: [ticketID],
+                    answers: [.ok(ref(.ticketMember))],
+                    failures: [(.notFound, "No ticket has this id, or it is about nobody known as a member.")])),
             "/v1/tickets/{ticket_id}/state": .init(
                 post: operation(
                     "Move a ticket: pending stops its clock until the customer answers or it is opened again, "
@@ -73,6 +81,11 @@ extension OpenAPIDocument {
 
     static var ticketSchemas: [SchemaName: JSONSchema] {
         [
+            .ticketMember: object([
+                "ticket_id": output(), "member": ref(.member), "points": ref(.points), "orders": list(ref(.order)),
+                "feedback": list(ref(.feedback)), "tickets": list(ref(.ticket)),
+                "surveys": list(ref(.surveyInvitation)), "consents": list(ref(.consent)),
+            ]),
             .ticket: object([
                 "ticket_id": output(), "member_id": output(nullable: true), "feedback_id": output(nullable: true),
                 "subject": output(nullable: true), "priority": cases(TicketPriority.self),
@@ -95,7 +108,7 @@ extension OpenAPIDocument {
                 "events": list(
                     object(["kind": output(), "detail": output(), "actor": output(), "at": timestamp()]),
                     description: "Listed when the ticket is read alone."),
-            ])
+            ]),
         ]
     }
 }

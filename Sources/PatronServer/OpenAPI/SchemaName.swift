@@ -54,6 +54,7 @@ enum SchemaName: String, CaseIterable {
     case feedbackInput = "FeedbackInput"
     case feedback = "Feedback"
     case ticket = "Ticket"
+    case ticketMember = "TicketMember"
     case surveyInvitation = "SurveyInvitation"
     case surveyReport = "SurveyReport"
 }

@@ -63,14 +63,26 @@ extension Store {
         return Page(items: page, nextCursor: next)
     }
 
+    /// A member's latest tickets, newest first.
+    public func recentTickets(memberID: String, limit: Int) async throws -> [Ticket] {
+        let members = self.members
+        return try await database.read { database in
+            try await Self.tickets(
+                where: "member_id = \(bind: memberID)", limit: limit, newestFirst: true, members: members,
+                in: database)
+        }
+    }
+
     private static func tickets(
-        where condition: SQLQueryString, limit: Int, members: MemberRepository, in database: any SQLDatabase
+        where condition: SQLQueryString, limit: Int, newestFirst: Bool = false, members: MemberRepository,
+        in database: any SQLDatabase
     ) async throws -> [Ticket] {
+        let order = newestFirst ? "opened_at DESC, ticket_id DESC" : "opened_at, ticket_id"
         let rows = try await database.raw(
             """
             SELECT ticket_id, member_id, feedback_id, subject_ciphertext, priority, state, queue, store_id, opened_by,
                    opened_at, first_responded_at, resolved_at, closed_at
-            FROM tickets WHERE \(condition) ORDER BY opened_at, ticket_id LIMIT \(unsafeRaw: String(limit))
+            FROM tickets WHERE \(condition) ORDER BY \(unsafeRaw: order) LIMIT \(unsafeRaw: String(limit))
             """
         ).all()
         guard !rows.isEmpty else { return [] }
