@@ -166,4 +166,56 @@ import Testing
             #expect(try await app.request(.get, "/v1/tickets/tkt_NONE/member").status == .notFound)
         }
     }
+
+    @Test(arguments: TestDatabase.engines)
+    func anAgentMakesGoodOnATicketWithinTheirRolesLimit(engine: DatabaseEngine) async throws {
+        try await TestApplication.run(engine) { app in
+            #expect(try await app.request(.post, "/v1/rewards", json: coffeeCoupon).status == .created)
+            let he = try await app.memberWithPoints("he", totalMinor: 6400)
+            let complaint = try await app.request(
+                .post, "/v1/feedback",
+                json: ["feedback_id": "F-1", "channel": "store", "member_id": .string(he), "rating": 1])
+            let ticketID = try #require(complaint.json["ticket_id"]?.string)
+            let before = try #require(try await app.available(he))
+            let agent = try await AccessAPITests.signedIn(app, "agent@example.cn", role: "agent")
+            let path = "/v1/tickets/\(ticketID)/compensation"
+
+            let apology: JSONValue = ["points": 300, "reward_id": "COFFEE-5", "reason": "咖啡洒了，抱歉"]
+            let given = try await agent.request(.post, path, json: apology, idempotencyKey: "comp-1")
+            #expect(given.status == .created, "\(given.text)")
+            #expect(given.json["events"]?.array.last?["kind"] == "compensation")
+            #expect(given.json["events"]?.array.last?["detail"] == "300 points and reward COFFEE-5")
+            #expect(try await app.available(he) == before + 300)
+            let journal = try await app.request(.get, "/v1/members/\(he)/points").json["entries"]?.array ?? []
+            #expect(journal.first?["reason"] == "咖啡洒了，抱歉", "the member sees why")
+            let coupons = try await app.request(.get, "/v1/members/\(he)/redemptions").json["redemptions"]?.array ?? []
+            #expect(coupons.map { $0["source"] } == ["goodwill"])
+
+            // Once per request; the key is not reused for something else.
+            let replay = try await agent.request(.post, path, json: apology, idempotencyKey: "comp-1")
+            #expect(replay.status == .ok)
+            #expect(try await app.available(he) == before + 300)
+            let reused = try await agent.request(
+                .post, path, json: ["points": 10, "reason": "again"], idempotencyKey: "comp-1")
+            #expect(reused.status == .conflict)
+
+            // 460 points and a 50-point coupon is more than an agent's 500 at a time; an admin key has no limit.
+            let over: JSONValue = ["points": 460, "reward_id": "COFFEE-5", "reason": "large"]
+            #expect(try await agent.request(.post, path, json: over, idempotencyKey: "comp-2").status == .forbidden)
+            #expect(try await app.request(.post, path, json: over, idempotencyKey: "comp-2").status == .created)
+
+            let nothing = try await agent.request(.post, path, json: ["reason": "?"], idempotencyKey: "comp-3")
+            #expect(nothing.status == .unprocessableContent && nothing.errorPointers == ["/points"])
+            let unknown = try await agent.request(
+                .post, path, json: ["reward_id": "NOPE", "reason": "?"], idempotencyKey: "comp-4")
+            #expect(unknown.status == .unprocessableContent && unknown.errorPointers == ["/reward_id"])
+            let walkIn = try await app.request(
+                .post, "/v1/tickets", json: ["subject": "Broken chair"], idempotencyKey: "walk-in")
+            let walkInID = try #require(walkIn.json["ticket_id"]?.string)
+            let nobody = try await agent.request(
+                .post, "/v1/tickets/\(walkInID)/compensation", json: ["points": 5, "reason": "sorry"],
+                idempotencyKey: "comp-5")
+            #expect(nobody.status == .conflict, "\(nobody.text)")
+        }
+    }
 }

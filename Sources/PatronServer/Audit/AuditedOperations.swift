@@ -9,7 +9,7 @@ enum AuditedOperations {
         "replaceProgram", "putRule", "deleteRule", "saveReward", "surpriseCampaign", "adjustPoints", "cancelLot",
         "cancelRedemption", "refundOrder", "upsertMember", "updateMember", "makeReferralCode", "inviteUser",
         "disableUser", "unlockUser", "resetSecondFactor", "createRole", "signOut", "signOutEverywhere",
-        "issueMemberToken", "eraseMember", "putConsents", "putPrivacyPolicy",
+        "issueMemberToken", "eraseMember", "putConsents", "putPrivacyPolicy", "compensateTicket",
     ]
 
     /// Answers that show members' decrypted names, emails, phones or birthdays.

@@ -15,6 +15,7 @@ struct TicketsController {
         group.get("tickets/{ticket_id}/member", use: member)
         group.post("tickets/{ticket_id}/messages", use: addMessage)
         group.post("tickets/{ticket_id}/state", use: move)
+        group.post("tickets/{ticket_id}/compensation", use: compensate)
     }
 
     @Sendable func create(_ request: Request, context: PatronRequestContext) async throws -> Response {
@@ -60,6 +61,42 @@ struct TicketsController {
                 surveys: try await store.surveyInvitations(memberID: memberID, kind: nil, after: nil, limit: recent)
                     .items,
                 consents: try await store.consents(of: memberID).current, publicURL: publicURL))
+    }
+
+    /// Points, a reward or both for the ticket's member, with a reason they see; no more than the person's role
+    /// may adjust at a time (points and the reward's price together).
+    @Sendable func compensate(_ request: Request, context: PatronRequestContext) async throws -> Response {
+        try context.require(.ticketsWrite)
+        try context.require(.pointsAdjust)
+        let ticketID = try context.parameters.require("ticket_id")
+        let key = try request.idempotencyKey()
+        let (body, _) = try await JSONBody.read(request, context: context)
+        var reader = FieldReader(body)
+        let points = reader.integer("points")
+        if let points, !(1...1_000_000_000).contains(points) { reader.fail("points", "must be 1 to 1000000000") }
+        let rewardID = reader.string("reward_id", maxLength: 64)
+        let reason = reader.string("reason", required: true, maxLength: 500)
+        if reason?.trimmingWhitespace().isEmpty == true { reader.fail("reason", "must not be blank") }
+        if reader.errors.isEmpty, points == nil, rewardID == nil {
+            reader.fail("points", "is required unless reward_id is given")
+        }
+        try reader.finish()
+        var worth = points ?? 0
+        if let rewardID {
+            guard let stored = try await store.reward(id: rewardID) else {
+                throw ValidationFailure(pointer: "/reward_id", detail: "no reward with id '\(rewardID)'")
+            }
+            worth += stored.reward.costPoints
+        }
+        if let limit = context.principal?.adjustmentLimit, worth > limit {
+            throw Problem(
+                status: .forbidden, title: "Forbidden",
+                detail: "your role may give at most \(limit) points' worth at a time; this is \(worth)")
+        }
+        let (ticket, isReplay) = try await store.compensate(
+            ticket: ticketID, with: GrantedReward(points: points, rewardID: rewardID), reason: reason ?? "",
+            actor: context.actorID ?? "unknown", idempotencyKey: key)
+        return try JSONBody.response(TicketResource(ticket: ticket), status: isReplay ? .ok : .created)
     }
 
     /// Oldest first, as a queue is worked; `state`, `queue` and `member_id` narrow it.

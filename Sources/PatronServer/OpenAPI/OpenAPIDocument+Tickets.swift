@@ -57,6 +57,36 @@ extension OpenAPIDocument {
                         (.conflict, "The ticket is closed, or the Idempotency-Key was used for another request."),
                         (.gone, "The ticket's member was erased: nothing new is written about them."),
                     ])),
+            "/v1/tickets/{ticket_id}/compensation": .init(
+                post: operation(
+                    "Make good on a ticket: points, a reward or both for its member, with a reason the member sees on "
+                        + "the points and the reward; needs points:adjust too, and a person gives no more than their "
+                        + "role may adjust at a time (the points and the reward's price together)",
+                    id: "compensateTicket", scope: .ticketsWrite, parameters: [ticketID, idempotencyKey],
+                    body: JSONSchema.all(of: [
+                        input([
+                            "points": integer(1, 1_000_000_000, required: false),
+                            "reward_id": text(maxLength: 64, required: false),
+                            "reason": text(maxLength: 500, nonBlank: true),
+                        ]),
+                        .any(of: [
+                            .object(properties: ["points": .integer]), .object(properties: ["reward_id": .string]),
+                        ]),
+                    ]),
+                    answers: [.created(ref(.ticket)), .ok(ref(.ticket), "A replay of the same request")],
+                    failures: [
+                        (.notFound, "No ticket has this id."),
+                        (
+                            .conflict,
+                            "The ticket is about nobody known as a member, the reward cannot be given to them, or the "
+                                + "Idempotency-Key was used for another request."
+                        ),
+                        (.gone, "The ticket's member was erased."),
+                        (
+                            .unprocessable,
+                            "A field is invalid, neither points nor reward_id is given, or no reward has that id."
+                        ),
+                    ])),
             "/v1/tickets/{ticket_id}/member": .init(
                 get: operation(
                     "The member the ticket is about, as the agent answering needs them: profile and tier, points, "

@@ -102,6 +102,10 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             Problem(
                 status: .conflict, title: "Ticket Closed",
                 detail: "ticket '\(ticketID)' is closed; a new message starts a new ticket")
+        case .noMember(let ticketID):
+            Problem(
+                status: .conflict, title: "Conflict",
+                detail: "ticket '\(ticketID)' is about nobody known as a member; there is nobody to compensate")
         }
     }
 

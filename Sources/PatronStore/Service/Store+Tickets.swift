@@ -186,7 +186,7 @@ extension Store {
     }
 
     /// Locks the ticket's row and answers its state, member and priority.
-    private static func lockTicket(
+    static func lockTicket(
         _ ticketID: String, in database: any SQLDatabase
     ) async throws -> (TicketState, String?, TicketPriority) {
         guard
@@ -215,7 +215,7 @@ extension Store {
         ).run()
     }
 
-    private func requireTicket(_ ticketID: String) async throws -> Ticket {
+    func requireTicket(_ ticketID: String) async throws -> Ticket {
         guard let ticket = try await ticket(id: ticketID) else { throw TicketError.notFound(ticketID: ticketID) }
         return ticket
     }

@@ -63,4 +63,6 @@ public enum TicketError: Error, Sendable, Hashable {
     case cannotMove(ticketID: String, from: TicketState, to: TicketState)
     /// A closed ticket takes no more messages from the customer: a new one starts a new ticket.
     case closed(ticketID: String)
+    /// The ticket is about nobody known as a member, so there is nobody to compensate.
+    case noMember(ticketID: String)
 }
