@@ -218,4 +218,70 @@ import Testing
             #expect(nobody.status == .conflict, "\(nobody.text)")
         }
     }
+
+    @Test(arguments: TestDatabase.engines)
+    func feedbackThatOpensATicketIsAcknowledgedOnceAndAutomaticAnswersChangeNothing(
+        engine: DatabaseEngine
+    )
+        async throws
+    {
+        try await TestApplication.run(engine) { app in
+            let lin = try await app.newMember("lin")
+            let filed = try await app.request(
+                .post, "/v1/feedback",
+                json: [
+                    "feedback_id": "F-1", "channel": "email", "member_id": .string(lin), "rating": 1, "language": "en",
+                ])
+            let ticketID = try #require(filed.json["ticket_id"]?.string)
+            let opened = try await app.request(.get, "/v1/tickets/\(ticketID)").json
+            let messages = opened["messages"]?.array ?? []
+            #expect(messages.map { $0["kind"] } == ["acknowledgement"] && messages.first?["author"] == "patron")
+            #expect(
+                messages.first?["body"]?.string
+                    == "We have received your feedback (ticket \(ticketID)). A member of our team will reply to you "
+                    + "in person soon. Thank you for telling us.")
+
+            // The agent asks a question and waits; an out-of-office answer is kept and changes nothing.
+            for (index, kind) in ["reply", "automatic"].enumerated() {
+                if index == 1 {
+                    let pending = try await app.request(
+                        .post, "/v1/tickets/\(ticketID)/state", json: ["state": "pending"])
+                    #expect(pending.json["state"] == "pending")
+                }
+                let added = try await app.request(
+                    .post, "/v1/tickets/\(ticketID)/messages",
+                    json: ["kind": .string(kind), "body": .string(kind == "reply" ? "Which store?" : "I am away")],
+                    idempotencyKey: "m-\(index)")
+                #expect(added.status == .created, "\(added.text)")
+            }
+            let after = try await app.request(.get, "/v1/tickets/\(ticketID)").json
+            #expect(after["state"] == "pending")
+            #expect(after["messages"]?.array.map { $0["kind"] } == ["acknowledgement", "reply", "automatic"])
+            #expect(
+                !(after["deadlines"]?.array ?? []).contains { $0["kind"] == "next_response" },
+                "nobody is asked to answer an automatic message")
+            let forged = try await app.request(
+                .post, "/v1/tickets/\(ticketID)/messages", json: ["kind": "acknowledgement", "body": "Got it"],
+                idempotencyKey: "m-forged")
+            #expect(forged.status == .unprocessableContent && forged.errorPointers == ["/kind"])
+
+            // Nobody to tell, or a program that sends none: no acknowledgement.
+            let anonymous = try await app.request(
+                .post, "/v1/feedback", json: ["feedback_id": "F-2", "channel": "web", "rating": 1])
+            let anonymousTicket = try #require(anonymous.json["ticket_id"]?.string)
+            #expect(try await app.request(.get, "/v1/tickets/\(anonymousTicket)").json["messages"] == [])
+            let program = try await app.request(.get, "/v1/program")
+            let current = try #require(program.json["program"])
+            let changed = current.setting("service", (current["service"] ?? [:]).setting("acknowledgement", .null))
+            let saved = try await app.request(
+                .put, "/v1/program", json: changed, ifMatch: try #require(program.headers[.eTag]))
+            #expect(saved.status == .ok, "\(saved.text)")
+            #expect(saved.json["program"]?["service"]?["acknowledgement"] == .null)
+            let quiet = try await app.request(
+                .post, "/v1/feedback",
+                json: ["feedback_id": "F-3", "channel": "app", "member_id": .string(lin), "rating": 2])
+            let quietTicket = try #require(quiet.json["ticket_id"]?.string)
+            #expect(try await app.request(.get, "/v1/tickets/\(quietTicket)").json["messages"] == [])
+        }
+    }
 }

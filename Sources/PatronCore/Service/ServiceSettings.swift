@@ -1,21 +1,55 @@
-/// The program's settings for service tickets: the team's working calendar and the targets per priority.
+/// The program's settings for service tickets: the team's working calendar, the targets per priority, and the
+/// acknowledgement sent when feedback opens a ticket.
 public struct ServiceSettings: Sendable, Hashable, Encodable {
     public var calendar: BusinessCalendar
     public var levels: ServiceLevels
+    /// Told to the customer once, when their feedback opens a ticket, in their language; nil sends none.
+    /// `{ticket_id}` stands for the ticket's id.
+    public var acknowledgement: LocalizedName?
 
-    public init(calendar: BusinessCalendar, levels: ServiceLevels) {
+    public init(calendar: BusinessCalendar, levels: ServiceLevels, acknowledgement: LocalizedName? = nil) {
         self.calendar = calendar
         self.levels = levels
+        self.acknowledgement = acknowledgement
     }
 
-    /// Clock hours in China's time zone and the standard targets.
-    public static let standard = ServiceSettings(calendar: .allHours, levels: .standard)
+    /// Clock hours in China's time zone, the standard targets and a plain acknowledgement.
+    public static let standard = ServiceSettings(
+        calendar: .allHours, levels: .standard,
+        acknowledgement: LocalizedName(
+            zh: "我们已收到您的反馈（工单号 {ticket_id}），工作人员会尽快亲自回复您。感谢您告诉我们。",
+            en: "We have received your feedback (ticket {ticket_id}). A member of our team will reply to you in person "
+                + "soon. Thank you for telling us."))
+
+    public static let maximumAcknowledgementLength = 1_000
+
+    /// The acknowledgement for a ticket, in `language` (a BCP 47 tag; English for `en…`, else Chinese).
+    public func acknowledgement(ticketID: String, language: String?) -> String? {
+        guard let acknowledgement else { return nil }
+        let text = language?.lowercased().hasPrefix("en") == true ? acknowledgement.en : acknowledgement.zh
+        return text.replacing("{ticket_id}", with: ticketID)
+    }
 
     static func read(from reader: inout FieldReader) -> ServiceSettings {
         var settings = ServiceSettings.standard
         settings.calendar =
             reader.nested("calendar") { BusinessCalendar.read(from: &$0) } ?? settings.calendar
         settings.levels = reader.nested("sla") { readLevels(from: &$0) } ?? settings.levels
+        if reader.isNull("acknowledgement") {
+            settings.acknowledgement = nil
+        } else if let acknowledgement = reader.nested(
+            "acknowledgement",
+            { texts in
+                let zh = texts.string("zh", required: true, maxLength: maximumAcknowledgementLength)
+                let en = texts.string("en", required: true, maxLength: maximumAcknowledgementLength)
+                for (key, text) in [("zh", zh), ("en", en)] where text?.trimmingWhitespace().isEmpty == true {
+                    texts.fail(key, "must not be blank")
+                }
+                return LocalizedName(zh: zh ?? "", en: en ?? "")
+            })
+        {
+            settings.acknowledgement = acknowledgement
+        }
         return settings
     }
 
@@ -51,7 +85,7 @@ public struct ServiceSettings: Sendable, Hashable, Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case calendar, sla
+        case calendar, sla, acknowledgement
     }
 
     private struct Key: CodingKey {
@@ -81,5 +115,10 @@ public struct ServiceSettings: Sendable, Hashable, Encodable {
             try nested.encode(targets.resolutionMinutes, forKey: Key("resolution_minutes"))
         }
         try sla.encode(levels.warningShare, forKey: Key("warning_share"))
+        if let acknowledgement {
+            try container.encode(acknowledgement, forKey: .acknowledgement)
+        } else {
+            try container.encodeNil(forKey: .acknowledgement)
+        }
     }
 }

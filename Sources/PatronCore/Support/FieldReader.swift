@@ -35,6 +35,11 @@ public struct FieldReader: Sendable {
         errors.append(contentsOf: other)
     }
 
+    /// Whether `key` is given as JSON `null`, which a setting may read as "none" rather than "the default".
+    public func isNull(_ key: String) -> Bool {
+        if case .null? = fields[key] { true } else { false }
+    }
+
     /// The value of `key`, treating JSON `null` as absent.
     public func raw(_ key: String) -> JSONValue? {
         switch fields[key] {

@@ -133,6 +133,9 @@ struct TicketsController {
         let (body, _) = try await JSONBody.read(request, context: context)
         var reader = FieldReader(body)
         let kind: TicketMessageKind? = reader.choice("kind", required: true)
+        if let kind, !TicketMessageKind.added.contains(kind) {
+            reader.fail("kind", "must be one of \(TicketMessageKind.added.map(\.rawValue).joined(separator: ", "))")
+        }
         let text = reader.string("body", required: true, maxLength: FeedbackSubmission.maximumTextLength)
         if text?.trimmingWhitespace().isEmpty == true { reader.fail("body", "must not be blank") }
         try reader.finish()

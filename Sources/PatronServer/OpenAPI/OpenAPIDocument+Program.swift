@@ -176,6 +176,14 @@ extension OpenAPIDocument {
                         description:
                             "Targets per priority in working minutes (default urgent 120 first response, normal "
                             + "1440), and the share of a target after which a warning fires (default 0.8)."),
+                    "acknowledgement": input(
+                        [
+                            "zh": text(maxLength: ServiceSettings.maximumAcknowledgementLength, nonBlank: true),
+                            "en": text(maxLength: ServiceSettings.maximumAcknowledgementLength, nonBlank: true),
+                        ], required: false,
+                        description:
+                            "Told once to the customer whose feedback opens a ticket, in their language; {ticket_id} "
+                            + "stands for the ticket's id. null sends none; absent keeps the standard text."),
                 ], required: false),
             "feedback": input(
                 [

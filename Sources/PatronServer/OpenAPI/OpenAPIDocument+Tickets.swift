@@ -48,7 +48,11 @@ extension OpenAPIDocument {
                         + "resolved ticket and starts the next response target; a note is for the team only",
                     id: "addTicketMessage", scope: .ticketsWrite, parameters: [ticketID, idempotencyKey],
                     body: input([
-                        "kind": cases(TicketMessageKind.self),
+                        "kind": choice(
+                            TicketMessageKind.added.map(\.rawValue),
+                            description:
+                                "customer: what the customer said; automatic: an automatic answer from their side, "
+                                + "kept but reopening nothing; reply: a person's answer; note: for the team."),
                         "body": text(maxLength: FeedbackSubmission.maximumTextLength, nonBlank: true),
                     ]),
                     answers: [.created(ref(.ticket)), .ok(ref(.ticket), "A replay of the same request")],

@@ -96,6 +96,16 @@ extension Store {
                 priority: TicketRules.priority(for: assessment.severity, memberTier: tier, tiers: program.tiers),
                 storeID: submission.storeID, openedBy: "feedback", at: now, program: program, sealer: sealer,
                 in: database)
+            if let ticketID = item.ticketID, submission.memberID != nil || submission.contact != nil,
+                let text = program.service.acknowledgement(ticketID: ticketID, language: submission.language)
+            {
+                // Under the member's key, so erasure takes it with their other words.
+                var owner = sealer
+                if let memberID = submission.memberID {
+                    owner = try await members.sealer(for: memberID, at: now, in: database)
+                }
+                try await acknowledge(ticketID, text: text, sealer: owner, at: now, in: database)
+            }
         }
         return item
     }

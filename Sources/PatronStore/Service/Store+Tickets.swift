@@ -27,6 +27,21 @@ extension Store {
         return ticketID
     }
 
+    /// Tells the customer, once, as the ticket opens, that their feedback reached someone; the channel that
+    /// brought the feedback delivers it from the ticket's messages.
+    static func acknowledge(
+        _ ticketID: String, text: String, sealer: PersonalSealer, at now: Int64, in database: any SQLDatabase
+    ) async throws {
+        try await database.raw(
+            """
+            INSERT INTO ticket_messages (message_id, ticket_id, kind, author, body_ciphertext, created_at)
+            VALUES (\(bind: Identifier.make(prefix: "tmsg", milliseconds: now)), \(bind: ticketID),
+                    \(bind: TicketMessageKind.acknowledgement.rawValue), 'patron', \(bind: try sealer.seal(text)),
+                    \(bind: now))
+            """
+        ).run()
+    }
+
     static let serviceQueue = "service"
     static let supervisorQueue = "supervisors"
 
@@ -88,8 +103,10 @@ extension Store {
                 """
             ).run()
             switch kind {
-            case .note:
+            case .note, .acknowledgement:
                 break
+            case .automatic:
+                guard state != .closed else { throw TicketError.closed(ticketID: ticketID) }
             case .reply:
                 try await TicketDeadlines.meet(
                     [.firstResponse, .nextResponse], of: ticketID, at: now, calendar: program.service.calendar,

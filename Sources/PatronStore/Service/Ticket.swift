@@ -35,10 +35,18 @@ public struct TicketDeadline: Sendable, Hashable {
 public enum TicketMessageKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// From the customer.
     case customer
+    /// An automatic answer from the customer's side (out of office, an auto-responder): kept, but it reopens
+    /// nothing and asks for no answer, so two automatic senders never answer each other in a loop.
+    case automatic
     /// A person's answer to the customer.
     case reply
     /// Internal, for the team only.
     case note
+    /// Patron's own word to the customer that their feedback was received, once per ticket.
+    case acknowledgement
+
+    /// The kinds a caller may add; the acknowledgement is Patron's alone.
+    public static let added: [TicketMessageKind] = [.customer, .automatic, .reply, .note]
 }
 
 public struct TicketMessage: Sendable, Hashable {
