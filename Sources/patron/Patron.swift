@@ -9,6 +9,7 @@ struct Patron: AsyncParsableCommand {
             ServeCommand.self, MigrateCommand.self, KeysCommand.self, UsersCommand.self, AuditCommand.self,
             PointsCommand.self,
             TiersCommand.self,
-            RewardsCommand.self, ImportCommand.self, AnalyticsCommand.self, PrivacyCommand.self, DemoCommand.self,
+            RewardsCommand.self, ImportCommand.self, AnalyticsCommand.self, PrivacyCommand.self, SurveysCommand.self,
+            DemoCommand.self,
         ])
 }

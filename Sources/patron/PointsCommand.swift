@@ -77,4 +77,10 @@ enum AsOf {
         }
         throw CommandFailure("--as-of must be YYYY-MM-DD or an RFC 3339 instant, not '\(text)'")
     }
+
+    /// The day `--as-of` falls on in the program's time zone.
+    static func day(_ text: String?, store: Store) async throws -> CalendarDate {
+        let instant = try await parse(text, store: store)
+        return try await store.program().program.utcOffset.date(of: instant)
+    }
 }

@@ -36,4 +36,16 @@ import Testing
         #expect(throws: ValidationFailure.self) { try SurveyAnswer.parse(value: nil, comment: "why", kind: .nps) }
         #expect((try? SurveyAnswer.parse(value: 0, comment: "  ", kind: .nps)) == SurveyAnswer(value: 0, comment: nil))
     }
+
+    @Test func theSampleOfOrdersIsFixedByTheirIdsAndAsLargeAsAsked() {
+        let ids = (0..<20_000).map { "POS-SH01-\($0)" }
+        for share in [0.1, 0.5] {
+            let picked = ids.count { SurveySettings.samples(orderID: $0, share: share) }
+            #expect(abs(Double(picked) / Double(ids.count) - share) < 0.02, "\(picked) of \(ids.count) at \(share)")
+        }
+        #expect(ids.allSatisfy { SurveySettings.samples(orderID: $0, share: 1) })
+        #expect(!ids.contains { SurveySettings.samples(orderID: $0, share: 0) })
+        #expect(
+            SurveySettings.samples(orderID: "A-1", share: 0.5) == SurveySettings.samples(orderID: "A-1", share: 0.5))
+    }
 }

@@ -66,6 +66,7 @@ extension LoyaltyProgram {
                     }.map(UrgentTerms.init) ?? FeedbackSettings.standard.urgentTerms)
             } ?? program.feedback
         program.service = reader.nested("service") { ServiceSettings.read(from: &$0) } ?? program.service
+        program.surveys = reader.nested("surveys") { SurveySettings.read(from: &$0) } ?? program.surveys
         return program
     }
 

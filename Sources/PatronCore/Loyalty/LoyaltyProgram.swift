@@ -20,6 +20,8 @@ public struct LoyaltyProgram: Sendable, Hashable, Encodable {
     public var feedback: FeedbackSettings
     /// When the service team works and the targets tickets run against.
     public var service: ServiceSettings
+    /// How long survey links work, how often a member is asked, and whether orders invite by themselves.
+    public var surveys: SurveySettings
 
     /// Adds `rule`, or replaces the rule with its id; answers whether one was replaced.
     @discardableResult
@@ -35,7 +37,7 @@ public struct LoyaltyProgram: Sendable, Hashable, Encodable {
         refundPolicy: RefundPolicy, expiringSoonDays: Int, rules: [EarningRule], tiers: TierProgram,
         referral: ReferralProgram = .standard, birthdayReward: GrantedReward? = nil,
         retention: RetentionPolicy = .standard, feedback: FeedbackSettings = .standard,
-        service: ServiceSettings = .standard
+        service: ServiceSettings = .standard, surveys: SurveySettings = .standard
     ) {
         self.currency = currency
         self.utcOffset = utcOffset
@@ -50,6 +52,7 @@ public struct LoyaltyProgram: Sendable, Hashable, Encodable {
         self.retention = retention
         self.feedback = feedback
         self.service = service
+        self.surveys = surveys
     }
 
     enum CodingKeys: String, CodingKey {
@@ -61,7 +64,7 @@ public struct LoyaltyProgram: Sendable, Hashable, Encodable {
         case expiringSoonDays = "expiring_soon_days"
         case rules, tiers, referral
         case birthdayReward = "birthday_reward"
-        case retention, feedback, service
+        case retention, feedback, service, surveys
     }
 
     /// 1 point per whole CNY after discounts, the four default tiers, points spendable at once and
@@ -114,5 +117,6 @@ public struct LoyaltyProgram: Sendable, Hashable, Encodable {
         try container.encode(retention, forKey: .retention)
         try container.encode(feedback, forKey: .feedback)
         try container.encode(service, forKey: .service)
+        try container.encode(surveys, forKey: .surveys)
     }
 }

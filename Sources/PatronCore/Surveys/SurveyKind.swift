@@ -87,4 +87,11 @@ public enum SurveyReason: String, Sendable, Hashable, Codable, CaseIterable {
     case request
     /// A ticket was resolved: how satisfied was the person with the service?
     case ticket
+    /// Some days after an order in the program's sample.
+    case order
+    /// Asked of a segment now and then, about the relationship as a whole (`patron surveys send`).
+    case relationship
+
+    /// Reasons held back by the program's interval between two surveys of one member.
+    public var isPaced: Bool { self == .order || self == .relationship }
 }

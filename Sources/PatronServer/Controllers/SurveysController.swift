@@ -30,9 +30,9 @@ struct SurveysController {
         if !SurveyInvitationBasis.languages.contains(language) {
             reader.fail("language", "must be one of \(SurveyInvitationBasis.languages.joined(separator: ", "))")
         }
-        let days = reader.int("expires_in_days") ?? Store.surveyLinkDays
-        if !(1...Store.maximumSurveyLinkDays).contains(days) {
-            reader.fail("expires_in_days", "must be 1 to \(Store.maximumSurveyLinkDays)")
+        let days = reader.int("expires_in_days")
+        if let days, !(1...SurveySettings.maximumLinkDays).contains(days) {
+            reader.fail("expires_in_days", "must be 1 to \(SurveySettings.maximumLinkDays)")
         }
         try reader.finish()
         guard let memberID, let kind else { throw ValidationFailure(pointer: "/", detail: "is incomplete") }

@@ -4,8 +4,9 @@ import PatronCore
 import PatronStore
 import ServiceLifecycle
 
-/// Releases pending points, expires due lots, evaluates due tiers and rewards settled referrals, every
-/// `interval`, inside `patron serve`, and sums the overview's closed days; gives birthday rewards once a day.
+/// Releases pending points, expires due lots, evaluates due tiers, rewards settled referrals and invites the
+/// program's sample of buyers to a survey, every `interval`, inside `patron serve`, and sums the overview's closed
+/// days; gives birthday rewards once a day.
 ///
 /// Each job finds its work through indexed due times (`available_at`, `expires_at`, `next_evaluation_day`),
 /// so a run with nothing due costs three index look-ups.
@@ -38,6 +39,8 @@ struct LoyaltyJobService: Service {
             let expired = try await store.expirePoints(asOf: instant)
             let tiers = try await store.evaluateTiers(asOf: instant)
             let referrals = try await store.settleReferrals(asOf: instant)
+            let surveyed = try await store.inviteAfterOrders(asOf: instant)
+            if surveyed > 0 { logger.info("surveys.after_order.invited", metadata: ["invitations": "\(surveyed)"]) }
             for skip in referrals.skipped {
                 logger.warning(
                     "loyalty.referrals.reward_skipped",

@@ -185,6 +185,25 @@ extension OpenAPIDocument {
                             "Told once to the customer whose feedback opens a ticket, in their language; {ticket_id} "
                             + "stands for the ticket's id. null sends none; absent keeps the standard text."),
                 ], required: false),
+            "surveys": input(
+                [
+                    "after_order": input(
+                        [
+                            "kind": cases(SurveyKind.self), "days": integer(0, 365, required: false),
+                            "share": number(0, 1, required: false),
+                        ], required: false,
+                        description:
+                            "Invite a share of buyers (default all; which orders is fixed by their ids) to a "
+                            + "question days after their order (default 3). Absent or null: off."),
+                    "member_interval_days": integer(
+                        0, 3_650, required: false,
+                        description:
+                            "A member asked by a sampled or relationship survey is not asked by one again for this "
+                            + "many days (default 90)."),
+                    "link_days": integer(
+                        1, SurveySettings.maximumLinkDays, required: false,
+                        description: "How long the links of invitations Patron makes work (default 14)."),
+                ], required: false),
             "feedback": input(
                 [
                     "urgent_terms": list(

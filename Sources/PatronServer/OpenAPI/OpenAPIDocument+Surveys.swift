@@ -36,8 +36,8 @@ extension OpenAPIDocument {
                             SurveyInvitationBasis.languages, required: false,
                             description: "The answer page's language; default zh."),
                         "expires_in_days": integer(
-                            1, Store.maximumSurveyLinkDays, required: false,
-                            description: "How long the link works; default \(Store.surveyLinkDays)."),
+                            1, SurveySettings.maximumLinkDays, required: false,
+                            description: "How long the link works; default the program's surveys.link_days (14)."),
                     ]),
                     answers: [
                         .created(ref(.surveyInvitation)), .ok(ref(.surveyInvitation), "A replay of the same request"),

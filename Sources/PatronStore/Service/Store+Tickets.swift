@@ -170,7 +170,8 @@ extension Store {
                 try await TicketDeadlines.meet(
                     DeadlineKind.allCases, of: ticketID, at: now, calendar: calendar, in: database)
                 if let memberID {
-                    try await Self.inviteAfterResolution(of: ticketID, memberID: memberID, at: now, in: database)
+                    try await Self.inviteAfterResolution(
+                        of: ticketID, memberID: memberID, at: now, program: program, in: database)
                 }
             case .closed:
                 break

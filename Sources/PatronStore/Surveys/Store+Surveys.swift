@@ -38,18 +38,15 @@ public enum SurveyGrouping: String, Sendable, Hashable, CaseIterable {
 }
 
 extension Store {
-    /// How long a link works unless asked otherwise, and at most.
-    public static let surveyLinkDays = 14
-    public static let maximumSurveyLinkDays = 90
-
-    /// Invites a member to answer a question. Idempotent on `idempotencyKey`.
+    /// Invites a member to answer a question, the link working for `lifetimeDays` (the program's `link_days`
+    /// when nil). Idempotent on `idempotencyKey`.
     public func inviteToSurvey(
-        _ basis: SurveyInvitationBasis, channel: String?, lifetimeDays: Int, actor: String, idempotencyKey: String
+        _ basis: SurveyInvitationBasis, channel: String?, lifetimeDays: Int?, actor: String, idempotencyKey: String
     ) async throws -> (invitation: SurveyInvitation, isReplay: Bool) {
-        let clock = self.clock
+        let (clock, programs) = (self.clock, self.programs)
         let fingerprint = [
             basis.memberID, basis.kind.rawValue, basis.orderID ?? "", basis.storeID ?? "", basis.language,
-            channel ?? "", String(lifetimeDays),
+            channel ?? "", lifetimeDays.map(String.init) ?? "",
         ].joined(separator: "\u{1F}")
         let (invitationID, isReplay) = try await IdempotentRequests.perform(
             key: "survey-invitation:\(idempotencyKey)", fingerprint: fingerprint, database: database
@@ -59,9 +56,11 @@ extension Store {
             } catch MemberError.notFound {
                 throw ValidationFailure(pointer: "/member_id", detail: "no member with id '\(basis.memberID)'")
             }
+            var days = lifetimeDays ?? 0
+            if lifetimeDays == nil { days = try await programs.current(in: database).program.surveys.linkDays }
             guard
                 let invitationID = try await Self.insertInvitation(
-                    basis, reason: .request, channel: channel, lifetimeDays: lifetimeDays, createdBy: actor,
+                    basis, reason: .request, channel: channel, lifetimeDays: days, createdBy: actor,
                     at: clock.milliseconds, in: database)
             else { throw ValidationFailure(pointer: "/ticket_id", detail: "has an invitation already") }
             return invitationID
@@ -95,7 +94,7 @@ extension Store {
     /// ticket however often it is reopened and resolved again, in Chinese (the page offers English), unless the
     /// member was erased.
     static func inviteAfterResolution(
-        of ticketID: String, memberID: String, at now: Int64, in database: any SQLDatabase
+        of ticketID: String, memberID: String, at now: Int64, program: LoyaltyProgram, in database: any SQLDatabase
     ) async throws {
         let member = try await database.raw("SELECT erased_at FROM members WHERE id = \(bind: memberID)").first()
         guard let member, try member.decodeNil(column: "erased_at") else { return }
@@ -104,7 +103,7 @@ extension Store {
         let basis = SurveyInvitationBasis(
             memberID: memberID, kind: .csat, ticketID: ticketID, storeID: storeID, language: "zh")
         _ = try await insertInvitation(
-            basis, reason: .ticket, channel: nil, lifetimeDays: surveyLinkDays, createdBy: "ticket", at: now,
+            basis, reason: .ticket, channel: nil, lifetimeDays: program.surveys.linkDays, createdBy: "ticket", at: now,
             in: database)
     }
 
