@@ -35,7 +35,8 @@ import Testing
             #expect(try await fire(after: 480).isEmpty, "fired once")
             let escalated = try #require(try await store.ticket(id: ticket.ticketID))
             #expect(escalated.priority == .urgent && escalated.queue == "supervisors")
-            #expect(escalated.events.map(\.kind) == ["opened", "warning", "breach", "escalated"])
+            #expect(
+                escalated.events.map(\.kind) == ["opened", "assigned", "warning", "breach", "escalated", "assigned"])
             #expect(try await store.nextDeadline()?.millisecondsSinceEpoch == Self.start + 2_304 * Self.minute)
         }
     }

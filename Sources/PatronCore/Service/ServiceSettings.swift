@@ -6,11 +6,17 @@ public struct ServiceSettings: Sendable, Hashable, Encodable {
     /// Told to the customer once, when their feedback opens a ticket, in their language; nil sends none.
     /// `{ticket_id}` stands for the ticket's id.
     public var acknowledgement: LocalizedName?
+    /// Which queue a new ticket goes to, first match first.
+    public var routing: [TicketRoute]
 
-    public init(calendar: BusinessCalendar, levels: ServiceLevels, acknowledgement: LocalizedName? = nil) {
+    public init(
+        calendar: BusinessCalendar, levels: ServiceLevels, acknowledgement: LocalizedName? = nil,
+        routing: [TicketRoute] = []
+    ) {
         self.calendar = calendar
         self.levels = levels
         self.acknowledgement = acknowledgement
+        self.routing = routing
     }
 
     /// Clock hours in China's time zone, the standard targets and a plain acknowledgement.
@@ -35,6 +41,7 @@ public struct ServiceSettings: Sendable, Hashable, Encodable {
         settings.calendar =
             reader.nested("calendar") { BusinessCalendar.read(from: &$0) } ?? settings.calendar
         settings.levels = reader.nested("sla") { readLevels(from: &$0) } ?? settings.levels
+        settings.routing = TicketRoute.read(from: &reader) ?? settings.routing
         if reader.isNull("acknowledgement") {
             settings.acknowledgement = nil
         } else if let acknowledgement = reader.nested(
@@ -85,7 +92,7 @@ public struct ServiceSettings: Sendable, Hashable, Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case calendar, sla, acknowledgement
+        case calendar, sla, acknowledgement, routing
     }
 
     private struct Key: CodingKey {
@@ -120,5 +127,6 @@ public struct ServiceSettings: Sendable, Hashable, Encodable {
         } else {
             try container.encodeNil(forKey: .acknowledgement)
         }
+        try container.encode(routing, forKey: .routing)
     }
 }

@@ -9,7 +9,7 @@ enum AuditedOperations {
         "replaceProgram", "putRule", "deleteRule", "saveReward", "surpriseCampaign", "adjustPoints", "cancelLot",
         "cancelRedemption", "refundOrder", "upsertMember", "updateMember", "makeReferralCode", "inviteUser",
         "disableUser", "unlockUser", "resetSecondFactor", "createRole", "signOut", "signOutEverywhere",
-        "issueMemberToken", "eraseMember", "putConsents", "putPrivacyPolicy", "compensateTicket",
+        "issueMemberToken", "eraseMember", "putConsents", "putPrivacyPolicy", "compensateTicket", "setTicketQueue",
     ]
 
     /// Answers that show members' decrypted names, emails, phones or birthdays.
@@ -22,7 +22,7 @@ enum AuditedOperations {
     static let businessFeed: Set<String> = [
         "recordOrder", "recordEvent", "recordEvents", "spendPoints", "redeemReward", "validateCoupon",
         "consumeCoupon", "joinReferral", "simulateOrder", "submitFeedback", "openTicket", "addTicketMessage",
-        "moveTicket", "inviteToSurvey", "answerSurvey",
+        "moveTicket", "inviteToSurvey", "answerSurvey", "reassignTicket",
     ]
 
     /// Public operations that record their own entry, since no principal is known before they run.

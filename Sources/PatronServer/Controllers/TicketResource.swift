@@ -6,7 +6,8 @@ struct TicketResource: Encodable {
     let ticket: Ticket
 
     private enum CodingKeys: String, CodingKey {
-        case subject, priority, state, queue, deadlines, messages, events
+        case subject, priority, state, queue, assignee, deadlines, messages, events
+        case assignedAt = "assigned_at"
         case ticketID = "ticket_id"
         case memberID = "member_id"
         case feedbackID = "feedback_id"
@@ -47,6 +48,8 @@ struct TicketResource: Encodable {
         try container.encode(ticket.priority.rawValue, forKey: .priority)
         try container.encode(ticket.state.rawValue, forKey: .state)
         try container.encode(ticket.queue, forKey: .queue)
+        try container.encode(ticket.assignee, forKey: .assignee)
+        try container.encode(ticket.assignedAt, forKey: .assignedAt)
         try container.encode(ticket.storeID, forKey: .storeID)
         try container.encode(ticket.openedBy, forKey: .openedBy)
         try container.encode(ticket.openedAt, forKey: .openedAt)
@@ -81,5 +84,22 @@ struct TicketResource: Encodable {
             try nested.encode(event.actor, forKey: .actor)
             try nested.encode(event.at, forKey: .at)
         }
+    }
+}
+
+/// A ticket queue: who works it and what waits in it.
+struct TicketQueueResource: Encodable {
+    let queue: TicketQueue
+
+    private enum CodingKeys: String, CodingKey {
+        case queue, members, waiting, unassigned
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(queue.queue, forKey: .queue)
+        try container.encode(queue.members, forKey: .members)
+        try container.encode(queue.waiting, forKey: .waiting)
+        try container.encode(queue.unassigned, forKey: .unassigned)
     }
 }

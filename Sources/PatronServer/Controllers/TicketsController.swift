@@ -16,6 +16,9 @@ struct TicketsController {
         group.post("tickets/{ticket_id}/messages", use: addMessage)
         group.post("tickets/{ticket_id}/state", use: move)
         group.post("tickets/{ticket_id}/compensation", use: compensate)
+        group.post("tickets/{ticket_id}/assignment", use: reassign)
+        group.get("ticket-queues", use: queues)
+        group.put("ticket-queues/{queue}", use: setQueue)
     }
 
     @Sendable func create(_ request: Request, context: PatronRequestContext) async throws -> Response {
@@ -99,6 +102,55 @@ struct TicketsController {
         return try JSONBody.response(TicketResource(ticket: ticket), status: isReplay ? .ok : .created)
     }
 
+    /// Moves the ticket to another queue, whose least busy member takes it, or gives it to one person.
+    @Sendable func reassign(_ request: Request, context: PatronRequestContext) async throws -> Response {
+        try context.require(.ticketsWrite)
+        let ticketID = try context.parameters.require("ticket_id")
+        let (body, _) = try await JSONBody.read(request, context: context)
+        var reader = FieldReader(body)
+        let queue = reader.string("queue", maxLength: 64)
+        if queue?.trimmingWhitespace().isEmpty == true { reader.fail("queue", "must not be blank") }
+        let assignee = reader.string("assignee", maxLength: 64)
+        if reader.errors.isEmpty, queue == nil, assignee == nil {
+            reader.fail("queue", "is required unless assignee is given")
+        }
+        try reader.finish()
+        do {
+            let ticket = try await store.reassignTicket(
+                ticketID, queue: queue, assignee: assignee, actor: context.actorID ?? "unknown")
+            return try JSONBody.response(TicketResource(ticket: ticket))
+        } catch TicketAssignmentError.notActiveStaff(let userID) {
+            throw ValidationFailure(pointer: "/assignee", detail: "'\(userID)' is not an active member of staff")
+        }
+    }
+
+    /// Every queue with its members and how many tickets wait in it.
+    @Sendable func queues(_ request: Request, context: PatronRequestContext) async throws -> Response {
+        try context.require(.feedbackRead)
+        return try JSONBody.response(["data": try await store.ticketQueues().map(TicketQueueResource.init)])
+    }
+
+    /// Who works a queue: `{"members": ["usr_…"]}`, replacing the list.
+    @Sendable func setQueue(_ request: Request, context: PatronRequestContext) async throws -> Response {
+        try context.require(.staffManage)
+        let queue = try context.parameters.require("queue")
+        let (body, _) = try await JSONBody.read(request, context: context)
+        var reader = FieldReader(body)
+        if queue.count > 64 || queue.trimmingWhitespace().isEmpty {
+            throw Problem.notFound("a queue's name is 1 to 64 characters, not only spaces")
+        }
+        let members = reader.strings("members", maxLength: 64)
+        if members == nil, reader.errors.isEmpty { reader.fail("members", "is required") }
+        if (members ?? []).count > 500 { reader.fail("members", "must hold at most 500 users") }
+        try reader.finish()
+        do {
+            return try JSONBody.response(
+                TicketQueueResource(queue: try await store.setTicketQueueMembers(queue, to: members ?? [])))
+        } catch TicketAssignmentError.notActiveStaff(let userID) {
+            throw ValidationFailure(pointer: "/members", detail: "'\(userID)' is not an active member of staff")
+        }
+    }
+
     /// Oldest first, as a queue is worked; `state`, `queue` and `member_id` narrow it.
     @Sendable func list(_ request: Request, context: PatronRequestContext) async throws -> Response {
         try context.require(.feedbackRead)
@@ -118,10 +170,15 @@ struct TicketsController {
         if let memberID, memberID.count > 64 || memberID.trimmingWhitespace().isEmpty {
             query.fail("member_id", "must be 1 to 64 characters, not only spaces")
         }
+        let assignee = query.string("assignee")
+        if let assignee, assignee.count > 64 || assignee.trimmingWhitespace().isEmpty {
+            query.fail("assignee", "must be 1 to 64 characters, not only spaces")
+        }
         let pagination = Pagination(reading: &query)
         try query.finish()
         let page = try await store.tickets(
-            state: state, queue: queue, memberID: memberID, after: pagination.cursor, limit: pagination.limit)
+            state: state, queue: queue, memberID: memberID, assignee: assignee, after: pagination.cursor,
+            limit: pagination.limit)
         return try JSONBody.response(
             PageResource(data: page.items.map(TicketResource.init), nextCursor: Pagination.encode(page.nextCursor)))
     }

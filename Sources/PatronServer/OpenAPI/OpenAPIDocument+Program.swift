@@ -176,6 +176,15 @@ extension OpenAPIDocument {
                         description:
                             "Targets per priority in working minutes (default urgent 120 first response, normal "
                             + "1440), and the share of a target after which a warning fires (default 0.8)."),
+                    "routing": list(
+                        input([
+                            "queue": text(maxLength: 64, nonBlank: true),
+                            "stores": list(text(maxLength: 128), required: false),
+                            "topics": list(text(maxLength: 64), required: false),
+                        ]), maxItems: TicketRoute.maximumRoutes, required: false,
+                        description:
+                            "Which queue a new ticket goes to: the first route whose stores and urgent topics both "
+                            + "match (an empty or absent list matches anything); else service."),
                     "acknowledgement": input(
                         [
                             "zh": text(maxLength: ServiceSettings.maximumAcknowledgementLength, nonBlank: true),

@@ -18,6 +18,9 @@ extension OpenAPIDocument {
                         query(
                             "member_id", text(maxLength: 64, nonBlank: true, required: false),
                             "Only this member's tickets."),
+                        query(
+                            "assignee", text(maxLength: 64, nonBlank: true, required: false),
+                            "Only the tickets this staff user holds."),
                         limit, cursor,
                     ],
                     answers: [.ok(page(of: .ticket))], failures: [(.unprocessable, "A parameter is malformed.")]),
@@ -91,6 +94,43 @@ extension OpenAPIDocument {
                             "A field is invalid, neither points nor reward_id is given, or no reward has that id."
                         ),
                     ])),
+            "/v1/tickets/{ticket_id}/assignment": .init(
+                post: operation(
+                    "Move a ticket to another queue, whose least busy member takes it, or give it to one person",
+                    id: "reassignTicket", scope: .ticketsWrite, parameters: [ticketID],
+                    body: JSONSchema.all(of: [
+                        input([
+                            "queue": text(maxLength: 64, nonBlank: true, required: false),
+                            "assignee": text(
+                                maxLength: 64, required: false, description: "An active staff user's id (usr_…)."),
+                        ]),
+                        .any(of: [
+                            .object(properties: ["queue": .string]), .object(properties: ["assignee": .string]),
+                        ]),
+                    ]),
+                    answers: [.ok(ref(.ticket))],
+                    failures: [
+                        (.notFound, "No ticket has this id."),
+                        (.unprocessable, "A field is invalid, or the assignee is not an active member of staff."),
+                    ])),
+            "/v1/ticket-queues": .init(
+                get: operation(
+                    "Ticket queues: who works each, and how many open and pending tickets wait in it (and how many "
+                        + "of those nobody holds)",
+                    id: "listTicketQueues", scope: .feedbackRead,
+                    answers: [.ok(object(["data": list(ref(.ticketQueue))]))])),
+            "/v1/ticket-queues/{queue}": .init(
+                put: operation(
+                    "Set who works a queue (replacing the list); a ticket entering the queue goes to the member "
+                        + "holding the fewest open and pending tickets, among equals the one given one longest ago",
+                    id: "setTicketQueue", scope: .staffManage,
+                    parameters: [pathID("queue", "The queue's name, as the program's routing names it.")],
+                    body: input(["members": list(text(maxLength: 64, nonBlank: true), maxItems: 500)]),
+                    answers: [.ok(ref(.ticketQueue))],
+                    failures: [
+                        (.notFound, "The queue's name is blank or longer than 64 characters."),
+                        (.unprocessable, "A member is not an active member of staff."),
+                    ])),
             "/v1/tickets/{ticket_id}/member": .init(
                 get: operation(
                     "The member the ticket is about, as the agent answering needs them: profile and tier, points, "
@@ -115,6 +155,9 @@ extension OpenAPIDocument {
 
     static var ticketSchemas: [SchemaName: JSONSchema] {
         [
+            .ticketQueue: object([
+                "queue": output(), "members": list(output()), "waiting": count(), "unassigned": count(),
+            ]),
             .ticketMember: object([
                 "ticket_id": output(), "member": ref(.member), "points": ref(.points), "orders": list(ref(.order)),
                 "feedback": list(ref(.feedback)), "tickets": list(ref(.ticket)),
@@ -123,7 +166,9 @@ extension OpenAPIDocument {
             .ticket: object([
                 "ticket_id": output(), "member_id": output(nullable: true), "feedback_id": output(nullable: true),
                 "subject": output(nullable: true), "priority": cases(TicketPriority.self),
-                "state": cases(TicketState.self), "queue": output(), "store_id": output(nullable: true),
+                "state": cases(TicketState.self), "queue": output(),
+                "assignee": output(nullable: true, description: "The staff user who holds it."),
+                "assigned_at": timestamp(nullable: true), "store_id": output(nullable: true),
                 "opened_by": output(), "opened_at": timestamp(), "first_responded_at": timestamp(nullable: true),
                 "resolved_at": timestamp(nullable: true), "closed_at": timestamp(nullable: true),
                 "deadlines": list(

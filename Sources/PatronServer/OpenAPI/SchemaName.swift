@@ -55,6 +55,7 @@ enum SchemaName: String, CaseIterable {
     case feedback = "Feedback"
     case ticket = "Ticket"
     case ticketMember = "TicketMember"
+    case ticketQueue = "TicketQueue"
     case surveyInvitation = "SurveyInvitation"
     case surveyReport = "SurveyReport"
 }

@@ -94,7 +94,8 @@ extension Store {
             item.ticketID = try await Self.openTicket(
                 subject: nil, memberID: submission.memberID, feedbackID: submission.feedbackID,
                 priority: TicketRules.priority(for: assessment.severity, memberTier: tier, tiers: program.tiers),
-                storeID: submission.storeID, openedBy: "feedback", at: now, program: program, sealer: sealer,
+                storeID: submission.storeID, topics: assessment.urgentTopics, openedBy: "feedback", at: now,
+                program: program, sealer: sealer,
                 in: database)
             if let ticketID = item.ticketID, submission.memberID != nil || submission.contact != nil,
                 let text = program.service.acknowledgement(ticketID: ticketID, language: submission.language)

@@ -19,6 +19,8 @@ extension Migration {
                     state TEXT NOT NULL,
                     queue TEXT NOT NULL,
                     store_id TEXT,
+                    assignee TEXT REFERENCES staff_users (id),
+                    assigned_at BIGINT,
                     opened_by TEXT NOT NULL,
                     opened_at BIGINT NOT NULL,
                     first_responded_at BIGINT,
@@ -28,6 +30,16 @@ extension Migration {
                 """,
                 "CREATE INDEX tickets_by_state ON tickets (state, queue, opened_at)",
                 "CREATE INDEX tickets_by_member ON tickets (member_id, opened_at)",
+                "CREATE INDEX tickets_by_assignee ON tickets (assignee, state)",
+                // Who works each queue: a ticket entering one goes to its least busy member.
+                """
+                CREATE TABLE ticket_queue_members (
+                    queue TEXT NOT NULL,
+                    user_id TEXT NOT NULL REFERENCES staff_users (id),
+                    last_assigned_at BIGINT,
+                    PRIMARY KEY (queue, user_id))
+                """,
+                "CREATE INDEX ticket_queue_members_by_user ON ticket_queue_members (user_id)",
                 """
                 CREATE TABLE ticket_messages (
                     message_id TEXT PRIMARY KEY,

@@ -104,15 +104,12 @@ extension Store {
         else { return nil }
         let raised = try StoredValue.decode(TicketPriority.self, row, "priority").raised
         try await database.raw(
-            """
-            UPDATE tickets SET priority = \(bind: raised.rawValue), queue = \(bind: supervisorQueue),
-                updated_at = \(bind: now)
-            WHERE ticket_id = \(bind: ticketID)
-            """
+            "UPDATE tickets SET priority = \(bind: raised.rawValue) WHERE ticket_id = \(bind: ticketID)"
         ).run()
+        let queue = TicketRoute.supervisorQueue
         try await recordTicketEvent(
-            ticketID, "escalated", detail: "\(raised.rawValue), \(supervisorQueue)", actor: "deadlines", at: now,
-            in: database)
+            ticketID, "escalated", detail: "\(raised.rawValue), \(queue)", actor: "deadlines", at: now, in: database)
+        try await assign(ticketID, toLeastBusyOf: queue, actor: "deadlines", at: now, in: database)
         return raised
     }
 }

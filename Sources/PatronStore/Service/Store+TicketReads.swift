@@ -40,13 +40,15 @@ extension Store {
         }
     }
 
-    /// Tickets oldest first (the order a queue is worked in), narrowed by state, queue and member.
+    /// Tickets oldest first (the order a queue is worked in), narrowed by state, queue, member and holder.
     public func tickets(
-        state: TicketState?, queue: String?, memberID: String?, after cursor: String?, limit: Int
+        state: TicketState?, queue: String?, memberID: String?, assignee: String? = nil, after cursor: String?,
+        limit: Int
     ) async throws -> Page<Ticket> {
         var condition: SQLQueryString = "1 = 1"
         if let state { condition = condition + " AND state = \(bind: state.rawValue)" }
         if let queue { condition = condition + " AND queue = \(bind: queue)" }
+        if let assignee { condition = condition + " AND assignee = \(bind: assignee)" }
         if let memberID { condition = condition + " AND member_id = \(bind: memberID)" }
         if let cursor, let colon = cursor.firstIndex(of: ":"), let openedAt = Int64(cursor[..<colon]) {
             let ticketID = String(cursor[cursor.index(after: colon)...])
@@ -80,8 +82,8 @@ extension Store {
         let order = newestFirst ? "opened_at DESC, ticket_id DESC" : "opened_at, ticket_id"
         let rows = try await database.raw(
             """
-            SELECT ticket_id, member_id, feedback_id, subject_ciphertext, priority, state, queue, store_id, opened_by,
-                   opened_at, first_responded_at, resolved_at, closed_at
+            SELECT ticket_id, member_id, feedback_id, subject_ciphertext, priority, state, queue, assignee, assigned_at,
+                   store_id, opened_by, opened_at, first_responded_at, resolved_at, closed_at
             FROM tickets WHERE \(condition) ORDER BY \(unsafeRaw: order) LIMIT \(unsafeRaw: String(limit))
             """
         ).all()
@@ -122,6 +124,7 @@ extension Store {
                 priority: try StoredValue.decode(TicketPriority.self, row, "priority"),
                 state: try StoredValue.decode(TicketState.self, row, "state"),
                 queue: try row.decode(column: "queue", as: String.self),
+                assignee: try row.decode(column: "assignee", as: String?.self), assignedAt: try instant("assigned_at"),
                 storeID: try row.decode(column: "store_id", as: String?.self),
                 openedBy: try row.decode(column: "opened_by", as: String.self),
                 openedAt: try instant("opened_at")!, firstRespondedAt: try instant("first_responded_at"),

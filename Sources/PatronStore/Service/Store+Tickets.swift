@@ -2,20 +2,22 @@ import PatronCore
 import SQLKit
 
 extension Store {
-    /// Opens a ticket inside the caller's transaction: its subject sealed like the member's other data, its first
-    /// response and resolution deadlines started, the deadline service woken.
+    /// Opens a ticket inside the caller's transaction: its subject sealed like the member's other data, routed to
+    /// the program's queue for its store and topics and given to that queue's least busy member, its first
+    /// response and resolution deadlines started.
     static func openTicket(
         subject: String?, memberID: String?, feedbackID: String?, priority: TicketPriority, storeID: String?,
-        openedBy actor: String, at now: Int64, program: LoyaltyProgram, sealer: PersonalSealer,
+        topics: [String] = [], openedBy actor: String, at now: Int64, program: LoyaltyProgram, sealer: PersonalSealer,
         in database: any SQLDatabase
     ) async throws -> String {
         let ticketID = Identifier.make(prefix: "tkt", milliseconds: now)
+        let queue = TicketRoute.queue(in: program.service.routing, storeID: storeID, topics: topics)
         try await database.raw(
             """
             INSERT INTO tickets (ticket_id, member_id, feedback_id, subject_ciphertext, priority, state, queue, store_id,
                                  opened_by, opened_at, updated_at)
             VALUES (\(bind: ticketID), \(bind: memberID), \(bind: feedbackID), \(bind: try subject.map(sealer.seal)),
-                    \(bind: priority.rawValue), \(bind: TicketState.open.rawValue), \(bind: serviceQueue),
+                    \(bind: priority.rawValue), \(bind: TicketState.open.rawValue), \(bind: queue),
                     \(bind: storeID), \(bind: actor), \(bind: now), \(bind: now))
             """
         ).run()
@@ -24,6 +26,7 @@ extension Store {
                 kind, of: ticketID, priority: priority, at: now, service: program.service, in: database)
         }
         try await recordTicketEvent(ticketID, "opened", detail: priority.rawValue, actor: actor, at: now, in: database)
+        try await assign(ticketID, toLeastBusyOf: queue, actor: actor, at: now, in: database)
         return ticketID
     }
 
@@ -41,9 +44,6 @@ extension Store {
             """
         ).run()
     }
-
-    static let serviceQueue = "service"
-    static let supervisorQueue = "supervisors"
 
     /// Opens a ticket for a person, by an agent. Idempotent on `idempotencyKey`.
     public func openTicket(

@@ -8,8 +8,12 @@ public struct Ticket: Sendable, Hashable {
     public var subject: String?
     public var priority: TicketPriority
     public var state: TicketState
-    /// `service`, or `supervisors` once a target was missed.
+    /// The queue the program's routing chose (`service` unless a route says otherwise), or `supervisors` once a
+    /// target was missed.
     public var queue: String
+    /// The staff user who holds it, if anyone.
+    public var assignee: String?
+    public var assignedAt: Timestamp?
     public var storeID: String?
     public var openedBy: String
     public var openedAt: Timestamp
