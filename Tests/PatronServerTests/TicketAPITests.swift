@@ -284,4 +284,45 @@ import Testing
             #expect(try await app.request(.get, "/v1/tickets/\(quietTicket)").json["messages"] == [])
         }
     }
+
+    @Test(arguments: TestDatabase.engines)
+    func aDuplicateIsMergedIntoTheTicketThatGoesOn(engine: DatabaseEngine) async throws {
+        try await TestApplication.run(engine) { app in
+            let qian = try await app.newMember("qian")
+            let sun = try await app.newMember("sun")
+            func ticket(_ feedbackID: String, _ member: String) async throws -> String {
+                let filed = try await app.request(
+                    .post, "/v1/feedback",
+                    json: [
+                        "feedback_id": .string(feedbackID), "channel": "app", "member_id": .string(member), "rating": 1,
+                    ])
+                return try #require(filed.json["ticket_id"]?.string, "\(filed.text)")
+            }
+            let kept = try await ticket("F-1", qian)
+            let duplicate = try await ticket("F-2", qian)
+            let other = try await ticket("F-3", sun)
+            let said = try await app.request(
+                .post, "/v1/tickets/\(duplicate)/messages", json: ["kind": "customer", "body": "同一个问题，第二次"],
+                idempotencyKey: "dup-said")
+            #expect(said.status == .created)
+
+            let merged = try await app.request(.post, "/v1/tickets/\(duplicate)/merge", json: ["into": .string(kept)])
+            #expect(merged.status == .ok, "\(merged.text)")
+            #expect(merged.json["ticket_id"]?.string == kept)
+            let bodies = merged.json["messages"]?.array.compactMap { $0["body"]?.string } ?? []
+            #expect(bodies.contains("同一个问题，第二次") && bodies.count == 3, "two acknowledgements and the message")
+            let closed = try await app.request(.get, "/v1/tickets/\(duplicate)").json
+            #expect(closed["state"] == "closed" && closed["merged_into"]?.string == kept)
+            #expect(closed["deadlines"]?.array.allSatisfy { $0["met_at"] != .null } == true, "its clocks stopped")
+            let again = try await app.request(.post, "/v1/tickets/\(duplicate)/merge", json: ["into": .string(kept)])
+            #expect(again.status == .ok && again.json["messages"]?.array.count == 3, "merging again adds nothing")
+
+            for (from, into) in [(kept, other), (kept, kept), (other, duplicate)] {
+                let refused = try await app.request(.post, "/v1/tickets/\(from)/merge", json: ["into": .string(into)])
+                #expect(refused.status == .conflict, "\(from) into \(into): \(refused.text)")
+            }
+            let missing = try await app.request(.post, "/v1/tickets/\(kept)/merge", json: ["into": "tkt_NONE"])
+            #expect(missing.status == .notFound)
+        }
+    }
 }

@@ -22,7 +22,7 @@ enum AuditedOperations {
     static let businessFeed: Set<String> = [
         "recordOrder", "recordEvent", "recordEvents", "spendPoints", "redeemReward", "validateCoupon",
         "consumeCoupon", "joinReferral", "simulateOrder", "submitFeedback", "openTicket", "addTicketMessage",
-        "moveTicket", "inviteToSurvey", "answerSurvey", "reassignTicket",
+        "moveTicket", "inviteToSurvey", "answerSurvey", "reassignTicket", "mergeTicket",
     ]
 
     /// Public operations that record their own entry, since no principal is known before they run.

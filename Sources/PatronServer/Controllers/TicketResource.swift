@@ -8,6 +8,7 @@ struct TicketResource: Encodable {
     private enum CodingKeys: String, CodingKey {
         case subject, priority, state, queue, assignee, deadlines, messages, events
         case assignedAt = "assigned_at"
+        case mergedInto = "merged_into"
         case ticketID = "ticket_id"
         case memberID = "member_id"
         case feedbackID = "feedback_id"
@@ -50,6 +51,7 @@ struct TicketResource: Encodable {
         try container.encode(ticket.queue, forKey: .queue)
         try container.encode(ticket.assignee, forKey: .assignee)
         try container.encode(ticket.assignedAt, forKey: .assignedAt)
+        try container.encode(ticket.mergedInto, forKey: .mergedInto)
         try container.encode(ticket.storeID, forKey: .storeID)
         try container.encode(ticket.openedBy, forKey: .openedBy)
         try container.encode(ticket.openedAt, forKey: .openedAt)

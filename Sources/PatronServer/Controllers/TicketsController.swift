@@ -17,6 +17,7 @@ struct TicketsController {
         group.post("tickets/{ticket_id}/state", use: move)
         group.post("tickets/{ticket_id}/compensation", use: compensate)
         group.post("tickets/{ticket_id}/assignment", use: reassign)
+        group.post("tickets/{ticket_id}/merge", use: merge)
         group.get("ticket-queues", use: queues)
         group.put("ticket-queues/{queue}", use: setQueue)
     }
@@ -122,6 +123,18 @@ struct TicketsController {
         } catch TicketAssignmentError.notActiveStaff(let userID) {
             throw ValidationFailure(pointer: "/assignee", detail: "'\(userID)' is not an active member of staff")
         }
+    }
+
+    /// Merges this ticket, a duplicate, into `into`; answers the ticket that goes on.
+    @Sendable func merge(_ request: Request, context: PatronRequestContext) async throws -> Response {
+        try context.require(.ticketsWrite)
+        let ticketID = try context.parameters.require("ticket_id")
+        let (body, _) = try await JSONBody.read(request, context: context)
+        var reader = FieldReader(body)
+        let target = reader.string("into", required: true, maxLength: 64)
+        try reader.finish()
+        let ticket = try await store.mergeTicket(ticketID, into: target ?? "", actor: context.actorID ?? "unknown")
+        return try JSONBody.response(TicketResource(ticket: ticket))
     }
 
     /// Every queue with its members and how many tickets wait in it.

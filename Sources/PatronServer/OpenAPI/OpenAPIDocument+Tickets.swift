@@ -113,6 +113,21 @@ extension OpenAPIDocument {
                         (.notFound, "No ticket has this id."),
                         (.unprocessable, "A field is invalid, or the assignee is not an active member of staff."),
                     ])),
+            "/v1/tickets/{ticket_id}/merge": .init(
+                post: operation(
+                    "Merge this ticket, a duplicate, into another about the same person: its messages are copied "
+                        + "there, it stops its clocks and is closed, pointing at the other; answers the ticket that "
+                        + "goes on, and merging again into the same ticket changes nothing",
+                    id: "mergeTicket", scope: .ticketsWrite, parameters: [ticketID],
+                    body: input(["into": text(maxLength: 64, nonBlank: true, description: "The ticket that goes on.")]),
+                    answers: [.ok(ref(.ticket))],
+                    failures: [
+                        (.notFound, "No ticket has this id, or none has the id in `into`."),
+                        (
+                            .conflict,
+                            "The tickets are the same, about different people, or one of them is closed."
+                        ),
+                    ])),
             "/v1/ticket-queues": .init(
                 get: operation(
                     "Ticket queues: who works each, and how many open and pending tickets wait in it (and how many "
@@ -168,7 +183,9 @@ extension OpenAPIDocument {
                 "subject": output(nullable: true), "priority": cases(TicketPriority.self),
                 "state": cases(TicketState.self), "queue": output(),
                 "assignee": output(nullable: true, description: "The staff user who holds it."),
-                "assigned_at": timestamp(nullable: true), "store_id": output(nullable: true),
+                "assigned_at": timestamp(nullable: true),
+                "merged_into": output(nullable: true, description: "The ticket this duplicate was merged into."),
+                "store_id": output(nullable: true),
                 "opened_by": output(), "opened_at": timestamp(), "first_responded_at": timestamp(nullable: true),
                 "resolved_at": timestamp(nullable: true), "closed_at": timestamp(nullable: true),
                 "deadlines": list(

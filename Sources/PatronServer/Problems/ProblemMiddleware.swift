@@ -102,6 +102,10 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             Problem(
                 status: .conflict, title: "Ticket Closed",
                 detail: "ticket '\(ticketID)' is closed; a new message starts a new ticket")
+        case .cannotMerge(let ticketID, let target, let reason):
+            Problem(
+                status: .conflict, title: "Conflict",
+                detail: "ticket '\(ticketID)' cannot be merged into '\(target)': \(reason)")
         case .noMember(let ticketID):
             Problem(
                 status: .conflict, title: "Conflict",

@@ -21,6 +21,7 @@ extension Migration {
                     store_id TEXT,
                     assignee TEXT REFERENCES staff_users (id),
                     assigned_at BIGINT,
+                    merged_into TEXT REFERENCES tickets (ticket_id),
                     opened_by TEXT NOT NULL,
                     opened_at BIGINT NOT NULL,
                     first_responded_at BIGINT,

@@ -83,7 +83,7 @@ extension Store {
         let rows = try await database.raw(
             """
             SELECT ticket_id, member_id, feedback_id, subject_ciphertext, priority, state, queue, assignee, assigned_at,
-                   store_id, opened_by, opened_at, first_responded_at, resolved_at, closed_at
+                   merged_into, store_id, opened_by, opened_at, first_responded_at, resolved_at, closed_at
             FROM tickets WHERE \(condition) ORDER BY \(unsafeRaw: order) LIMIT \(unsafeRaw: String(limit))
             """
         ).all()
@@ -125,6 +125,7 @@ extension Store {
                 state: try StoredValue.decode(TicketState.self, row, "state"),
                 queue: try row.decode(column: "queue", as: String.self),
                 assignee: try row.decode(column: "assignee", as: String?.self), assignedAt: try instant("assigned_at"),
+                mergedInto: try row.decode(column: "merged_into", as: String?.self),
                 storeID: try row.decode(column: "store_id", as: String?.self),
                 openedBy: try row.decode(column: "opened_by", as: String.self),
                 openedAt: try instant("opened_at")!, firstRespondedAt: try instant("first_responded_at"),

@@ -14,6 +14,8 @@ public struct Ticket: Sendable, Hashable {
     /// The staff user who holds it, if anyone.
     public var assignee: String?
     public var assignedAt: Timestamp?
+    /// The ticket this one was merged into as a duplicate (and closed).
+    public var mergedInto: String?
     public var storeID: String?
     public var openedBy: String
     public var openedAt: Timestamp
@@ -77,4 +79,6 @@ public enum TicketError: Error, Sendable, Hashable {
     case closed(ticketID: String)
     /// The ticket is about nobody known as a member, so there is nobody to compensate.
     case noMember(ticketID: String)
+    /// Only a ticket about the same person can be merged into another, and not into itself or a closed one.
+    case cannotMerge(ticketID: String, into: String, reason: String)
 }
