@@ -144,6 +144,7 @@ func buildRouter(
     ProgramController(store: store).addRoutes(to: api)
     RewardsController(store: store).addRoutes(to: api)
     AnalyticsController(store: store).addRoutes(to: api)
+    ListeningReportsController(store: store).addRoutes(to: api)
     return router
 }
 

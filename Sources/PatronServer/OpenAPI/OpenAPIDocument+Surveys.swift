@@ -73,6 +73,34 @@ extension OpenAPIDocument {
                         (.gone, "The link has expired, or the member was erased."),
                         (.unprocessable, "The value is off the question's scale, or a field is invalid."),
                     ])),
+            "/v1/analytics/listening": .init(
+                get: operation(
+                    "A period's listening: feedback, complaints (high and urgent) and their rate per 1,000 orders, "
+                        + "tickets opened with their first response and resolution times (median and 90th "
+                        + "percentile, in calendar and working minutes) and targets met, and the top topics",
+                    id: "listeningReport", scope: .reportsRead,
+                    parameters: [
+                        dateQuery("from", "First day (the program's time zone).", required: true),
+                        dateQuery("to", "Last day.", required: true),
+                        query(
+                            "by", cases(ListeningGrouping.self, required: false),
+                            "Per store, or per channel the feedback came by (which has no complaint rate)."),
+                    ],
+                    answers: [.ok(ref(.listeningReport))], failures: [(.unprocessable, "A parameter is malformed.")])),
+            "/v1/analytics/closed-loop": .init(
+                get: operation(
+                    "The closed loop over feedback received in a period: detractors (0–6) answered by a person within "
+                        + "the first-response target, detractors who later scored 7 or more, and how often "
+                        + "complainants bought again within repurchase_days with their ticket resolved and without",
+                    id: "closedLoopReport", scope: .reportsRead,
+                    parameters: [
+                        dateQuery("from", "First day (the program's time zone).", required: true),
+                        dateQuery("to", "Last day.", required: true),
+                        query(
+                            "repurchase_days", integer(1, 3_650, required: false),
+                            "Days after the complaint a purchase counts (default 90)."),
+                    ],
+                    answers: [.ok(ref(.closedLoop))], failures: [(.unprocessable, "A parameter is malformed.")])),
             "/v1/surveys/report": .init(
                 get: operation(
                     "One kind of question over invitations made in a period: response rate, the spread of answers, "
@@ -93,7 +121,32 @@ extension OpenAPIDocument {
 
     static var surveySchemas: [SchemaName: JSONSchema] {
         let share = number(0, 1, nullable: true)
+        let minutes = number(0, nullable: true)
+        let durations = object([
+            "count": count(), "median_minutes": minutes, "p90_minutes": minutes, "working_median_minutes": minutes,
+            "working_p90_minutes": minutes,
+        ])
+        let attainment = object(["met": count(), "missed": count(), "share": share])
         return [
+            .listeningReport: object([
+                "from": date(), "to": date(), "by": cases(ListeningGrouping.self, nullable: true),
+                "groups": list(
+                    object([
+                        "group": output(nullable: true), "feedback": count(), "complaints": count(),
+                        "urgent": count(), "orders": count(nullable: true),
+                        "complaints_per_1000_orders": number(0, nullable: true), "tickets_opened": count(),
+                        "first_response": durations, "resolution": durations,
+                        "first_response_targets": attainment, "resolution_targets": attainment,
+                        "top_topics": list(object(["topic": output(), "count": count()])),
+                    ])),
+            ]),
+            .closedLoop: object([
+                "from": date(), "to": date(), "detractors": count(), "contacted_in_time": count(),
+                "recovered": count(), "closed_loop_rate": share, "recovery_rate": share,
+                "repurchase_days": count(), "resolved_complainants": count(), "resolved_repurchased": count(),
+                "unresolved_complainants": count(), "unresolved_repurchased": count(),
+                "repurchase_after_resolution": share, "repurchase_without_resolution": share,
+            ]),
             .surveyInvitation: object([
                 "invitation_id": output(), "member_id": output(), "kind": cases(SurveyKind.self),
                 "reason": cases(SurveyReason.self), "order_id": output(nullable: true),

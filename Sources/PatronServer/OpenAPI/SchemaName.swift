@@ -58,4 +58,6 @@ enum SchemaName: String, CaseIterable {
     case ticketQueue = "TicketQueue"
     case surveyInvitation = "SurveyInvitation"
     case surveyReport = "SurveyReport"
+    case listeningReport = "ListeningReport"
+    case closedLoop = "ClosedLoop"
 }
