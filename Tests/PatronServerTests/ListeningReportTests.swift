@@ -83,4 +83,49 @@ import Testing
             #expect(wrong.errorPointers == ["?to", "?by"])
         }
     }
+
+    /// Ten buyers, the n-th buying n times, more each time and more lately, so their RFM quintile scores rise
+    /// together: the top four average 3.5 or more. Four of them answered.
+    @Test(arguments: TestDatabase.engines)
+    func theLoyaltyMatrixSetsWhatMembersSayAgainstWhatTheyDo(engine: DatabaseEngine) async throws {
+        try await TestApplication.run(engine) { app in
+            let day: Int64 = 86_400_000
+            let now = WallClock.system.milliseconds
+            var members: [String] = []
+            for buyer in 0..<10 {
+                for visit in 0...buyer {
+                    let at = Timestamp(millisecondsSinceEpoch: now - Int64(10 - buyer + visit) * day)
+                    let placed = try await app.request(
+                        .post, "/v1/orders",
+                        json: order(
+                            "O-\(buyer)-\(visit)", by: "b\(buyer)", totalMinor: Int64(buyer + 1) * 1_000, at: at.rfc3339
+                        ))
+                    #expect(placed.status == .created, "\(placed.text)")
+                    if visit == 0 { members.append(try #require(placed.json["member_id"]?.string)) }
+                }
+            }
+            let answers: [(Int, JSONValue)] = [
+                (9, ["score": 10]), (8, ["rating": 2]), (1, ["score": 9]), (0, ["score": 3]),
+            ]
+            for (buyer, answer) in answers {
+                guard case .object(var body) = answer else { continue }
+                body["feedback_id"] = .string("F-\(buyer)")
+                body["channel"] = "app"
+                body["member_id"] = .string(members[buyer])
+                #expect(try await app.request(.post, "/v1/feedback", json: .object(body)).status == .created)
+            }
+            let matrix = try await app.request(.get, "/v1/analytics/loyalty-matrix?compare_days=30")
+            #expect(matrix.status == .ok, "\(matrix.text)")
+            #expect(matrix.json["counts"] == ["true": 1, "latent": 1, "spurious": 1, "none": 1])
+            #expect(matrix.json["without_attitude"] == 6)
+            #expect(matrix.json["counts_then"] == ["true": 0, "latent": 0, "spurious": 0, "none": 0])
+            #expect(matrix.json["movement"] == [])
+            for (quadrant, buyer) in [("true", 9), ("spurious", 8), ("latent", 1), ("none", 0)] {
+                let listed = try await app.request(.get, "/v1/analytics/loyalty-matrix/members?quadrant=\(quadrant)")
+                #expect(listed.json["data"] == [["member_id": .string(members[buyer])]], "\(quadrant)")
+            }
+            let wrong = try await app.request(.get, "/v1/analytics/loyalty-matrix/members?quadrant=loyal")
+            #expect(wrong.errorPointers == ["?quadrant"])
+        }
+    }
 }

@@ -9,6 +9,50 @@ struct ListeningReportsController {
     func addRoutes(to group: RouterGroup<PatronRequestContext>) {
         group.get("analytics/listening", use: listening)
         group.get("analytics/closed-loop", use: closedLoop)
+        group.get("analytics/loyalty-matrix", use: matrix)
+        group.get("analytics/loyalty-matrix/members", use: matrixMembers)
+    }
+
+    /// Counts per quadrant at `as_of` (default today) and how members moved since `compare_days` before.
+    @Sendable func matrix(_ request: Request, context: PatronRequestContext) async throws -> Response {
+        try context.require(.reportsRead)
+        var query = QueryReader(request)
+        let asOf = query.date("as_of")
+        let days = query.integer("compare_days", in: 1...3_650, default: 90)
+        try query.finish()
+        let day = try await Self.day(asOf, store)
+        let now = try await store.loyaltyMatrix(asOf: day)
+        let before = try await store.loyaltyMatrix(asOf: day.addingDays(-days))
+        return try JSONBody.response(LoyaltyMatrixResource(now: now, before: before))
+    }
+
+    /// The members of one quadrant at `as_of`, by id.
+    @Sendable func matrixMembers(_ request: Request, context: PatronRequestContext) async throws -> Response {
+        try context.require(.reportsRead)
+        var query = QueryReader(request)
+        let asOf = query.date("as_of")
+        var quadrant: LoyaltyQuadrant?
+        if let text = query.string("quadrant") {
+            quadrant = LoyaltyQuadrant(rawValue: text)
+            if quadrant == nil {
+                query.fail(
+                    "quadrant", "must be one of \(LoyaltyQuadrant.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        } else {
+            query.fail("quadrant", "is required")
+        }
+        let pagination = Pagination(reading: &query)
+        try query.finish()
+        guard let quadrant else { throw ValidationFailure(query.errors) }
+        let day = try await Self.day(asOf, store)
+        let matrix = try await store.loyaltyMatrix(asOf: day)
+        let after = pagination.cursor ?? ""
+        let ids = matrix.quadrants.filter { $0.value == quadrant && $0.key > after }.map(\.key).sorted()
+        let page = Array(ids.prefix(pagination.limit))
+        return try JSONBody.response(
+            PageResource(
+                data: page.map { ["member_id": $0] },
+                nextCursor: Pagination.encode(ids.count > pagination.limit ? page.last : nil)))
     }
 
     @Sendable func listening(_ request: Request, context: PatronRequestContext) async throws -> Response {
@@ -40,6 +84,12 @@ struct ListeningReportsController {
         guard let from, let to else { throw ValidationFailure(query.errors) }
         let figures = try await store.closedLoopReport(from: from, to: to, repurchaseDays: days)
         return try JSONBody.response(ClosedLoopResource(from: from, to: to, figures: figures))
+    }
+
+    /// `as_of`, or today in the program's time zone.
+    static func day(_ asOf: CalendarDate?, _ store: Store) async throws -> CalendarDate {
+        if let asOf { return asOf }
+        return try await store.program().program.utcOffset.date(of: store.clock.now)
     }
 
     static func period(_ query: inout QueryReader) -> (CalendarDate?, CalendarDate?) {
@@ -176,5 +226,49 @@ struct ClosedLoopResource: Encodable {
         try container.encode(figures.unresolvedRepurchased, forKey: .unresolvedRepurchased)
         try container.encode(figures.repurchaseAfterResolution, forKey: .repurchaseAfterResolution)
         try container.encode(figures.repurchaseWithoutResolution, forKey: .repurchaseWithoutResolution)
+    }
+}
+
+struct LoyaltyMatrixResource: Encodable {
+    let now: LoyaltyMatrix
+    let before: LoyaltyMatrix
+
+    private struct Move: Encodable {
+        let from: String
+        let to: String
+        let members: Int
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case counts, movement
+        case asOf = "as_of"
+        case withoutAttitude = "without_attitude"
+        case comparedWith = "compared_with"
+        case countsThen = "counts_then"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(now.asOf.isoString, forKey: .asOf)
+        try container.encode(Self.counts(now), forKey: .counts)
+        try container.encode(now.withoutAttitude, forKey: .withoutAttitude)
+        try container.encode(before.asOf.isoString, forKey: .comparedWith)
+        try container.encode(Self.counts(before), forKey: .countsThen)
+        var moves: [LoyaltyQuadrant: [LoyaltyQuadrant: Int]] = [:]
+        for (memberID, quadrant) in now.quadrants {
+            guard let then = before.quadrants[memberID], then != quadrant else { continue }
+            moves[then, default: [:]][quadrant, default: 0] += 1
+        }
+        let order = LoyaltyQuadrant.allCases
+        try container.encode(
+            order.flatMap { from in
+                order.compactMap { to in
+                    moves[from]?[to].map { Move(from: from.rawValue, to: to.rawValue, members: $0) }
+                }
+            }, forKey: .movement)
+    }
+
+    private static func counts(_ matrix: LoyaltyMatrix) -> [String: Int] {
+        Dictionary(uniqueKeysWithValues: LoyaltyQuadrant.allCases.map { ($0.rawValue, matrix.count($0)) })
     }
 }

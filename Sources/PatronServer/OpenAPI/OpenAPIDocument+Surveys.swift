@@ -101,6 +101,30 @@ extension OpenAPIDocument {
                             "Days after the complaint a purchase counts (default 90)."),
                     ],
                     answers: [.ok(ref(.closedLoop))], failures: [(.unprocessable, "A parameter is malformed.")])),
+            "/v1/analytics/loyalty-matrix": .init(
+                get: operation(
+                    "Dick & Basu's loyalty matrix: members who bought and answered within the year, by attitude (a "
+                        + "promoter's score or 4–5 stars, latest answer) and behaviour (mean RFM quintile score 3.5 or "
+                        + "more) — true, latent, spurious (buys but is unhappy: at risk) and none — with the counts "
+                        + "compare_days before and the moves between quadrants",
+                    id: "loyaltyMatrix", scope: .reportsRead,
+                    parameters: [
+                        dateQuery("as_of", "The day (default today, in the program's time zone)."),
+                        query(
+                            "compare_days", integer(1, 3_650, required: false),
+                            "Days before as_of to compare with (default 90)."),
+                    ],
+                    answers: [.ok(ref(.loyaltyMatrix))], failures: [(.unprocessable, "A parameter is malformed.")])),
+            "/v1/analytics/loyalty-matrix/members": .init(
+                get: operation(
+                    "The members of one quadrant of the loyalty matrix, by id", id: "loyaltyMatrixMembers",
+                    scope: .reportsRead,
+                    parameters: [
+                        query("quadrant", cases(LoyaltyQuadrant.self), "The quadrant.", required: true),
+                        dateQuery("as_of", "The day (default today)."), limit, cursor,
+                    ],
+                    answers: [.ok(page(of: .loyaltyMatrixMember))],
+                    failures: [(.unprocessable, "A parameter is malformed.")])),
             "/v1/surveys/report": .init(
                 get: operation(
                     "One kind of question over invitations made in a period: response rate, the spread of answers, "
@@ -127,6 +151,8 @@ extension OpenAPIDocument {
             "working_p90_minutes": minutes,
         ])
         let attainment = object(["met": count(), "missed": count(), "share": share])
+        var quadrantCounts: OrderedDictionary<String, JSONSchema> = [:]
+        for quadrant in LoyaltyQuadrant.allCases { quadrantCounts[quadrant.rawValue] = count() }
         return [
             .listeningReport: object([
                 "from": date(), "to": date(), "by": cases(ListeningGrouping.self, nullable: true),
@@ -138,6 +164,15 @@ extension OpenAPIDocument {
                         "first_response": durations, "resolution": durations,
                         "first_response_targets": attainment, "resolution_targets": attainment,
                         "top_topics": list(object(["topic": output(), "count": count()])),
+                    ])),
+            ]),
+            .loyaltyMatrixMember: object(["member_id": output()]),
+            .loyaltyMatrix: object([
+                "as_of": date(), "counts": object(quadrantCounts), "without_attitude": count(),
+                "compared_with": date(), "counts_then": object(quadrantCounts),
+                "movement": list(
+                    object([
+                        "from": cases(LoyaltyQuadrant.self), "to": cases(LoyaltyQuadrant.self), "members": count(),
                     ])),
             ]),
             .closedLoop: object([

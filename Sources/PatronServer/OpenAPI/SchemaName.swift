@@ -60,4 +60,6 @@ enum SchemaName: String, CaseIterable {
     case surveyReport = "SurveyReport"
     case listeningReport = "ListeningReport"
     case closedLoop = "ClosedLoop"
+    case loyaltyMatrix = "LoyaltyMatrix"
+    case loyaltyMatrixMember = "LoyaltyMatrixMember"
 }
