@@ -55,10 +55,11 @@ extension Store {
     }
 
     /// Inserts feedback inside the caller's transaction, the member (if any) already locked and alive, and opens
-    /// its ticket when it needs one; nil when the id was used before (nothing written).
+    /// its ticket when it needs one (unless `opensTicket` is false: history); nil when the id was used before
+    /// (nothing written).
     static func insertFeedback(
         _ submission: FeedbackSubmission, fingerprint: String, at now: Int64, members: MemberRepository,
-        program: LoyaltyProgram, in database: any SQLDatabase
+        program: LoyaltyProgram, opensTicket: Bool = true, in database: any SQLDatabase
     ) async throws -> FeedbackItem? {
         let sealer =
             if let memberID = submission.memberID, submission.text != nil || submission.contact != nil {
@@ -90,7 +91,7 @@ extension Store {
             tier = try await database.raw("SELECT tier FROM members WHERE id = \(bind: memberID)").first()?
                 .decode(column: "tier", as: String?.self)
         }
-        if TicketRules.opensTicket(assessment, memberTier: tier, tiers: program.tiers) {
+        if opensTicket, TicketRules.opensTicket(assessment, memberTier: tier, tiers: program.tiers) {
             item.ticketID = try await Self.openTicket(
                 subject: nil, memberID: submission.memberID, feedbackID: submission.feedbackID,
                 priority: TicketRules.priority(for: assessment.severity, memberTier: tier, tiers: program.tiers),
