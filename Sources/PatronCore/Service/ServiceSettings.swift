@@ -8,15 +8,18 @@ public struct ServiceSettings: Sendable, Hashable, Encodable {
     public var acknowledgement: LocalizedName?
     /// Which queue a new ticket goes to, first match first.
     public var routing: [TicketRoute]
+    /// Days a resolved ticket waits for the customer, whose message reopens it, before it closes for good.
+    public var reopenDays: Int
 
     public init(
         calendar: BusinessCalendar, levels: ServiceLevels, acknowledgement: LocalizedName? = nil,
-        routing: [TicketRoute] = []
+        routing: [TicketRoute] = [], reopenDays: Int = 7
     ) {
         self.calendar = calendar
         self.levels = levels
         self.acknowledgement = acknowledgement
         self.routing = routing
+        self.reopenDays = reopenDays
     }
 
     /// Clock hours in China's time zone, the standard targets and a plain acknowledgement.
@@ -42,6 +45,13 @@ public struct ServiceSettings: Sendable, Hashable, Encodable {
             reader.nested("calendar") { BusinessCalendar.read(from: &$0) } ?? settings.calendar
         settings.levels = reader.nested("sla") { readLevels(from: &$0) } ?? settings.levels
         settings.routing = TicketRoute.read(from: &reader) ?? settings.routing
+        if let days = reader.int("reopen_days") {
+            if (0...365).contains(days) {
+                settings.reopenDays = days
+            } else {
+                reader.fail("reopen_days", "must be 0 to 365")
+            }
+        }
         if reader.isNull("acknowledgement") {
             settings.acknowledgement = nil
         } else if let acknowledgement = reader.nested(
@@ -93,6 +103,7 @@ public struct ServiceSettings: Sendable, Hashable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case calendar, sla, acknowledgement, routing
+        case reopenDays = "reopen_days"
     }
 
     private struct Key: CodingKey {
@@ -128,5 +139,6 @@ public struct ServiceSettings: Sendable, Hashable, Encodable {
             try container.encodeNil(forKey: .acknowledgement)
         }
         try container.encode(routing, forKey: .routing)
+        try container.encode(reopenDays, forKey: .reopenDays)
     }
 }

@@ -4,9 +4,9 @@ import PatronCore
 import PatronStore
 import ServiceLifecycle
 
-/// Releases pending points, expires due lots, evaluates due tiers, rewards settled referrals and invites the
-/// program's sample of buyers to a survey, every `interval`, inside `patron serve`, and sums the overview's closed
-/// days; gives birthday rewards once a day.
+/// Releases pending points, expires due lots, evaluates due tiers, rewards settled referrals, invites the
+/// program's sample of buyers to a survey and closes resolved tickets past their reopen window, every `interval`,
+/// inside `patron serve`, and sums the overview's closed days; gives birthday rewards once a day.
 ///
 /// Each job finds its work through indexed due times (`available_at`, `expires_at`, `next_evaluation_day`),
 /// so a run with nothing due costs three index look-ups.
@@ -40,6 +40,8 @@ struct LoyaltyJobService: Service {
             let tiers = try await store.evaluateTiers(asOf: instant)
             let referrals = try await store.settleReferrals(asOf: instant)
             let surveyed = try await store.inviteAfterOrders(asOf: instant)
+            let closed = try await store.closeResolvedTickets(asOf: instant)
+            if closed > 0 { logger.info("tickets.closed", metadata: ["tickets": "\(closed)"]) }
             if surveyed > 0 { logger.info("surveys.after_order.invited", metadata: ["invitations": "\(surveyed)"]) }
             for skip in referrals.skipped {
                 logger.warning(

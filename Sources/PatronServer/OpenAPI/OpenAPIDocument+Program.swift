@@ -185,6 +185,11 @@ extension OpenAPIDocument {
                         description:
                             "Which queue a new ticket goes to: the first route whose stores and urgent topics both "
                             + "match (an empty or absent list matches anything); else service."),
+                    "reopen_days": integer(
+                        0, 365, required: false,
+                        description:
+                            "Days a resolved ticket waits for the customer, whose message reopens it, before it "
+                            + "closes (default 7)."),
                     "acknowledgement": input(
                         [
                             "zh": text(maxLength: ServiceSettings.maximumAcknowledgementLength, nonBlank: true),

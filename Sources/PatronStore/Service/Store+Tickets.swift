@@ -237,4 +237,35 @@ extension Store {
         guard let ticket = try await ticket(id: ticketID) else { throw TicketError.notFound(ticketID: ticketID) }
         return ticket
     }
+
+    /// Closes the tickets resolved more than the program's `reopen_days` before `instant`: until then a message from
+    /// the customer reopens one; afterwards it starts a new ticket. Answers how many were closed.
+    public func closeResolvedTickets(asOf instant: Timestamp, batchSize: Int = 500) async throws -> Int {
+        let (programs, clock) = (self.programs, self.clock)
+        var closed = 0
+        while true {
+            let batch = try await database.write { database -> Int in
+                let (_, program) = try await programs.current(in: database)
+                let cutoff = instant.millisecondsSinceEpoch - Int64(program.service.reopenDays) * 86_400_000
+                let ids = try await database.raw(
+                    """
+                    SELECT ticket_id FROM tickets
+                    WHERE state = \(bind: TicketState.resolved.rawValue) AND resolved_at < \(bind: cutoff)
+                    ORDER BY ticket_id LIMIT \(unsafeRaw: String(batchSize))
+                    """
+                ).all().map { try $0.decode(column: "ticket_id", as: String.self) }
+                let now = clock.milliseconds
+                for ticketID in ids {
+                    // Under its lock, in case a message reopened it meanwhile.
+                    let (state, _, _) = try await Self.lockTicket(ticketID, in: database)
+                    guard state == .resolved else { continue }
+                    try await Self.setState(
+                        .closed, of: ticketID, from: state, actor: "reopen window", at: now, in: database)
+                }
+                return ids.count
+            }
+            closed += batch
+            if batch < batchSize { return closed }
+        }
+    }
 }
