@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import PatronAnalytics
 import PatronCore
 import PatronStore
 import PatronTestSupport
@@ -250,6 +251,20 @@ import Testing
             let everyone = try await app.request(.get, "/v1/surveys/report?kind=nps&\(period)").json
             #expect(everyone["groups"]?.array.first?["invited"] == 12)
             #expect(everyone["groups"]?.array.first?["group"] == .null)
+
+            // By RFM segment: the two who bought have one, the twelve who did not have none.
+            for buyer in ["b1", "b2"] {
+                let member = try await app.memberWithPoints(buyer)
+                try await app.request(
+                    .post, "/v1/surveys/invitations", json: ["member_id": .string(member), "kind": "nps"],
+                    idempotencyKey: buyer)
+            }
+            let bySegment = try await app.request(.get, "/v1/surveys/report?kind=nps&\(period)&by=segment").json
+            let segments = bySegment["groups"]?.array ?? []
+            #expect(segments.first { $0["group"] == .null }?["invited"] == 12)
+            let named = segments.filter { $0["group"] != .null }
+            #expect(named.compactMap { $0["invited"]?.integer }.reduce(0, +) == 2)
+            #expect(named.allSatisfy { RFMSegment(rawValue: $0["group"]?.string ?? "") != nil }, "\(named)")
         }
     }
 }

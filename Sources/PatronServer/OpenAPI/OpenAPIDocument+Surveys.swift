@@ -137,7 +137,8 @@ extension OpenAPIDocument {
                         dateQuery("to", "Last day of the period.", required: true),
                         query(
                             "by", cases(SurveyGrouping.self, required: false),
-                            "Group by the member's tier now, the store, the channel or the month of the invitation."),
+                            "Group by the member's tier now, the store, the channel, the month of the invitation, or the "
+                                + "member's RFM segment at the period's last day."),
                     ],
                     answers: [.ok(ref(.surveyReport))], failures: [(.unprocessable, "A parameter is malformed.")])),
         ]

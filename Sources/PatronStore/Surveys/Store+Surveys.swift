@@ -1,3 +1,4 @@
+import PatronAnalytics
 import PatronCore
 import SQLKit
 
@@ -35,6 +36,8 @@ public enum SurveyGrouping: String, Sendable, Hashable, CaseIterable {
     case channel
     /// The month the invitation was made, in the program's time zone.
     case month
+    /// The member's RFM segment at the last day of the period.
+    case segment
 }
 
 extension Store {
@@ -243,19 +246,30 @@ extension Store {
     }
 
     /// Summaries of one kind of question over invitations made from `from` to `to` (days in the program's time
-    /// zone, both included), for everyone or per group; groups in order of their names.
+    /// zone, both included), for everyone or per group; groups in order of their names. Members who had not bought
+    /// by the period's end have no segment.
     public func surveySummaries(
-        kind: SurveyKind, from: CalendarDate, to: CalendarDate, by grouping: SurveyGrouping?
+        kind: SurveyKind, from: PatronCore.CalendarDate, to: PatronCore.CalendarDate, by grouping: SurveyGrouping?
     ) async throws -> [(group: String?, summary: SurveySummary)] {
         let programs = self.programs
-        return try await database.read { database in
+        var segments: [String: String] = [:]
+        if grouping == .segment {
+            let base = try await customerBase(referenceDate: to)
+            var cursor: String?
+            repeat {
+                let page = try await standings(in: base, segment: nil, after: cursor, limit: 10_000)
+                for standing in page.items { segments[standing.memberID] = standing.segment.rawValue }
+                cursor = page.nextCursor
+            } while cursor != nil
+        }
+        return try await database.read { [segments] database in
             let (_, program) = try await programs.current(in: database)
             let offset = program.utcOffset
             let start = offset.startOf(from).millisecondsSinceEpoch
             let end = offset.startOf(to.addingDays(1)).millisecondsSinceEpoch
             let rows = try await database.raw(
                 """
-                SELECT i.created_at, i.answer_value, i.store_id, i.channel, m.tier
+                SELECT i.member_id, i.created_at, i.answer_value, i.store_id, i.channel, m.tier
                 FROM survey_invitations i JOIN members m ON m.id = i.member_id
                 WHERE i.kind = \(bind: kind.rawValue) AND i.created_at >= \(bind: start) AND i.created_at < \(bind: end)
                 """
@@ -268,6 +282,7 @@ extension Store {
                     case .tier: try row.decode(column: "tier", as: String?.self)
                     case .store: try row.decode(column: "store_id", as: String?.self)
                     case .channel: try row.decode(column: "channel", as: String?.self)
+                    case .segment: segments[try row.decode(column: "member_id", as: String.self)]
                     case .month:
                         offset.date(
                             of: Timestamp(millisecondsSinceEpoch: try row.decode(column: "created_at", as: Int64.self))
