@@ -6,7 +6,7 @@ import PatronStore
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: "Bulk imports.",
-        subcommands: [Points.self, Orders.self, Consents.self, Feedback.self])
+        subcommands: [Points.self, Orders.self, Consents.self, Feedback.self, SurveyAnswers.self])
 
     /// The options every import takes.
     struct FileOptions: ParsableArguments {
@@ -174,6 +174,37 @@ struct ImportCommand: AsyncParsableCommand {
                 }
             }
             print("Recorded \(totals.applied) items; \(totals.duplicate) already recorded; \(totals.refused) refused.")
+            if totals.refused > 0 { throw ExitCode(2) }
+        }
+    }
+
+    struct SurveyAnswers: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "survey-answers",
+            abstract: "Record answers to survey invitations collected elsewhere (paper, a kiosk), from CSV.",
+            discussion: """
+                CSV (RFC 4180) with a header naming invitation_id and value, and optionally comment and answered_at
+                (RFC 3339; default now). Each answer is taken as the answer page takes it at that time — on the
+                question's scale, once, before the link expired, not from an erased member — and becomes survey
+                feedback. The same answer again is a duplicate; bad rows are reported by line and skipped.
+                """)
+
+        @OptionGroup var options: FileOptions
+        @OptionGroup var database: DatabaseOptions
+
+        func validate() throws {
+            if options.isJSON { throw CommandFailure("survey answers are imported from CSV") }
+        }
+
+        func run() async throws {
+            let options = self.options
+            let totals = try await database.withStore { store in
+                try await options.batches(of: 500).run(try CSVSurveyAnswerRows(path: options.file), line: \.line) {
+                    try await store.importSurveyAnswers($0)
+                }
+            }
+            print(
+                "Recorded \(totals.applied) answers; \(totals.duplicate) already recorded; \(totals.refused) refused.")
             if totals.refused > 0 { throw ExitCode(2) }
         }
     }

@@ -84,4 +84,59 @@ import Testing
             #expect(again.output.contains(": 0 warnings, 0 missed targets on 0 tickets"), "\(again.output)")
         }
     }
+
+    @Test(arguments: TestDatabase.engines)
+    func answersCollectedOnPaperAreTakenAsThePageTakesThem(engine: DatabaseEngine) async throws {
+        try await TestDatabase.withURL(engine) { url in
+            let key = TestDatabase.makeDataKey()
+            let environment = ["PATRON_DATA_KEY": key]
+            let database = try await DatabaseFactory.open(url, logger: TestDatabase.logger)
+            let store = Store(
+                database: database, protector: DataProtector(dataKey: try DataKey.parse(key, source: "test")))
+            let invitations = try await database.withRunning { database in
+                try await Migrations.migrate(database)
+                let member = try await store.upsertMember(MemberProfile(externalID: "zhang")).member.id
+                var ids: [String] = []
+                for index in 0..<2 {
+                    let (invitation, _) = try await store.inviteToSurvey(
+                        SurveyInvitationBasis(memberID: member, kind: .nps, storeID: "SH-01", language: "zh"),
+                        channel: "paper", lifetimeDays: nil, actor: "test", idempotencyKey: "paper-\(index)")
+                    ids.append(invitation.invitationID)
+                }
+                return ids
+            }
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("answers-\(UUID())")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let file = directory.appendingPathComponent("answers.csv")
+            try """
+            invitation_id,value,comment,answered_at
+            \(invitations[0]),9,店员很热情,
+            \(invitations[0]),9,店员很热情,
+            \(invitations[1]),11,,
+            inv_NOBODY,5,,
+
+            """.write(to: file, atomically: true, encoding: .utf8)
+            let report = directory.appendingPathComponent("refused.txt")
+            let imported = try await PatronCommand.run(
+                ["import", "survey-answers", file.path, "--errors", report.path, "--database-url", url.argument],
+                environment: environment)
+            #expect(imported.status == 2, "\(imported.errors)")
+            #expect(imported.output == "Recorded 1 answers; 1 already recorded; 2 refused.\n")
+            #expect(
+                try String(contentsOf: report, encoding: .utf8).split(separator: "\n") == [
+                    "line 4: value: must be 0 to 10", "line 5: no survey invitation with id 'inv_NOBODY'",
+                ])
+            let reopened = try await DatabaseFactory.open(url, logger: TestDatabase.logger)
+            try await reopened.withRunning { database in
+                let store = Store(
+                    database: database, protector: DataProtector(dataKey: try DataKey.parse(key, source: "test")))
+                let answered = try #require(try await store.surveyInvitation(id: invitations[0]))
+                #expect(answered.answerValue == 9)
+                let feedbackID = try #require(answered.feedbackID)
+                let feedback = try #require(try await store.feedback(id: feedbackID))
+                #expect(feedback.submission.text == "店员很热情" && feedback.submission.channel == .survey)
+            }
+        }
+    }
 }
