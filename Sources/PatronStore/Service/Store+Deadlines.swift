@@ -48,6 +48,10 @@ extension Store {
         var fired: [DeadlineFiring] = []
         while true {
             let batch = try await database.write { database in
+                // On PostgreSQL a node passes over the rows another is claiming rather than wait for them (and
+                // deadlock when two lock overlapping rows in different orders); the other fires them.
+                let skipClaimed: SQLQueryString =
+                    database.dialect.name == "postgresql" ? "FOR UPDATE SKIP LOCKED" : ""
                 var batch: [DeadlineFiring] = []
                 for row in try await database.raw(
                     """
@@ -55,7 +59,7 @@ extension Store {
                     WHERE (ticket_id, kind) IN (
                         SELECT ticket_id, kind FROM ticket_deadlines
                         WHERE warned_at IS NULL AND met_at IS NULL AND warn_at <= \(bind: at)
-                        ORDER BY warn_at LIMIT \(unsafeRaw: String(batchSize)))
+                        ORDER BY warn_at LIMIT \(unsafeRaw: String(batchSize)) \(skipClaimed))
                       AND warned_at IS NULL AND met_at IS NULL
                     RETURNING ticket_id, kind
                     """
@@ -72,7 +76,7 @@ extension Store {
                     WHERE (ticket_id, kind) IN (
                         SELECT ticket_id, kind FROM ticket_deadlines
                         WHERE breached_at IS NULL AND met_at IS NULL AND due_at <= \(bind: at)
-                        ORDER BY due_at LIMIT \(unsafeRaw: String(batchSize)))
+                        ORDER BY due_at LIMIT \(unsafeRaw: String(batchSize)) \(skipClaimed))
                       AND breached_at IS NULL AND met_at IS NULL
                     RETURNING ticket_id, kind
                     """
@@ -87,7 +91,8 @@ extension Store {
                 return batch
             }
             fired += batch
-            if batch.count < batchSize { return fired }
+            // Only an empty batch means nothing is left: another node may have claimed part of a short one.
+            if batch.isEmpty { return fired }
         }
     }
 
