@@ -10,7 +10,8 @@ import ServiceLifecycle
 struct DeadlineService: Service {
     let store: Store
     let logger: Logger
-    static let longestSleep: Duration = .seconds(30)
+    /// The longest it sleeps without a look at the database.
+    var longestSleep: Duration = .seconds(30)
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
@@ -27,7 +28,7 @@ struct DeadlineService: Service {
                                 "ticket.priority": "\(firing.escalatedTo?.rawValue ?? "-")",
                             ])
                     }
-                    var wait = Self.longestSleep
+                    var wait = longestSleep
                     if let next = try await store.nextDeadline() {
                         let milliseconds = max(0, next.millisecondsSinceEpoch - store.clock.milliseconds)
                         wait = min(wait, .milliseconds(milliseconds))
