@@ -149,6 +149,17 @@ struct ListeningGroupResource: Encodable {
         let met: Int
         let missed: Int
         let share: Double?
+
+        private enum CodingKeys: String, CodingKey {
+            case met, missed, share
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(met, forKey: .met)
+            try container.encode(missed, forKey: .missed)
+            try container.encode(share, forKey: .share)
+        }
     }
 
     private struct Topic: Encodable {

@@ -43,7 +43,7 @@ struct FeedbackController {
         try context.require(.feedbackRead)
         var query = QueryReader(request)
         let memberID = query.string("member_id")
-        if let memberID, memberID.count > 64 || memberID.trimmingWhitespace().isEmpty {
+        if let memberID, memberID.unicodeScalars.count > 64 || memberID.trimmingWhitespace().isEmpty {
             query.fail("member_id", "must be 1 to 64 characters, not only spaces")
         }
         var severity: FeedbackSeverity?

@@ -58,7 +58,7 @@ struct SurveysController {
         try context.require(.feedbackRead)
         var query = QueryReader(request)
         let memberID = query.string("member_id")
-        if let memberID, memberID.count > 64 || memberID.trimmingWhitespace().isEmpty {
+        if let memberID, memberID.unicodeScalars.count > 64 || memberID.trimmingWhitespace().isEmpty {
             query.fail("member_id", "must be 1 to 64 characters, not only spaces")
         }
         var kind: SurveyKind?

@@ -149,7 +149,7 @@ struct TicketsController {
         let queue = try context.parameters.require("queue")
         let (body, _) = try await JSONBody.read(request, context: context)
         var reader = FieldReader(body)
-        if queue.count > 64 || queue.trimmingWhitespace().isEmpty {
+        if queue.unicodeScalars.count > 64 || queue.trimmingWhitespace().isEmpty {
             throw Problem.notFound("a queue's name is 1 to 64 characters, not only spaces")
         }
         let members = reader.strings("members", maxLength: 64)
@@ -176,15 +176,15 @@ struct TicketsController {
             }
         }
         let queue = query.string("queue")
-        if let queue, queue.count > 64 || queue.trimmingWhitespace().isEmpty {
+        if let queue, queue.unicodeScalars.count > 64 || queue.trimmingWhitespace().isEmpty {
             query.fail("queue", "must be 1 to 64 characters, not only spaces")
         }
         let memberID = query.string("member_id")
-        if let memberID, memberID.count > 64 || memberID.trimmingWhitespace().isEmpty {
+        if let memberID, memberID.unicodeScalars.count > 64 || memberID.trimmingWhitespace().isEmpty {
             query.fail("member_id", "must be 1 to 64 characters, not only spaces")
         }
         let assignee = query.string("assignee")
-        if let assignee, assignee.count > 64 || assignee.trimmingWhitespace().isEmpty {
+        if let assignee, assignee.unicodeScalars.count > 64 || assignee.trimmingWhitespace().isEmpty {
             query.fail("assignee", "must be 1 to 64 characters, not only spaces")
         }
         let pagination = Pagination(reading: &query)

@@ -102,7 +102,8 @@ extension OpenAPIDocument {
                         input([
                             "queue": text(maxLength: 64, nonBlank: true, required: false),
                             "assignee": text(
-                                maxLength: 64, required: false, description: "An active staff user's id (usr_…)."),
+                                maxLength: 64, nonBlank: true, required: false,
+                                description: "An active staff user's id (usr_…)."),
                         ]),
                         .any(of: [
                             .object(properties: ["queue": .string]), .object(properties: ["assignee": .string]),
