@@ -31,6 +31,7 @@ import Testing
             (0...10).map { severity(score: $0) } == Array(repeating: .high, count: 7) + [.normal, .normal, .low, .low])
         #expect(severity(rating: 5, score: 3) == .high)
         #expect(severity(text: "fine") == .normal)
+        #expect(severity() == .low, "an effort answer without a comment says nothing to act on")
         #expect(severity(rating: 5, text: "lovely, though a lawyer friend says the sign is wrong") == .urgent)
     }
 }

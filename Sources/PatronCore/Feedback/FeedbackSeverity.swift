@@ -20,7 +20,7 @@ public struct FeedbackAssessment: Sendable, Hashable {
 
     /// Urgent when the text names an urgent topic; otherwise the worse of what the rating and the score say:
     /// 1–2 stars or a detractor's 0–6 is high, 3 stars or a passive's 7–8 normal, 4–5 stars or a promoter's 9–10
-    /// low. Text alone is normal.
+    /// low. Text alone is normal; with nothing to go on (an effort answer without a comment) it is low.
     public static func assess(_ feedback: FeedbackSubmission, urgentTerms: UrgentTerms) -> FeedbackAssessment {
         let topics = feedback.text.map(urgentTerms.topics(in:)) ?? []
         guard topics.isEmpty else { return FeedbackAssessment(severity: .urgent, urgentTopics: topics) }
@@ -38,7 +38,7 @@ public struct FeedbackAssessment: Sendable, Hashable {
             default: .low
             }
         }
-        let severity = [fromRating, fromScore].compactMap { $0 }.max() ?? .normal
+        let severity = [fromRating, fromScore].compactMap { $0 }.max() ?? (feedback.text == nil ? .low : .normal)
         return FeedbackAssessment(severity: severity, urgentTopics: [])
     }
 }
