@@ -171,6 +171,13 @@ import Testing
                 try await app.request(.post, "/v1/surveys/invitations/inv_NONE/answer", json: ["value": 3]).status
                     == .notFound)
             #expect(try await app.rowCount("feedback") == 0)
+            // Without feedback:write nothing is told, not even whether an invitation exists.
+            let (_, reader) = try await app.store.createAPIKey(name: "reports", scopes: [.reportsRead])
+            for id in [id, "inv_NONE"] {
+                let refused = try await app.request(
+                    .post, "/v1/surveys/invitations/\(id)/answer", json: ["value": 3], key: reader)
+                #expect(refused.status == .forbidden)
+            }
             let report = try await app.request(
                 .get, "/v1/surveys/report?kind=nps&from=2026-02-01&to=2026-01-01&by=shop")
             #expect(report.errorPointers == ["?to", "?by"], "\(report.text)")

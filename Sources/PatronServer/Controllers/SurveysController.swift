@@ -78,6 +78,8 @@ struct SurveysController {
 
     /// 201 with the answered invitation; 200 for the same answer again. The member's own token may answer.
     @Sendable func answer(_ request: Request, context: PatronRequestContext) async throws -> Response {
+        // Permission first, so that nobody without it learns which invitations exist.
+        if case .member = context.principal {} else { try context.require(.feedbackWrite) }
         let invitationID = try context.parameters.require("invitation_id")
         let (body, _) = try await JSONBody.read(request, context: context)
         var reader = FieldReader(body)
@@ -87,10 +89,8 @@ struct SurveysController {
         guard let invitation = try await store.surveyInvitation(id: invitationID) else {
             throw SurveyError.notFound(invitationID: invitationID)
         }
-        if case .member(let own) = context.principal {
-            guard invitation.basis.memberID == own else { throw SurveyError.notFound(invitationID: invitationID) }
-        } else {
-            try context.require(.feedbackWrite)
+        if case .member(let own) = context.principal, invitation.basis.memberID != own {
+            throw SurveyError.notFound(invitationID: invitationID)
         }
         let answer = try SurveyAnswer.parse(value: value, comment: comment, kind: invitation.basis.kind)
         let (answered, isReplay) = try await store.answerSurvey(invitationID, answer: answer)
