@@ -31,16 +31,7 @@ struct ListeningReportsController {
         try context.require(.reportsRead)
         var query = QueryReader(request)
         let asOf = query.date("as_of")
-        var quadrant: LoyaltyQuadrant?
-        if let text = query.string("quadrant") {
-            quadrant = LoyaltyQuadrant(rawValue: text)
-            if quadrant == nil {
-                query.fail(
-                    "quadrant", "must be one of \(LoyaltyQuadrant.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-        } else {
-            query.fail("quadrant", "is required")
-        }
+        let quadrant: LoyaltyQuadrant? = query.choice("quadrant", required: true)
         let pagination = Pagination(reading: &query)
         try query.finish()
         guard let quadrant else { throw ValidationFailure(query.errors) }
@@ -59,13 +50,7 @@ struct ListeningReportsController {
         try context.require(.reportsRead)
         var query = QueryReader(request)
         let (from, to) = Self.period(&query)
-        var grouping: ListeningGrouping?
-        if let text = query.string("by") {
-            grouping = ListeningGrouping(rawValue: text)
-            if grouping == nil {
-                query.fail("by", "must be one of \(ListeningGrouping.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-        }
+        let grouping: ListeningGrouping? = query.choice("by")
         try query.finish()
         guard let from, let to else { throw ValidationFailure(query.errors) }
         let groups = try await store.listeningReport(from: from, to: to, by: grouping)

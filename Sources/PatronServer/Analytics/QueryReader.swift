@@ -46,6 +46,31 @@ struct QueryReader {
         return value
     }
 
+    /// One of an enum's values, or nil when absent (an error when `required`) or not one of them.
+    mutating func choice<Value: RawRepresentable & CaseIterable>(
+        _ name: String, required: Bool = false
+    ) -> Value? where Value.RawValue == String {
+        guard let text = string(name) else {
+            if required, parameters[name] == nil { fail(name, "is required") }
+            return nil
+        }
+        guard let value = Value(rawValue: text) else {
+            fail(name, "must be one of \(Value.allCases.map(\.rawValue).joined(separator: ", "))")
+            return nil
+        }
+        return value
+    }
+
+    /// An id or name to filter by: 1 to 64 code points (as the document counts them), not only spaces.
+    mutating func identifier(_ name: String) -> String? {
+        guard let text = string(name) else { return nil }
+        guard text.unicodeScalars.count <= 64, !text.trimmingWhitespace().isEmpty else {
+            fail(name, "must be 1 to 64 characters, not only spaces")
+            return nil
+        }
+        return text
+    }
+
     /// A `YYYY-MM-DD` day, or nil when absent (an error when required) or invalid.
     mutating func date(_ name: String, required: Bool = false) -> CalendarDate? {
         guard parameters[name] != nil else {

@@ -42,18 +42,8 @@ struct FeedbackController {
     @Sendable func list(_ request: Request, context: PatronRequestContext) async throws -> Response {
         try context.require(.feedbackRead)
         var query = QueryReader(request)
-        let memberID = query.string("member_id")
-        if let memberID, memberID.unicodeScalars.count > 64 || memberID.trimmingWhitespace().isEmpty {
-            query.fail("member_id", "must be 1 to 64 characters, not only spaces")
-        }
-        var severity: FeedbackSeverity?
-        if let text = query.string("severity") {
-            severity = FeedbackSeverity(rawValue: text)
-            if severity == nil {
-                query.fail(
-                    "severity", "must be one of \(FeedbackSeverity.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-        }
+        let memberID = query.identifier("member_id")
+        let severity: FeedbackSeverity? = query.choice("severity")
         let pagination = Pagination(reading: &query)
         try query.finish()
         let page = try await store.feedback(

@@ -57,17 +57,8 @@ struct SurveysController {
     @Sendable func list(_ request: Request, context: PatronRequestContext) async throws -> Response {
         try context.require(.feedbackRead)
         var query = QueryReader(request)
-        let memberID = query.string("member_id")
-        if let memberID, memberID.unicodeScalars.count > 64 || memberID.trimmingWhitespace().isEmpty {
-            query.fail("member_id", "must be 1 to 64 characters, not only spaces")
-        }
-        var kind: SurveyKind?
-        if let text = query.string("kind") {
-            kind = SurveyKind(rawValue: text)
-            if kind == nil {
-                query.fail("kind", "must be one of \(SurveyKind.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-        }
+        let memberID = query.identifier("member_id")
+        let kind: SurveyKind? = query.choice("kind")
         let pagination = Pagination(reading: &query)
         try query.finish()
         let page = try await store.surveyInvitations(
@@ -101,25 +92,11 @@ struct SurveysController {
     @Sendable func report(_ request: Request, context: PatronRequestContext) async throws -> Response {
         try context.require(.reportsRead)
         var query = QueryReader(request)
-        var kind: SurveyKind?
-        if let text = query.string("kind") {
-            kind = SurveyKind(rawValue: text)
-            if kind == nil {
-                query.fail("kind", "must be one of \(SurveyKind.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-        } else {
-            query.fail("kind", "is required")
-        }
+        let kind: SurveyKind? = query.choice("kind", required: true)
         let from = query.date("from", required: true)
         let to = query.date("to", required: true)
         if let from, let to, to < from { query.fail("to", "must not be before from") }
-        var grouping: SurveyGrouping?
-        if let text = query.string("by") {
-            grouping = SurveyGrouping(rawValue: text)
-            if grouping == nil {
-                query.fail("by", "must be one of \(SurveyGrouping.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-        }
+        let grouping: SurveyGrouping? = query.choice("by")
         try query.finish()
         guard let kind, let from, let to else { throw ValidationFailure(query.errors) }
         let summaries = try await store.surveySummaries(kind: kind, from: from, to: to, by: grouping)

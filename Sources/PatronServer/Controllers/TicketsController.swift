@@ -168,25 +168,10 @@ struct TicketsController {
     @Sendable func list(_ request: Request, context: PatronRequestContext) async throws -> Response {
         try context.require(.feedbackRead)
         var query = QueryReader(request)
-        var state: TicketState?
-        if let text = query.string("state") {
-            state = TicketState(rawValue: text)
-            if state == nil {
-                query.fail("state", "must be one of \(TicketState.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-        }
-        let queue = query.string("queue")
-        if let queue, queue.unicodeScalars.count > 64 || queue.trimmingWhitespace().isEmpty {
-            query.fail("queue", "must be 1 to 64 characters, not only spaces")
-        }
-        let memberID = query.string("member_id")
-        if let memberID, memberID.unicodeScalars.count > 64 || memberID.trimmingWhitespace().isEmpty {
-            query.fail("member_id", "must be 1 to 64 characters, not only spaces")
-        }
-        let assignee = query.string("assignee")
-        if let assignee, assignee.unicodeScalars.count > 64 || assignee.trimmingWhitespace().isEmpty {
-            query.fail("assignee", "must be 1 to 64 characters, not only spaces")
-        }
+        let state: TicketState? = query.choice("state")
+        let queue = query.identifier("queue")
+        let memberID = query.identifier("member_id")
+        let assignee = query.identifier("assignee")
         let pagination = Pagination(reading: &query)
         try query.finish()
         let page = try await store.tickets(
