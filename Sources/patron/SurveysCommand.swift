@@ -40,13 +40,7 @@ struct SurveysCommand: AsyncParsableCommand {
             let (sending, asked) = try await database.withStore { store in
                 let day = try await AsOf.day(asOf, store: store)
                 let base = try await store.customerBase(referenceDate: day)
-                var members: [String] = []
-                var cursor: String?
-                repeat {
-                    let page = try await store.standings(in: base, segment: segment, after: cursor, limit: 5_000)
-                    members += page.items.map(\.memberID)
-                    cursor = page.nextCursor
-                } while cursor != nil
+                let members = try await store.allStandings(in: base, segment: segment).map(\.memberID)
                 let sending = try await store.inviteToRelationshipSurvey(
                     members, kind: kind, channel: channel, language: language,
                     actor: "console:" + ProcessInfo.processInfo.userName, dryRun: dryRun)

@@ -63,6 +63,18 @@ extension Store {
         return Page(items: items, nextCursor: hasMore ? items.last?.memberID : nil)
     }
 
+    /// The standings of all of `base`'s members (of one segment, if given), read a page at a time.
+    public func allStandings(in base: CustomerBase, segment: RFMSegment? = nil) async throws -> [MemberStanding] {
+        var all: [MemberStanding] = []
+        var cursor: String?
+        repeat {
+            let page = try await standings(in: base, segment: segment, after: cursor, limit: 10_000)
+            all += page.items
+            cursor = page.nextCursor
+        } while cursor != nil
+        return all
+    }
+
     /// Every member's totals of the orders through local day `date` in the program's currency, which is returned
     /// too; in no particular order. The first day's spend (for the spend model) only when `firstDaySpend` is set.
     public func memberPurchaseTotals(

@@ -19,16 +19,11 @@ extension Store {
     public func loyaltyMatrix(asOf day: PatronCore.CalendarDate) async throws -> LoyaltyMatrix {
         let base = try await customerBase(referenceDate: day)
         var behaviour: [String: Bool] = [:]
-        var cursor: String?
-        repeat {
-            let page = try await standings(in: base, segment: nil, after: cursor, limit: 10_000)
-            for standing in page.items {
-                behaviour[standing.memberID] = LoyaltyQuadrant.behaviourHigh(
-                    recency: standing.score.recency, frequency: standing.score.frequency,
-                    monetary: standing.score.monetary)
-            }
-            cursor = page.nextCursor
-        } while cursor != nil
+        for standing in try await allStandings(in: base) {
+            behaviour[standing.memberID] = LoyaltyQuadrant.behaviourHigh(
+                recency: standing.score.recency, frequency: standing.score.frequency,
+                monetary: standing.score.monetary)
+        }
         let programs = self.programs
         let attitude = try await database.read { database -> [String: Bool] in
             let (_, program) = try await programs.current(in: database)

@@ -254,13 +254,9 @@ extension Store {
         let programs = self.programs
         var segments: [String: String] = [:]
         if grouping == .segment {
-            let base = try await customerBase(referenceDate: to)
-            var cursor: String?
-            repeat {
-                let page = try await standings(in: base, segment: nil, after: cursor, limit: 10_000)
-                for standing in page.items { segments[standing.memberID] = standing.segment.rawValue }
-                cursor = page.nextCursor
-            } while cursor != nil
+            for standing in try await allStandings(in: try await customerBase(referenceDate: to)) {
+                segments[standing.memberID] = standing.segment.rawValue
+            }
         }
         return try await database.read { [segments] database in
             let (_, program) = try await programs.current(in: database)
