@@ -87,7 +87,8 @@ extension Store {
         var item = FeedbackItem(
             submission: submission, assessment: assessment, receivedAt: Timestamp(millisecondsSinceEpoch: now))
         var tier: String?
-        if let memberID = submission.memberID {
+        // An import opens no tickets, so it need not read the tier.
+        if opensTicket, let memberID = submission.memberID {
             tier = try await database.raw("SELECT tier FROM members WHERE id = \(bind: memberID)").first()?
                 .decode(column: "tier", as: String?.self)
         }
