@@ -24,6 +24,8 @@ public enum InputError: Error, Hashable, CustomStringConvertible {
     case emptyCustomerID(column: String, line: Int)
     /// A transaction amount is below zero; returns are not purchases (see docs/analytics.md).
     case negativeAmount(value: String, column: String, line: Int)
+    /// A sentiment label is none of the accepted forms.
+    case invalidLabel(value: String, column: String, line: Int, expected: String)
 
     public var description: String {
         switch self {
@@ -52,6 +54,8 @@ public enum InputError: Error, Hashable, CustomStringConvertible {
         case .negativeAmount(let value, let column, let line):
             "line \(line): negative amount '\(value)' in column '\(column)' (returns are not purchases: leave them "
                 + "out, or subtract them from the purchase they return)"
+        case .invalidLabel(let value, let column, let line, let expected):
+            "line \(line): invalid label '\(value)' in column '\(column)' (expected \(expected))"
         }
     }
 }

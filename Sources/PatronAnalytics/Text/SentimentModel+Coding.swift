@@ -1,0 +1,56 @@
+/// The model file: JSON with the weights by readable key, so that a model can be inspected, diffed and moved
+/// between servers and versions.
+extension SentimentModel: Codable {
+    /// The format's name and version in every file, checked on reading.
+    public static let format = "patron-sentiment-model"
+    public static let formatVersion = 1
+    /// Weights are kept to this many decimal places; a weight that rounds to zero is left out.
+    static let weightScale = 10_000.0
+
+    enum CodingKeys: String, CodingKey {
+        case format
+        case version
+        case name
+        case bias
+        case neutralBand = "neutral_band"
+        case training
+        case weights
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let format = try container.decode(String.self, forKey: .format)
+        let version = try container.decode(Int.self, forKey: .version)
+        guard format == Self.format, version == Self.formatVersion else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .format, in: container,
+                debugDescription: "not a \(Self.format) file of version \(Self.formatVersion)")
+        }
+        let band = try container.decode(Double.self, forKey: .neutralBand)
+        guard band >= 0, band < 1 else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .neutralBand, in: container, debugDescription: "the neutral band must be in [0, 1)")
+        }
+        self.init(
+            name: try container.decode(String.self, forKey: .name),
+            bias: try container.decode(Double.self, forKey: .bias), neutralBand: band,
+            weights: try container.decode([String: Double].self, forKey: .weights),
+            training: try container.decodeIfPresent(SentimentTrainingSummary.self, forKey: .training))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(Self.format, forKey: .format)
+        try container.encode(Self.formatVersion, forKey: .version)
+        try container.encode(name, forKey: .name)
+        try container.encode(Self.rounded(bias) ?? 0, forKey: .bias)
+        try container.encode(neutralBand, forKey: .neutralBand)
+        try container.encodeIfPresent(training, forKey: .training)
+        try container.encode(weights.compactMapValues(Self.rounded), forKey: .weights)
+    }
+
+    private static func rounded(_ weight: Double) -> Double? {
+        let rounded = (weight * weightScale).rounded() / weightScale
+        return rounded == 0 ? nil : rounded
+    }
+}
