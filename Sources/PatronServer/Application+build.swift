@@ -135,6 +135,7 @@ func buildRouter(
     PrivacyController(store: store).addRoutes(to: api)
     ConsentsController(store: store).addRoutes(to: api)
     FeedbackController(store: store).addRoutes(to: api)
+    SentimentController(store: store).addRoutes(to: api)
     TicketsController(store: store, publicURL: publicURL).addRoutes(to: api)
     SurveysController(store: store, publicURL: publicURL).addRoutes(to: api)
     MemberTokensController(store: store).addRoutes(to: api)

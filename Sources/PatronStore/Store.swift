@@ -7,6 +7,8 @@ public struct Store: Sendable {
     public let members: MemberRepository
     public let orders: OrderRepository
     public let programs: ProgramBook
+    /// The sentiment model in force for feedback.
+    public let sentimentModels: SentimentModelBook
     let ledger: PointLedger
     let protector: DataProtector
     /// Signs and checks the tokens a brand's app uses to act for one member.
@@ -33,6 +35,7 @@ public struct Store: Sendable {
         self.members = MemberRepository(protector: protector)
         self.orders = OrderRepository()
         self.programs = ProgramBook()
+        self.sentimentModels = SentimentModelBook()
         self.ledger = PointLedger(engine: database.engine)
     }
 

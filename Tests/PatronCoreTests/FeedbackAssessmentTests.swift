@@ -35,3 +35,22 @@ import Testing
         #expect(severity(rating: 5, text: "lovely, though a lawyer friend says the sign is wrong") == .urgent)
     }
 }
+
+extension FeedbackAssessmentTests {
+    @Test func withoutRatingOrScoreTheTextsSentimentDecidesAndARatingOutranksIt() {
+        func severity(rating: Int? = nil, text: String?, _ label: FeedbackSentiment.Label?) -> FeedbackSeverity {
+            let feedback = FeedbackSubmission(
+                feedbackID: "f", channel: .social, rating: rating, text: text,
+                submittedAt: Timestamp(millisecondsSinceEpoch: 0))
+            let sentiment = label.map { FeedbackSentiment(label: $0, score: $0 == .negative ? -0.8 : 0.5) }
+            return FeedbackAssessment.assess(feedback, urgentTerms: terms, sentiment: sentiment).severity
+        }
+        #expect(severity(text: "太慢了，菜都凉了", .negative) == .high)
+        #expect(severity(text: "很好吃", .positive) == .low)
+        #expect(severity(text: "下午三点到", .neutral) == .normal)
+        #expect(severity(text: "text without a model", nil) == .normal)
+        #expect(severity(rating: 5, text: "太慢了", .negative) == .low, "the customer's own stars are trusted")
+        #expect(severity(rating: 1, text: "很好吃", .positive) == .high)
+        #expect(severity(text: "吃完就拉肚子了", .negative) == .urgent)
+    }
+}

@@ -12,18 +12,28 @@ public struct FeedbackAssessment: Sendable, Hashable {
     public var severity: FeedbackSeverity
     /// The urgent topics its text names (food safety, injury, fraud, legal, or a shop's own).
     public var urgentTopics: [String]
+    /// What its text says, when it has text.
+    public var sentiment: FeedbackSentiment?
 
-    public init(severity: FeedbackSeverity, urgentTopics: [String]) {
+    public init(severity: FeedbackSeverity, urgentTopics: [String], sentiment: FeedbackSentiment? = nil) {
         self.severity = severity
         self.urgentTopics = urgentTopics
+        self.sentiment = sentiment
     }
 
     /// Urgent when the text names an urgent topic; otherwise the worse of what the rating and the score say:
     /// 1–2 stars or a detractor's 0–6 is high, 3 stars or a passive's 7–8 normal, 4–5 stars or a promoter's 9–10
-    /// low. Text alone is normal; with nothing to go on (an effort answer without a comment) it is low.
-    public static func assess(_ feedback: FeedbackSubmission, urgentTerms: UrgentTerms) -> FeedbackAssessment {
+    /// low. Without either, the text's sentiment decides — negative high, neutral normal, positive low — so a
+    /// complaint posted without stars still reaches a person; the customer's own rating, where there is one, is
+    /// trusted over a model's reading of their words. With nothing to go on (an effort answer without a comment)
+    /// it is low.
+    public static func assess(
+        _ feedback: FeedbackSubmission, urgentTerms: UrgentTerms, sentiment: FeedbackSentiment? = nil
+    ) -> FeedbackAssessment {
         let topics = feedback.text.map(urgentTerms.topics(in:)) ?? []
-        guard topics.isEmpty else { return FeedbackAssessment(severity: .urgent, urgentTopics: topics) }
+        guard topics.isEmpty else {
+            return FeedbackAssessment(severity: .urgent, urgentTopics: topics, sentiment: sentiment)
+        }
         let fromRating: FeedbackSeverity? = feedback.rating.map {
             switch $0 {
             case ...2: .high
@@ -38,7 +48,13 @@ public struct FeedbackAssessment: Sendable, Hashable {
             default: .low
             }
         }
-        let severity = [fromRating, fromScore].compactMap { $0 }.max() ?? (feedback.text == nil ? .low : .normal)
-        return FeedbackAssessment(severity: severity, urgentTopics: [])
+        let fromText: FeedbackSeverity =
+            switch sentiment?.label {
+            case .negative: .high
+            case .positive: .low
+            case .neutral, nil: feedback.text == nil ? .low : .normal
+            }
+        let severity = [fromRating, fromScore].compactMap { $0 }.max() ?? fromText
+        return FeedbackAssessment(severity: severity, urgentTopics: [], sentiment: sentiment)
     }
 }

@@ -10,6 +10,7 @@ enum AuditedOperations {
         "cancelRedemption", "refundOrder", "upsertMember", "updateMember", "makeReferralCode", "inviteUser",
         "disableUser", "unlockUser", "resetSecondFactor", "createRole", "signOut", "signOutEverywhere",
         "issueMemberToken", "eraseMember", "putConsents", "putPrivacyPolicy", "compensateTicket", "setTicketQueue",
+        "installSentimentModel", "activateSentimentModel",
     ]
 
     /// Answers that show members' decrypted names, emails, phones or birthdays.
@@ -22,7 +23,7 @@ enum AuditedOperations {
     static let businessFeed: Set<String> = [
         "recordOrder", "recordEvent", "recordEvents", "spendPoints", "redeemReward", "validateCoupon",
         "consumeCoupon", "joinReferral", "simulateOrder", "submitFeedback", "openTicket", "addTicketMessage",
-        "moveTicket", "inviteToSurvey", "answerSurvey", "reassignTicket", "mergeTicket",
+        "moveTicket", "inviteToSurvey", "answerSurvey", "reassignTicket", "mergeTicket", "classifySentiment",
     ]
 
     /// Public operations that record their own entry, since no principal is known before they run.

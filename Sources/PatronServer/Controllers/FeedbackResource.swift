@@ -6,7 +6,7 @@ struct FeedbackResource: Encodable {
     let item: FeedbackItem
 
     private enum CodingKeys: String, CodingKey {
-        case channel, contact, rating, score, text, language, tags, severity
+        case channel, contact, rating, score, text, language, tags, severity, sentiment
         case feedbackID = "feedback_id"
         case memberID = "member_id"
         case orderID = "order_id"
@@ -20,6 +20,10 @@ struct FeedbackResource: Encodable {
 
     private enum ContactKeys: String, CodingKey {
         case name, email, phone
+    }
+
+    private enum SentimentKeys: String, CodingKey {
+        case label, score
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -45,6 +49,13 @@ struct FeedbackResource: Encodable {
         try container.encode(feedback.tags, forKey: .tags)
         try container.encode(item.assessment.severity.rawValue, forKey: .severity)
         try container.encode(item.assessment.urgentTopics, forKey: .urgentTopics)
+        if let sentiment = item.assessment.sentiment {
+            var nested = container.nestedContainer(keyedBy: SentimentKeys.self, forKey: .sentiment)
+            try nested.encode(sentiment.label.rawValue, forKey: .label)
+            try nested.encode(sentiment.score, forKey: .score)
+        } else {
+            try container.encodeNil(forKey: .sentiment)
+        }
         try container.encode(feedback.submittedAt, forKey: .submittedAt)
         try container.encode(item.receivedAt, forKey: .receivedAt)
         try container.encode(item.textRemovedAt, forKey: .textRemovedAt)

@@ -90,8 +90,16 @@ extension OpenAPIDocument {
                     FeedbackSeverity.self,
                     description:
                         "urgent when the text names an urgent topic; else from the rating or score: 1–2 stars or "
-                        + "0–6 high, 3 stars or 7–8 normal, 4–5 stars or 9–10 low; text alone normal."),
+                        + "0–6 high, 3 stars or 7–8 normal, 4–5 stars or 9–10 low; text alone by its sentiment: "
+                        + "negative high, neutral normal, positive low."),
                 "urgent_topics": list(output()),
+                "sentiment": .object(
+                    required: true, nullable: true,
+                    description: "What the text says, read by the sentiment model in force when it arrived; null "
+                        + "without text.",
+                    properties: [
+                        "label": cases(FeedbackSentiment.Label.self), "score": number(-1, 1),
+                    ], additionalProperties: .init(false)),
                 "submitted_at": timestamp(), "received_at": timestamp(),
                 "text_removed_at": timestamp(nullable: true),
                 "ticket_id": output(

@@ -41,7 +41,7 @@ enum OpenAPIDocument {
         var all = operationsPaths
         for part in [
             accessPaths, auditPaths, privacyPaths, consentPaths, memberPaths, pointsPaths, programPaths, rewardsPaths,
-            analyticsPaths, feedbackPaths, ticketPaths, surveyPaths,
+            analyticsPaths, feedbackPaths, sentimentPaths, ticketPaths, surveyPaths,
         ] {
             all.merge(part) { first, _ in preconditionFailure("\(first) is described twice") }
         }
@@ -65,6 +65,7 @@ enum OpenAPIDocument {
     static let schemas: [SchemaName: JSONSchema] = [
         [.problem: problemSchema], memberSchemas, orderSchemas, pointsSchemas, programSchemas, rewardSchemas,
         analyticsSchemas, accessSchemas, auditSchemas, privacySchemas, consentSchemas, feedbackSchemas,
+        sentimentSchemas,
         ticketSchemas, surveySchemas,
     ].reduce(into: [:]) { all, part in all.merge(part) { first, _ in first } }
 

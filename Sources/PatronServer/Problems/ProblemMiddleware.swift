@@ -60,6 +60,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return Self.problem(for: error)
         case let error as TicketError:
             return Self.problem(for: error)
+        case SentimentModelError.unknownVersion(let version):
+            return .notFound("no sentiment model has version \(version)")
         case let error as SurveyError:
             return Self.problem(for: error)
         case let error as LedgerError:

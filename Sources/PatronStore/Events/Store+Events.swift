@@ -80,6 +80,7 @@ extension Store {
                     let (_, program) = try await store.programs.current(in: database)
                     let item = try await Self.insertFeedback(
                         feedback, fingerprint: "event:\(messageID)", at: now, members: members, program: program,
+                        sentimentModels: sentimentModels,
                         in: database)
                     ticketOpened = ticketOpened || item?.ticketID != nil
                 }

@@ -37,6 +37,7 @@ extension Store {
             let (_, program) = try await programs.current(in: database)
             return try await Self.insertFeedback(
                 submission, fingerprint: fingerprint, at: clock.milliseconds, members: members, program: program,
+                sentimentModels: sentimentModels,
                 in: database)
         }
         if let stored {
@@ -59,7 +60,8 @@ extension Store {
     /// (nothing written).
     static func insertFeedback(
         _ submission: FeedbackSubmission, fingerprint: String, at now: Int64, members: MemberRepository,
-        program: LoyaltyProgram, opensTicket: Bool = true, in database: any SQLDatabase
+        program: LoyaltyProgram, sentimentModels: SentimentModelBook, opensTicket: Bool = true,
+        in database: any SQLDatabase
     ) async throws -> FeedbackItem? {
         let sealer =
             if let memberID = submission.memberID, submission.text != nil || submission.contact != nil {
@@ -67,19 +69,22 @@ extension Store {
             } else {
                 PersonalSealer(protector: members.protector, key: nil)
             }
-        let assessment = FeedbackAssessment.assess(submission, urgentTerms: program.feedback.urgentTerms)
+        var sentiment: FeedbackSentiment?
+        if let text = submission.text { sentiment = try await sentimentModels.read(text, in: database) }
+        let assessment = FeedbackAssessment.assess(
+            submission, urgentTerms: program.feedback.urgentTerms, sentiment: sentiment)
         let inserted = try await database.raw(
             """
             INSERT INTO feedback (feedback_id, channel, member_id, contact_ciphertext, order_id, store_id, rating,
-                                  score, text_ciphertext, language, tags, severity, urgent_topics,
-                                  request_fingerprint, submitted_at, received_at)
+                                  score, text_ciphertext, language, tags, severity, urgent_topics, sentiment,
+                                  sentiment_score, request_fingerprint, submitted_at, received_at)
             VALUES (\(bind: submission.feedbackID), \(bind: submission.channel.rawValue), \(bind: submission.memberID),
                     \(bind: try submission.contact.map { try sealer.seal(Self.contactJSON($0)) }),
                     \(bind: submission.orderID), \(bind: submission.storeID), \(bind: submission.rating.map(Int64.init)),
                     \(bind: submission.score.map(Int64.init)), \(bind: try submission.text.map(sealer.seal)),
                     \(bind: submission.language), \(bind: try Self.list(submission.tags)),
                     \(bind: assessment.severity.rawValue), \(bind: try Self.list(assessment.urgentTopics)),
-                    \(bind: fingerprint), \(bind: submission.submittedAt.millisecondsSinceEpoch), \(bind: now))
+                    \(bind: sentiment?.label.rawValue), \(bind: sentiment?.score), \(bind: fingerprint), \(bind: submission.submittedAt.millisecondsSinceEpoch), \(bind: now))
             ON CONFLICT (feedback_id) DO NOTHING RETURNING feedback_id
             """
         ).first()
@@ -143,7 +148,8 @@ extension Store {
             let rows = try await database.raw(
                 """
                 SELECT feedback_id, channel, member_id, contact_ciphertext, order_id, store_id, rating, score,
-                       text_ciphertext, language, tags, severity, urgent_topics, submitted_at, received_at,
+                       text_ciphertext, language, tags, severity, urgent_topics, sentiment, sentiment_score,
+                       submitted_at, received_at,
                        text_removed_at, (SELECT t.ticket_id FROM tickets t WHERE t.feedback_id = feedback.feedback_id) AS ticket_id
                 FROM feedback WHERE \(condition)
                 ORDER BY received_at DESC, feedback_id DESC LIMIT \(unsafeRaw: String(limit))
@@ -175,7 +181,8 @@ extension Store {
                     submission: submission,
                     assessment: FeedbackAssessment(
                         severity: try StoredValue.decode(FeedbackSeverity.self, row, "severity"),
-                        urgentTopics: try Self.list(try row.decode(column: "urgent_topics", as: String.self))),
+                        urgentTopics: try Self.list(try row.decode(column: "urgent_topics", as: String.self)),
+                        sentiment: try Self.sentiment(row)),
                     receivedAt: Timestamp(
                         millisecondsSinceEpoch: try row.decode(column: "received_at", as: Int64.self)),
                     textRemovedAt: try row.decode(column: "text_removed_at", as: Int64?.self).map {
@@ -183,6 +190,17 @@ extension Store {
                     }, ticketID: try row.decode(column: "ticket_id", as: String?.self))
             }
         }
+    }
+
+    private static func sentiment(_ row: any SQLRow) throws -> FeedbackSentiment? {
+        guard let label = try row.decode(column: "sentiment", as: String?.self),
+            let score = try row.decode(column: "sentiment_score", as: Double?.self)
+        else { return nil }
+        guard let known = FeedbackSentiment.Label(rawValue: label) else {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: [], debugDescription: "sentiment holds unknown value '\(label)'"))
+        }
+        return FeedbackSentiment(label: known, score: score)
     }
 
     private static func list(_ values: [String]) throws -> String {

@@ -47,6 +47,7 @@ extension Store {
                 }
                 if try await Self.insertFeedback(
                     submission, fingerprint: row.fingerprint, at: now, members: members, program: program,
+                    sentimentModels: sentimentModels,
                     opensTicket: false, in: database) != nil
                 {
                     outcomes.append(.applied)

@@ -59,7 +59,7 @@ public enum PersonalDataMap {
         "analytics_model_fits", "activity_rollups", "activity_days", "activity_points",
         "activity_order_gaps", "rate_limit_windows", "staff_roles", "staff_users", "staff_sessions",
         "sign_in_failures", "privacy_policies", "protection_keys", "order_line_summaries", "retention_marks",
-        "survey_marks", "ticket_queue_members",
+        "survey_marks", "ticket_queue_members", "sentiment_models", "sentiment_model_activations",
     ]
 
     /// Columns holding a sealed JSON object rather than sealed text.

@@ -226,7 +226,8 @@ extension Store {
             let item = try await Self.insertFeedback(
                 kind.feedback(
                     answer, invitation: basis, feedbackID: feedbackID, at: Timestamp(millisecondsSinceEpoch: now)),
-                fingerprint: fingerprint, at: now, members: members, program: program, in: database)
+                fingerprint: fingerprint, at: now, members: members, program: program, sentimentModels: sentimentModels,
+                in: database)
             guard let item else { throw SurveyError.alreadyAnswered(invitationID: invitationID) }
             try await database.raw(
                 """
