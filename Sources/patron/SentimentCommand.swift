@@ -28,8 +28,11 @@ struct SentimentCommand: AsyncParsableCommand {
         @Option(help: "Read labels as ratings from 0 to this (5: 1–2 negative, 3 neutral, 4–5 positive).")
         var ratingScale: Int?
 
-        func validate() throws {
-            if let ratingScale, ratingScale < 2 { throw ValidationError("--rating-scale must be at least 2") }
+        /// Reads the labels of `input`, refusing a rating scale that cannot be one.
+        func read(_ input: InputOptions) throws -> [LabelledText] {
+            if let ratingScale, ratingScale < 2 { throw CommandFailure("--rating-scale must be at least 2") }
+            return try TextColumnFile.readLabelled(
+                path: input.input, textColumn: input.textColumn, labelColumn: labelColumn, ratingScale: ratingScale)
         }
     }
 
@@ -40,12 +43,12 @@ struct SentimentCommand: AsyncParsableCommand {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw ValidationError("cannot read model \(path): \(error.localizedDescription)")
+            throw CommandFailure("cannot read model \(path): \(error.localizedDescription)")
         }
         do {
             return try JSONDecoder().decode(SentimentModel.self, from: data)
         } catch {
-            throw ValidationError("\(path) is not a sentiment model file: \(SentimentModel.describe(error))")
+            throw CommandFailure("\(path) is not a sentiment model file: \(SentimentModel.describe(error))")
         }
     }
 }
@@ -75,14 +78,13 @@ extension SentimentCommand {
         var minimumCount = SentimentTrainer().minimumCount
 
         func run() async throws {
-            let examples = try TextColumnFile.readLabelled(
-                path: input.input, textColumn: input.textColumn, labelColumn: labels.labelColumn,
-                ratingScale: labels.ratingScale)
+            guard regularization > 0, regularization.isFinite else {
+                throw CommandFailure("--regularization must be a positive number")
+            }
+            guard minimumCount >= 1 else { throw CommandFailure("--minimum-count must be at least 1") }
+            let examples = try labels.read(input)
             let baseModel = base == "none" ? nil : try SentimentCommand.model(at: base)
             TextOutput.printDiagnostic("training on \(examples.count) texts")
-            guard regularization > 0, regularization.isFinite else {
-                throw ValidationError("--regularization must be a positive number")
-            }
             let model = try SentimentTrainer(regularization: regularization, minimumCount: minimumCount).train(
                 examples, name: name, base: baseModel)
             let encoder = JSONEncoder()
@@ -148,9 +150,7 @@ extension SentimentCommand {
 
         func run() async throws {
             let sentimentModel = try SentimentCommand.model(at: model)
-            let examples = try TextColumnFile.readLabelled(
-                path: input.input, textColumn: input.textColumn, labelColumn: labels.labelColumn,
-                ratingScale: labels.ratingScale)
+            let examples = try labels.read(input)
             let evaluation = SentimentEvaluation(
                 actual: examples.map(\.label), predicted: examples.map { sentimentModel.classify($0.text) })
             for line in evaluation.report(model: sentimentModel.name) { try TextOutput.printLine(line) }

@@ -86,5 +86,11 @@ struct SentimentModelTests {
         }
         let other = Data(#"{"format":"other","version":1,"name":"x","bias":0,"neutral_band":0.2,"weights":{}}"#.utf8)
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(SentimentModel.self, from: other) }
+        let huge = Data(
+            #"{"format":"patron-sentiment-model","version":1,"name":"x","bias":0,"neutral_band":0.2,"weights":{"好":1e308}}"#
+                .utf8)
+        #expect(throws: DecodingError.self, "a weight beyond ±1000 means nothing") {
+            try JSONDecoder().decode(SentimentModel.self, from: huge)
+        }
     }
 }

@@ -6,6 +6,8 @@ extension SentimentModel: Codable {
     public static let formatVersion = 1
     /// Weights are kept to this many decimal places; a weight that rounds to zero is left out.
     static let weightScale = 10_000.0
+    /// The largest weight or bias a file may hold: log-odds beyond it mean nothing (e^1000 to one).
+    public static let weightLimit = 1_000.0
 
     enum CodingKeys: String, CodingKey {
         case format
@@ -31,10 +33,15 @@ extension SentimentModel: Codable {
             throw DecodingError.dataCorruptedError(
                 forKey: .neutralBand, in: container, debugDescription: "the neutral band must be in [0, 1)")
         }
+        let bias = try container.decode(Double.self, forKey: .bias)
+        let weights = try container.decode([String: Double].self, forKey: .weights)
+        guard abs(bias) <= Self.weightLimit, weights.values.allSatisfy({ abs($0) <= Self.weightLimit }) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .weights, in: container,
+                debugDescription: "the bias and every weight must be within ±\(Int(Self.weightLimit))")
+        }
         self.init(
-            name: try container.decode(String.self, forKey: .name),
-            bias: try container.decode(Double.self, forKey: .bias), neutralBand: band,
-            weights: try container.decode([String: Double].self, forKey: .weights),
+            name: try container.decode(String.self, forKey: .name), bias: bias, neutralBand: band, weights: weights,
             training: try container.decodeIfPresent(SentimentTrainingSummary.self, forKey: .training))
     }
 

@@ -39,8 +39,9 @@ struct SentimentController {
             throw ValidationFailure(
                 pointer: "/", detail: "is not a sentiment model file: \(SentimentModel.describe(error))")
         }
-        guard !model.name.isEmpty, model.name.unicodeScalars.count <= 200 else {
-            throw ValidationFailure(pointer: "/name", detail: "must be 1 to 200 characters")
+        let name = model.name.unicodeScalars
+        guard !model.name.trimmingWhitespace().isEmpty, name.count <= 200, !name.contains("\u{0}") else {
+            throw ValidationFailure(pointer: "/name", detail: "must be 1 to 200 characters, not blank")
         }
         let version = try await store.installSentimentModel(model, by: context.actorID, at: store.clock.now)
         return try JSONBody.response(
@@ -59,7 +60,8 @@ struct SentimentController {
     @Sendable func activate(_ request: Request, context: PatronRequestContext) async throws -> Response {
         try context.require(.programWrite)
         let text = try context.parameters.require("version")
-        guard let version = Int64(text), version >= 0 else {
+        guard text.utf8.count <= 18, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let version = Int64(text)
+        else {
             throw ValidationFailure(pointer: "/version", detail: "must be a version number (0 is the built-in model)")
         }
         try await store.activateSentimentModel(version: version, by: context.actorID, at: store.clock.now)

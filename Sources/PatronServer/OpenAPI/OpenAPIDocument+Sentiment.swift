@@ -10,7 +10,7 @@ extension OpenAPIDocument {
                 post: operation(
                     "Read a text's sentiment with the model in force, and the phrases that decided it",
                     id: "classifySentiment", scope: .feedbackRead,
-                    body: input(["text": text(maxLength: FeedbackSubmission.maximumTextLength)]),
+                    body: input(["text": text(maxLength: FeedbackSubmission.maximumTextLength, nonBlank: true)]),
                     answers: [.ok(ref(.sentiment))],
                     failures: [(.unprocessable, "`text` is missing or too long.")])),
             "/v1/sentiment/models": .init(
@@ -22,9 +22,7 @@ extension OpenAPIDocument {
                     "Install a model file from `patron sentiment train` as the next version and put it in force for "
                         + "feedback from now on; earlier versions are kept",
                     id: "installSentimentModel", scope: .programWrite,
-                    body: freeForm(
-                        description: "A patron-sentiment-model file (format, version, name, bias, neutral_band, "
-                            + "weights, training)."),
+                    body: ref(.sentimentModelFile),
                     answers: [.created(ref(.sentimentModel), "Installed and in force")],
                     failures: [
                         (.unprocessable, "The body is not a sentiment model file of a known format version."),
@@ -34,7 +32,11 @@ extension OpenAPIDocument {
                 post: operation(
                     "Put an installed version, or the built-in model (0), back in force",
                     id: "activateSentimentModel", scope: .programWrite,
-                    parameters: [pathID("version", "The version to put in force; 0 is the built-in model.")],
+                    parameters: [
+                        .path(
+                            name: "version", schema: .string(pattern: "^[0-9]{1,18}$"),
+                            description: "The version to put in force; 0 is the built-in model.")
+                    ],
                     answers: [.ok(ref(.sentimentModel))],
                     failures: [
                         (.notFound, "No installed model has this version."),
@@ -62,6 +64,29 @@ extension OpenAPIDocument {
                         "converged": boolean(),
                     ], additionalProperties: .init(false)),
             ]),
+            .sentimentModelFile: .object(
+                description: "A file written by `patron sentiment train`.",
+                properties: [
+                    "format": .string(allowedValues: AnyCodable(SentimentModel.format)),
+                    "version": .integer(allowedValues: AnyCodable(SentimentModel.formatVersion)),
+                    "name": text(maxLength: 200, nonBlank: true),
+                    "bias": number(-SentimentModel.weightLimit, SentimentModel.weightLimit),
+                    "neutral_band": .number(maximum: (1, exclusive: true), minimum: (0, exclusive: false)),
+                    "weights": .object(
+                        description: "Log-odds weight by feature: an n-gram, after ¬ when negated.",
+                        additionalProperties: .init(
+                            .number(
+                                maximum: (SentimentModel.weightLimit, exclusive: false),
+                                minimum: (-SentimentModel.weightLimit, exclusive: false)))),
+                    "training": .object(
+                        required: false, nullable: true,
+                        properties: [
+                            "positive": integer(0), "neutral": integer(0), "negative": integer(0),
+                            "base": .string(required: false, nullable: true),
+                            "base_scale": .number(required: false, nullable: true), "regularization": number(),
+                            "features": integer(0), "iterations": integer(0), "converged": boolean(),
+                        ]),
+                ]),
             .sentimentModelList: object([
                 "active_version": count(), "data": list(ref(.sentimentModel)),
             ]),

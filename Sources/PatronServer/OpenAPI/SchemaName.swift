@@ -55,6 +55,7 @@ enum SchemaName: String, CaseIterable {
     case feedback = "Feedback"
     case sentiment = "Sentiment"
     case sentimentModel = "SentimentModel"
+    case sentimentModelFile = "SentimentModelFile"
     case sentimentModelList = "SentimentModelList"
     case ticket = "Ticket"
     case ticketMember = "TicketMember"
