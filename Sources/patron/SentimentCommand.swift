@@ -102,7 +102,7 @@ extension SentimentCommand {
     /// `patron sentiment classify`.
     struct Classify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Add sentiment, score, drivers and topics columns to every row of a CSV file.")
+            abstract: "Add sentiment, score, topics and drivers columns to every row of a CSV file.")
 
         @OptionGroup var input: InputOptions
 
@@ -114,21 +114,23 @@ extension SentimentCommand {
 
         func run() async throws {
             let sentimentModel = try SentimentCommand.model(at: model)
+            let topics = TopicFinder(model: sentimentModel)
             var reader = try CSVReader(path: input.input)
             guard let header = try reader.nextRecord() else { throw InputError.emptyFile(path: input.input) }
             let textIndex = try CSVHeader(header.fields).index(of: input.textColumn)
             var writer = if let output { try CSVWriter(path: output) } else { CSVWriter() }
-            try writer.write(header.fields + ["sentiment", "score", "drivers"])
+            try writer.write(header.fields + ["sentiment", "score", "topics", "drivers"])
             var count = 0
             while let record = try reader.nextRecord() {
                 guard record.fields.count > textIndex else {
                     throw InputError.missingField(column: input.textColumn, line: record.lineNumber)
                 }
-                let sentiment = sentimentModel.classify(record.fields[textIndex])
+                let text = record.fields[textIndex]
+                let sentiment = sentimentModel.classify(text)
                 try writer.write(
                     record.fields + [
                         sentiment.label.rawValue, String(format: "%.4f", sentiment.score),
-                        sentiment.drivers.joined(separator: "|"),
+                        topics.topics(of: text).joined(separator: "|"), sentiment.drivers.joined(separator: "|"),
                     ])
                 count += 1
                 if count % 100_000 == 0 { TextOutput.printDiagnostic("\(count) rows") }

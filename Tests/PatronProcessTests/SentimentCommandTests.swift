@@ -48,7 +48,7 @@ import Testing
             environment: [:])
         #expect(classify.status == 0, "\(classify.errors)")
         let rows = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
-        #expect(rows.first == "id,review,stars,sentiment,score,drivers")
+        #expect(rows.first == "id,review,stars,sentiment,score,topics,drivers")
         #expect(rows.count == 8)
         #expect(rows[1].hasPrefix("1,送餐很快，味道很好,5,positive,"), "\(rows[1])")
         #expect(rows[3].hasPrefix("3,太慢了，菜都凉了,1,negative,"), "\(rows[3])")
@@ -83,5 +83,32 @@ import Testing
         #expect(model.status != 0)
         #expect(model.errors.split(separator: "\n").count == 1, "\(model.errors)")
         #expect(model.errors.contains("is not a sentiment model file"), "\(model.errors)")
+    }
+}
+
+extension SentimentCommandTests {
+    @Test func topicsComparesAPeriodWithTheOneBefore() async throws {
+        let input = Self.temporary("topics.csv")
+        try """
+        date,text
+        2026-10-05,送餐很快
+        2026-11-02,送餐太慢了
+        2026-11-03,配送员态度很好
+        2026-11-20,味道不错
+        2026-12-01,送餐很慢
+
+        """.write(toFile: input, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: input) }
+        let run = try await PatronCommand.run(
+            ["topics", "--input", input, "--date-column", "date", "--from", "2026-11-01", "--to", "2026-12-01"],
+            environment: [:])
+        #expect(run.status == 0, "\(run.errors)")
+        let lines = run.output.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("topic,name_zh,name_en,kind,mentions,share,previous_mentions,") == true)
+        // November: two of three texts are about delivery; October: one of one.
+        let delivery = try #require(lines.first { $0.hasPrefix("delivery,") })
+        #expect(delivery.hasPrefix("delivery,配送,delivery,taxonomy,2,0.6667,1,-33.3,"), "\(delivery)")
+        let bad = try await PatronCommand.run(["topics", "--input", input, "--from", "2026-11-01"], environment: [:])
+        #expect(bad.status != 0 && bad.errors.split(separator: "\n").count == 1, "\(bad.errors)")
     }
 }

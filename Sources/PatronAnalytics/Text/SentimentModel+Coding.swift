@@ -8,6 +8,8 @@ extension SentimentModel: Codable {
     static let weightScale = 10_000.0
     /// The largest weight or bias a file may hold: log-odds beyond it mean nothing (e^1000 to one).
     public static let weightLimit = 1_000.0
+    /// The largest count a file may hold: the largest integer every JSON reader keeps exactly.
+    static let countLimit = 9_007_199_254_740_991
 
     enum CodingKeys: String, CodingKey {
         case format
@@ -40,9 +42,18 @@ extension SentimentModel: Codable {
                 forKey: .weights, in: container,
                 debugDescription: "the bias and every weight must be within ±\(Int(Self.weightLimit))")
         }
+        let training = try container.decodeIfPresent(SentimentTrainingSummary.self, forKey: .training)
+        if let training,
+            [training.positive, training.neutral, training.negative, training.features, training.iterations]
+                .contains(where: { !(0...Self.countLimit).contains($0) })
+        {
+            throw DecodingError.dataCorruptedError(
+                forKey: .training, in: container,
+                debugDescription: "the training counts must be whole numbers from 0 to 2^53 − 1")
+        }
         self.init(
             name: try container.decode(String.self, forKey: .name), bias: bias, neutralBand: band, weights: weights,
-            training: try container.decodeIfPresent(SentimentTrainingSummary.self, forKey: .training))
+            training: training)
     }
 
     public func encode(to encoder: any Encoder) throws {
