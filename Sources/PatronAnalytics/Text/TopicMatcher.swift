@@ -7,41 +7,42 @@ struct TopicMatcher: Sendable {
         var topic: Int
     }
 
-    private let keywords: [Keyword]
+    /// Keywords by their first character, so that a text is scanned once, not once per keyword.
+    private let keywordsByFirst: [Unicode.Scalar: [Keyword]]
     let taxonomy: TopicTaxonomy
 
     init(_ taxonomy: TopicTaxonomy) {
         self.taxonomy = taxonomy
-        keywords = taxonomy.topics.enumerated().flatMap { index, topic in
-            topic.keywords.map { word in
+        var keywords: [Unicode.Scalar: [Keyword]] = [:]
+        for (index, topic) in taxonomy.topics.enumerated() {
+            for word in topic.keywords {
                 let scalars = TextNormalizer.normalize(word)
-                return Keyword(
-                    scalars: scalars, wholeWord: scalars.allSatisfy { !SegmentedText.isHan($0) }, topic: index)
+                guard let first = scalars.first else { continue }
+                keywords[first, default: []].append(
+                    Keyword(scalars: scalars, wholeWord: scalars.allSatisfy { !SegmentedText.isHan($0) }, topic: index))
             }
         }
+        keywordsByFirst = keywords
     }
 
-    /// The indices of the topics `scalars` mentions, in taxonomy order.
-    func topics(in scalars: [Unicode.Scalar]) -> [Int] {
-        var found = Set<Int>()
-        for keyword in keywords where !found.contains(keyword.topic) {
-            if contains(scalars, keyword) { found.insert(keyword.topic) }
+    /// The indices of the topics `text` mentions, in taxonomy order.
+    func topics(in text: [Unicode.Scalar]) -> [Int] {
+        var found: [Int] = []
+        for start in text.indices {
+            guard let candidates = keywordsByFirst[text[start]] else { continue }
+            for keyword in candidates where !found.contains(keyword.topic) && matches(text, keyword, at: start) {
+                found.append(keyword.topic)
+            }
         }
         return found.sorted()
     }
 
-    private func contains(_ text: [Unicode.Scalar], _ keyword: Keyword) -> Bool {
-        let word = keyword.scalars
-        guard !word.isEmpty, word.count <= text.count else { return false }
-        var start = 0
-        while start + word.count <= text.count {
-            if text[start] == word[0], text[start..<start + word.count].elementsEqual(word) {
-                let before = start == 0 || !SegmentedText.isWordCharacter(text[start - 1])
-                let after = start + word.count == text.count || !SegmentedText.isWordCharacter(text[start + word.count])
-                if !keyword.wholeWord || (before && after) { return true }
-            }
-            start += 1
-        }
-        return false
+    private func matches(_ text: [Unicode.Scalar], _ keyword: Keyword, at start: Int) -> Bool {
+        let end = start + keyword.scalars.count
+        guard end <= text.count, text[start..<end].elementsEqual(keyword.scalars) else { return false }
+        guard keyword.wholeWord else { return true }
+        let before = start == 0 || !SegmentedText.isWordCharacter(text[start - 1])
+        let after = end == text.count || !SegmentedText.isWordCharacter(text[end])
+        return before && after
     }
 }
