@@ -30,6 +30,7 @@ import Testing
             #expect((post.json["sentiment"]?["score"]?.number ?? 0) < 0)
             #expect(post.json["severity"] == "high")
             #expect(post.json["ticket_id"] != .null, "negative words without stars open a ticket")
+            #expect(post.json["topics"] == ["delivery", "taste"])
 
             let starred = try await app.request(
                 .post, "/v1/feedback",
@@ -40,6 +41,19 @@ import Testing
                 .post, "/v1/feedback", json: ["feedback_id": "W-3", "channel": "app", "rating": 4])
             #expect(noText.json["sentiment"] == .null)
             #expect(try await app.request(.get, "/v1/feedback/W-1").json["sentiment"] == post.json["sentiment"])
+            #expect(noText.json["topics"] == [])
+
+            // Days around now, wide enough whatever the program's time zone makes of them.
+            func day(_ offset: Int64) -> String {
+                String(
+                    Timestamp(millisecondsSinceEpoch: WallClock.system.milliseconds + offset * 86_400_000).rfc3339
+                        .prefix(10))
+            }
+            let (from, to) = (day(-1), day(2))
+            let report = try await app.request(.get, "/v1/analytics/listening?from=\(from)&to=\(to)")
+            let topics = report.json["groups"]?.array.first?["top_topics"]?.array ?? []
+            #expect(topics.contains(["topic": "taste", "count": 2]), "\(report.text)")
+            #expect(topics.contains(["topic": "delivery", "count": 2]), "\(report.text)")
         }
     }
 

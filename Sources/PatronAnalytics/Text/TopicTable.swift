@@ -38,12 +38,12 @@ public struct TopicFinder: Sendable {
     public var foundLimit: Int
     /// A found phrase must occur in at least this many texts.
     public var minimumTexts: Int
-    private let matcher: TopicMatcher
+    private let matcher: TopicTagger
 
     public init(taxonomy: TopicTaxonomy = .standard, model: SentimentModel, foundLimit: Int = 10, minimumTexts: Int = 3)
     {
         self.taxonomy = taxonomy
-        self.matcher = TopicMatcher(taxonomy)
+        self.matcher = TopicTagger(taxonomy)
         self.model = model
         self.foundLimit = foundLimit
         self.minimumTexts = minimumTexts
@@ -51,7 +51,7 @@ public struct TopicFinder: Sendable {
 
     /// The taxonomy topics a text mentions, by id.
     public func topics(of text: String) -> [String] {
-        matcher.topics(in: TextNormalizer.normalize(text)).map { taxonomy.topics[$0].id }
+        matcher.topicIDs(in: text)
     }
 
     /// The topic table of `texts`, compared with `previous` when given: taxonomy topics first, most mentioned

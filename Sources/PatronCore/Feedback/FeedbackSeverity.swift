@@ -14,11 +14,16 @@ public struct FeedbackAssessment: Sendable, Hashable {
     public var urgentTopics: [String]
     /// What its text says, when it has text.
     public var sentiment: FeedbackSentiment?
+    /// What its text is about: topics of the standard taxonomy (service, quality, price, delivery, …).
+    public var topics: [String]
 
-    public init(severity: FeedbackSeverity, urgentTopics: [String], sentiment: FeedbackSentiment? = nil) {
+    public init(
+        severity: FeedbackSeverity, urgentTopics: [String], sentiment: FeedbackSentiment? = nil, topics: [String] = []
+    ) {
         self.severity = severity
         self.urgentTopics = urgentTopics
         self.sentiment = sentiment
+        self.topics = topics
     }
 
     /// Urgent when the text names an urgent topic; otherwise the worse of what the rating and the score say:
@@ -28,11 +33,12 @@ public struct FeedbackAssessment: Sendable, Hashable {
     /// trusted over a model's reading of their words. With nothing to go on (an effort answer without a comment)
     /// it is low.
     public static func assess(
-        _ feedback: FeedbackSubmission, urgentTerms: UrgentTerms, sentiment: FeedbackSentiment? = nil
+        _ feedback: FeedbackSubmission, urgentTerms: UrgentTerms, sentiment: FeedbackSentiment? = nil,
+        topics: [String] = []
     ) -> FeedbackAssessment {
-        let topics = feedback.text.map(urgentTerms.topics(in:)) ?? []
-        guard topics.isEmpty else {
-            return FeedbackAssessment(severity: .urgent, urgentTopics: topics, sentiment: sentiment)
+        let urgent = feedback.text.map(urgentTerms.topics(in:)) ?? []
+        guard urgent.isEmpty else {
+            return FeedbackAssessment(severity: .urgent, urgentTopics: urgent, sentiment: sentiment, topics: topics)
         }
         let fromRating: FeedbackSeverity? = feedback.rating.map {
             switch $0 {
@@ -55,6 +61,6 @@ public struct FeedbackAssessment: Sendable, Hashable {
             case .neutral, nil: feedback.text == nil ? .low : .normal
             }
         let severity = [fromRating, fromScore].compactMap { $0 }.max() ?? fromText
-        return FeedbackAssessment(severity: severity, urgentTopics: [], sentiment: sentiment)
+        return FeedbackAssessment(severity: severity, urgentTopics: [], sentiment: sentiment, topics: topics)
     }
 }

@@ -46,7 +46,7 @@ public struct ListeningFigures: Sendable, Hashable {
     public var resolutionWorking = DurationSummary(milliseconds: [])
     public var firstResponseTargets = TargetAttainment()
     public var resolutionTargets = TargetAttainment()
-    /// Urgent topics and tags, most frequent first (then by name), at most ten.
+    /// Urgent topics, the text's topics and tags, most frequent first (then by name), at most ten.
     public var topTopics: [TopicCount] = []
 
     public init() {}

@@ -6,7 +6,7 @@ struct FeedbackResource: Encodable {
     let item: FeedbackItem
 
     private enum CodingKeys: String, CodingKey {
-        case channel, contact, rating, score, text, language, tags, severity, sentiment
+        case channel, contact, rating, score, text, language, tags, severity, sentiment, topics
         case feedbackID = "feedback_id"
         case memberID = "member_id"
         case orderID = "order_id"
@@ -49,6 +49,7 @@ struct FeedbackResource: Encodable {
         try container.encode(feedback.tags, forKey: .tags)
         try container.encode(item.assessment.severity.rawValue, forKey: .severity)
         try container.encode(item.assessment.urgentTopics, forKey: .urgentTopics)
+        try container.encode(item.assessment.topics, forKey: .topics)
         if let sentiment = item.assessment.sentiment {
             var nested = container.nestedContainer(keyedBy: SentimentKeys.self, forKey: .sentiment)
             try nested.encode(sentiment.label.rawValue, forKey: .label)

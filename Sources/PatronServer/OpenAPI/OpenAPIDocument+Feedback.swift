@@ -93,6 +93,10 @@ extension OpenAPIDocument {
                         + "0–6 high, 3 stars or 7–8 normal, 4–5 stars or 9–10 low; text alone by its sentiment: "
                         + "negative high, neutral normal, positive low."),
                 "urgent_topics": list(output()),
+                "topics": list(
+                    output(),
+                    description: "What the text is about: service, quality, price, delivery, environment, taste, "
+                        + "packaging."),
                 "sentiment": .object(
                     required: true, nullable: true,
                     description: "What the text says, read by the sentiment model in force when it arrived; null "

@@ -72,19 +72,21 @@ extension Store {
         var sentiment: FeedbackSentiment?
         if let text = submission.text { sentiment = try await sentimentModels.read(text, in: database) }
         let assessment = FeedbackAssessment.assess(
-            submission, urgentTerms: program.feedback.urgentTerms, sentiment: sentiment)
+            submission, urgentTerms: program.feedback.urgentTerms, sentiment: sentiment,
+            topics: submission.text.map(FeedbackTopics.of) ?? [])
         let inserted = try await database.raw(
             """
             INSERT INTO feedback (feedback_id, channel, member_id, contact_ciphertext, order_id, store_id, rating,
                                   score, text_ciphertext, language, tags, severity, urgent_topics, sentiment,
-                                  sentiment_score, request_fingerprint, submitted_at, received_at)
+                                  sentiment_score, topics, request_fingerprint, submitted_at, received_at)
             VALUES (\(bind: submission.feedbackID), \(bind: submission.channel.rawValue), \(bind: submission.memberID),
                     \(bind: try submission.contact.map { try sealer.seal(Self.contactJSON($0)) }),
                     \(bind: submission.orderID), \(bind: submission.storeID), \(bind: submission.rating.map(Int64.init)),
                     \(bind: submission.score.map(Int64.init)), \(bind: try submission.text.map(sealer.seal)),
                     \(bind: submission.language), \(bind: try Self.list(submission.tags)),
                     \(bind: assessment.severity.rawValue), \(bind: try Self.list(assessment.urgentTopics)),
-                    \(bind: sentiment?.label.rawValue), \(bind: sentiment?.score), \(bind: fingerprint), \(bind: submission.submittedAt.millisecondsSinceEpoch), \(bind: now))
+                    \(bind: sentiment?.label.rawValue), \(bind: sentiment?.score),
+                    \(bind: try Self.list(assessment.topics)), \(bind: fingerprint), \(bind: submission.submittedAt.millisecondsSinceEpoch), \(bind: now))
             ON CONFLICT (feedback_id) DO NOTHING RETURNING feedback_id
             """
         ).first()
@@ -149,7 +151,7 @@ extension Store {
                 """
                 SELECT feedback_id, channel, member_id, contact_ciphertext, order_id, store_id, rating, score,
                        text_ciphertext, language, tags, severity, urgent_topics, sentiment, sentiment_score,
-                       submitted_at, received_at,
+                       topics, submitted_at, received_at,
                        text_removed_at, (SELECT t.ticket_id FROM tickets t WHERE t.feedback_id = feedback.feedback_id) AS ticket_id
                 FROM feedback WHERE \(condition)
                 ORDER BY received_at DESC, feedback_id DESC LIMIT \(unsafeRaw: String(limit))
@@ -182,7 +184,8 @@ extension Store {
                     assessment: FeedbackAssessment(
                         severity: try StoredValue.decode(FeedbackSeverity.self, row, "severity"),
                         urgentTopics: try Self.list(try row.decode(column: "urgent_topics", as: String.self)),
-                        sentiment: try Self.sentiment(row)),
+                        sentiment: try Self.sentiment(row),
+                        topics: try Self.list(try row.decode(column: "topics", as: String?.self) ?? "[]")),
                     receivedAt: Timestamp(
                         millisecondsSinceEpoch: try row.decode(column: "received_at", as: Int64.self)),
                     textRemovedAt: try row.decode(column: "text_removed_at", as: Int64?.self).map {

@@ -32,7 +32,7 @@ extension Store {
             }
             for row in try await database.raw(
                 """
-                SELECT channel, store_id, severity, urgent_topics, tags FROM feedback
+                SELECT channel, store_id, severity, urgent_topics, tags, topics FROM feedback
                 WHERE received_at >= \(bind: start) AND received_at < \(bind: end)
                 """
             ).all() {
@@ -43,9 +43,9 @@ extension Store {
                 figures[group, default: ListeningFigures()].feedback += 1
                 if severity >= .high { figures[group, default: ListeningFigures()].complaints += 1 }
                 if severity == .urgent { figures[group, default: ListeningFigures()].urgent += 1 }
-                for column in ["urgent_topics", "tags"] {
+                for column in ["urgent_topics", "tags", "topics"] {
                     let names = try JSONDecoder().decode(
-                        [String].self, from: Data(try row.decode(column: column, as: String.self).utf8))
+                        [String].self, from: Data((try row.decode(column: column, as: String?.self) ?? "[]").utf8))
                     for name in names { topics[group, default: [:]][name, default: 0] += 1 }
                 }
             }

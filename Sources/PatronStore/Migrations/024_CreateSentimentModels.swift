@@ -1,11 +1,12 @@
 extension Migration {
-    /// The sentiment of each feedback item's text, and the sentiment models a business installed: every version
+    /// The sentiment and topics of each feedback item's text, and the sentiment models a business installed: every version
     /// kept, the one in force being the latest activation (version 0 is the built-in model).
     static let createSentimentModels = Migration(
         version: 24, name: "create sentiment models",
         statements: [
             "ALTER TABLE feedback ADD COLUMN sentiment TEXT",
             "ALTER TABLE feedback ADD COLUMN sentiment_score DOUBLE PRECISION",
+            "ALTER TABLE feedback ADD COLUMN topics TEXT",
             """
             CREATE TABLE sentiment_models (
                 version BIGINT PRIMARY KEY,

@@ -26,7 +26,7 @@ public enum Migrations {
         .createFeedback,  // feedback from every channel, its words sealed, its severity and urgent topics
         .createTickets,  // service tickets, their sealed messages, deadlines as timed rows, and their history
         .createSurveyInvitations,  // who was asked which survey question, until when, and what they answered
-        .createSentimentModels,  // each feedback text's sentiment; installed sentiment models and which is in force
+        .createSentimentModels,  // feedback texts' sentiment and topics; sentiment models, which one is in force
     ]
 
     /// Applies every pending migration in one transaction, recording each in `schema_migrations`.

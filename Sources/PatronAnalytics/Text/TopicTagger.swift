@@ -1,5 +1,5 @@
 /// Finds a taxonomy's topics in text, on the normalised form (Simplified, lower case).
-struct TopicMatcher: Sendable {
+public struct TopicTagger: Sendable {
     private struct Keyword: Sendable {
         var scalars: [Unicode.Scalar]
         /// Latin keywords match whole words only: "late" is not in "chocolate".
@@ -9,9 +9,9 @@ struct TopicMatcher: Sendable {
 
     /// Keywords by their first character, so that a text is scanned once, not once per keyword.
     private let keywordsByFirst: [Unicode.Scalar: [Keyword]]
-    let taxonomy: TopicTaxonomy
+    public let taxonomy: TopicTaxonomy
 
-    init(_ taxonomy: TopicTaxonomy) {
+    public init(_ taxonomy: TopicTaxonomy) {
         self.taxonomy = taxonomy
         var keywords: [Unicode.Scalar: [Keyword]] = [:]
         for (index, topic) in taxonomy.topics.enumerated() {
@@ -23,6 +23,11 @@ struct TopicMatcher: Sendable {
             }
         }
         keywordsByFirst = keywords
+    }
+
+    /// The ids of the topics `text` mentions, in taxonomy order.
+    public func topicIDs(in text: String) -> [String] {
+        topics(in: TextNormalizer.normalize(text)).map { taxonomy.topics[$0].id }
     }
 
     /// The indices of the topics `text` mentions, in taxonomy order.
