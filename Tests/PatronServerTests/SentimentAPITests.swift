@@ -5,6 +5,7 @@ import PatronAnalytics
 import PatronCore
 import PatronStore
 import PatronTestSupport
+import SQLKit
 import Testing
 
 /// Feedback text is read on arrival by the model in force; a business installs its own trained model as a new
@@ -52,8 +53,23 @@ import Testing
             let (from, to) = (day(-1), day(2))
             let report = try await app.request(.get, "/v1/analytics/listening?from=\(from)&to=\(to)")
             let topics = report.json["groups"]?.array.first?["top_topics"]?.array ?? []
-            #expect(topics.contains(["topic": "taste", "count": 2]), "\(report.text)")
-            #expect(topics.contains(["topic": "delivery", "count": 2]), "\(report.text)")
+            // W-1 (negative) and W-2 (positive) are both about delivery and taste.
+            for name in ["delivery", "taste"] {
+                let topic = try #require(topics.first { $0["topic"]?.string == name }, "\(report.text)")
+                #expect(topic["count"] == 2 && topic["negative"] == 1 && topic["previous_count"] == 0)
+                #expect(topic["mean_score"]?.number != nil)
+            }
+
+            // Moved three days back, W-2 counts in the period before, as long as this one (four days).
+            try await app.store.database.write {
+                try await $0.raw(
+                    "UPDATE feedback SET received_at = received_at - 259200000 WHERE feedback_id = 'W-2'"
+                ).run()
+            }
+            let trend = try await app.request(.get, "/v1/analytics/listening?from=\(from)&to=\(to)")
+            let delivery = try #require(
+                trend.json["groups"]?.array.first?["top_topics"]?.array.first { $0["topic"] == "delivery" })
+            #expect(delivery["count"] == 1 && delivery["negative"] == 1 && delivery["previous_count"] == 1)
         }
     }
 

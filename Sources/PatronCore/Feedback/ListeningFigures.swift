@@ -57,21 +57,39 @@ public struct ListeningFigures: Sendable, Hashable {
         return Double(complaints) * 1_000 / Double(orders)
     }
 
-    /// The ten most frequent of `counts`.
-    public static func top(_ counts: [String: Int]) -> [TopicCount] {
-        counts.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(10).map {
-            TopicCount(topic: $0.key, count: $0.value)
-        }
+    /// The ten most mentioned of `counts` in the period (ties by name).
+    public static func top(_ counts: [String: TopicCount]) -> [TopicCount] {
+        counts.values.filter { $0.count > 0 }.sorted { ($1.count, $0.topic) < ($0.count, $1.topic) }.prefix(10)
+            .map { $0 }
     }
 }
 
+/// How often a topic came up in a period, how it was felt, and how often it came up in the period before.
 public struct TopicCount: Sendable, Hashable {
     public var topic: String
     public var count: Int
+    /// Of those, items whose text read negative.
+    public var negative = 0
+    /// Mentions in the period before, as long as this one.
+    public var previousCount = 0
+    private var scoreSum = 0.0
+    private var scored = 0
 
-    public init(topic: String, count: Int) {
+    public init(topic: String, count: Int = 0) {
         self.topic = topic
         self.count = count
+    }
+
+    /// The mean sentiment score of the items that had text; nil when none had.
+    public var meanScore: Double? { scored == 0 ? nil : scoreSum / Double(scored) }
+
+    /// Counts one mention in the period, with its text's sentiment when it had text.
+    public mutating func add(_ sentiment: FeedbackSentiment?) {
+        count += 1
+        guard let sentiment else { return }
+        if sentiment.label == .negative { negative += 1 }
+        scoreSum += sentiment.score
+        scored += 1
     }
 }
 

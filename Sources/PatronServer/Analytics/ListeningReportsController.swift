@@ -148,8 +148,22 @@ struct ListeningGroupResource: Encodable {
     }
 
     private struct Topic: Encodable {
-        let topic: String
-        let count: Int
+        let count: TopicCount
+
+        private enum CodingKeys: String, CodingKey {
+            case topic, count, negative
+            case meanScore = "mean_score"
+            case previousCount = "previous_count"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(count.topic, forKey: .topic)
+            try container.encode(count.count, forKey: .count)
+            try container.encode(count.negative, forKey: .negative)
+            try container.encode(count.meanScore, forKey: .meanScore)
+            try container.encode(count.previousCount, forKey: .previousCount)
+        }
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -183,7 +197,7 @@ struct ListeningGroupResource: Encodable {
             try container.encode(
                 Attainment(met: targets.met, missed: targets.missed, share: targets.share), forKey: key)
         }
-        try container.encode(figures.topTopics.map { Topic(topic: $0.topic, count: $0.count) }, forKey: .topTopics)
+        try container.encode(figures.topTopics.map(Topic.init), forKey: .topTopics)
     }
 }
 

@@ -164,7 +164,17 @@ extension OpenAPIDocument {
                         "complaints_per_1000_orders": number(0, nullable: true), "tickets_opened": count(),
                         "first_response": durations, "resolution": durations,
                         "first_response_targets": attainment, "resolution_targets": attainment,
-                        "top_topics": list(object(["topic": output(), "count": count()])),
+                        "top_topics": list(
+                            object([
+                                "topic": output(), "count": count(),
+                                "negative": count(description: "Of those, items whose text read negative."),
+                                "mean_score": number(
+                                    -1, 1, nullable: true,
+                                    description: "Mean sentiment of those with text; null when none had text."),
+                                "previous_count": count(
+                                    description: "Mentions in the period before, as long as this one."),
+                            ]),
+                            description: "Urgent topics, text topics and tags, most mentioned first, at most ten."),
                     ])),
             ]),
             .loyaltyMatrixMember: object(["member_id": output()]),

@@ -195,7 +195,7 @@ extension Store {
         }
     }
 
-    private static func sentiment(_ row: any SQLRow) throws -> FeedbackSentiment? {
+    static func sentiment(_ row: any SQLRow) throws -> FeedbackSentiment? {
         guard let label = try row.decode(column: "sentiment", as: String?.self),
             let score = try row.decode(column: "sentiment_score", as: Double?.self)
         else { return nil }
@@ -204,6 +204,13 @@ extension Store {
                 .init(codingPath: [], debugDescription: "sentiment holds unknown value '\(label)'"))
         }
         return FeedbackSentiment(label: known, score: score)
+    }
+
+    /// An item's urgent topics, tags and text topics, as the listening report counts them.
+    static func topicNames(_ row: any SQLRow) throws -> [String] {
+        try ["urgent_topics", "tags", "topics"].flatMap { column in
+            try list(try row.decode(column: column, as: String?.self) ?? "[]")
+        }
     }
 
     private static func list(_ values: [String]) throws -> String {

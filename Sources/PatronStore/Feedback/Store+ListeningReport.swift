@@ -22,7 +22,7 @@ extension Store {
             let start = program.utcOffset.startOf(from).millisecondsSinceEpoch
             let end = program.utcOffset.startOf(to.addingDays(1)).millisecondsSinceEpoch
             var figures: [String?: ListeningFigures] = [:]
-            var topics: [String?: [String: Int]] = [:]
+            var topics: [String?: [String: TopicCount]] = [:]
             func key(store: String?, channel: String?) -> String? {
                 switch grouping {
                 case nil: nil
@@ -32,22 +32,27 @@ extension Store {
             }
             for row in try await database.raw(
                 """
-                SELECT channel, store_id, severity, urgent_topics, tags, topics FROM feedback
-                WHERE received_at >= \(bind: start) AND received_at < \(bind: end)
+                SELECT channel, store_id, severity, urgent_topics, tags, topics, sentiment, sentiment_score, received_at
+                FROM feedback WHERE received_at >= \(bind: start - (end - start)) AND received_at < \(bind: end)
                 """
             ).all() {
                 let group = key(
                     store: try row.decode(column: "store_id", as: String?.self),
                     channel: try row.decode(column: "channel", as: String.self))
+                let names = try Self.topicNames(row)
+                // The period before, as long as this one, only for each topic's trend.
+                guard try row.decode(column: "received_at", as: Int64.self) >= start else {
+                    for name in names {
+                        topics[group, default: [:]][name, default: TopicCount(topic: name)].previousCount += 1
+                    }
+                    continue
+                }
                 let severity = try StoredValue.decode(FeedbackSeverity.self, row, "severity")
                 figures[group, default: ListeningFigures()].feedback += 1
                 if severity >= .high { figures[group, default: ListeningFigures()].complaints += 1 }
                 if severity == .urgent { figures[group, default: ListeningFigures()].urgent += 1 }
-                for column in ["urgent_topics", "tags", "topics"] {
-                    let names = try JSONDecoder().decode(
-                        [String].self, from: Data((try row.decode(column: column, as: String?.self) ?? "[]").utf8))
-                    for name in names { topics[group, default: [:]][name, default: 0] += 1 }
-                }
+                let sentiment = try Self.sentiment(row)
+                for name in names { topics[group, default: [:]][name, default: TopicCount(topic: name)].add(sentiment) }
             }
             if grouping != .channel {
                 for row in try await database.raw(
