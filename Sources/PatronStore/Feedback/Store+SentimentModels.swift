@@ -14,6 +14,12 @@ public struct SentimentModelVersion: Sendable {
     public var installedAt: Timestamp?
 }
 
+/// The parts of a stored model file that describe it.
+private struct ModelHeader: Decodable {
+    var name: String
+    var training: SentimentTrainingSummary?
+}
+
 extension Store {
     /// Installs a trained model as the next version and puts it in force for feedback from now on (feedback
     /// already read keeps its sentiment). Every version is kept, so an earlier one can be put back.
@@ -72,7 +78,7 @@ extension Store {
         try await database.read { database in
             let active = try await SentimentModelBook.latestActivation(in: database).version
             let rows = try await database.raw(
-                "SELECT version, name, model, installed_by, installed_at FROM sentiment_models ORDER BY version"
+                "SELECT version, model, installed_by, installed_at FROM sentiment_models ORDER BY version"
             ).all()
             let builtIn = SentimentModel.builtIn
             var versions = [
@@ -80,8 +86,9 @@ extension Store {
                     version: 0, name: builtIn.name, training: builtIn.training, installedBy: nil, installedAt: nil)
             ]
             for row in rows {
+                // Only the name and the summary: building a model's weight table is for classifying.
                 let model = try JSONDecoder().decode(
-                    SentimentModel.self, from: Data(try row.decode(column: "model", as: String.self).utf8))
+                    ModelHeader.self, from: Data(try row.decode(column: "model", as: String.self).utf8))
                 versions.append(
                     SentimentModelVersion(
                         version: try row.decode(column: "version", as: Int64.self), name: model.name,
