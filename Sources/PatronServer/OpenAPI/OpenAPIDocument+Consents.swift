@@ -48,7 +48,10 @@ extension OpenAPIDocument {
                     scope: .privacyManage, parameters: [policyVersion],
                     body: input([
                         "effective_from": timestamp(),
-                        "text": input(["zh": text(maxLength: 200_000), "en": text(maxLength: 200_000)]),
+                        "text": input([
+                            "zh": text(maxLength: 200_000, nonBlank: true),
+                            "en": text(maxLength: 200_000, nonBlank: true),
+                        ]),
                     ]),
                     answers: [
                         .created(ref(.privacyPolicy), "Registered"),
