@@ -36,18 +36,19 @@ struct SegmentedText: Sendable {
 
     init(normalized scalars: [Unicode.Scalar]) {
         self.scalars = scalars
-        units = []
-        units.reserveCapacity(scalars.count)
         var run = 0
         var clause = 0
         var index = 0
+        var units: [TextUnit] = []
+        units.reserveCapacity(scalars.count)
+        func add(_ kind: TextUnit.Kind, _ range: Range<Int>) {
+            units.append(
+                TextUnit(kind: kind, range: range, hash: FeatureHash.unit(scalars[range]), run: run, clause: clause))
+        }
         while index < scalars.count {
             let scalar = scalars[index]
             if Self.isHan(scalar) {
-                units.append(
-                    TextUnit(
-                        kind: .han, range: index..<index + 1, hash: FeatureHash.unit(scalars[index..<index + 1]),
-                        run: run, clause: clause))
+                add(.han, index..<index + 1)
                 index += 1
             } else if Self.isWordCharacter(scalar) {
                 var end = index + 1
@@ -60,23 +61,14 @@ struct SegmentedText: Sendable {
                         break
                     }
                 }
-                units.append(
-                    TextUnit(
-                        kind: .word, range: index..<end, hash: FeatureHash.unit(scalars[index..<end]), run: run,
-                        clause: clause))
+                add(.word, index..<end)
                 index = end
             } else if Self.isEmoji(scalar) {
-                units.append(
-                    TextUnit(
-                        kind: .emoji, range: index..<index + 1, hash: FeatureHash.unit(scalars[index..<index + 1]),
-                        run: run, clause: clause))
+                add(.emoji, index..<index + 1)
                 run += 1
                 index += 1
             } else if Self.endsClause(scalar) {
-                units.append(
-                    TextUnit(
-                        kind: .mark, range: index..<index + 1, hash: FeatureHash.unit(scalars[index..<index + 1]),
-                        run: run, clause: clause))
+                add(.mark, index..<index + 1)
                 clause += 1
                 index += 1
             } else {
@@ -86,6 +78,7 @@ struct SegmentedText: Sendable {
                 index += 1
             }
         }
+        self.units = units
     }
 
     /// The text of units `range` as it was written (normalised).
