@@ -44,10 +44,14 @@ struct TopicsCommand: AsyncParsableCommand {
         let dateIndex = try dateColumn.map { try header.index(of: $0) }
         var current: [String] = []
         var previous: [String] = []
+        var rowsRead = 0
         while let record = try reader.nextRecord() {
-            guard record.fields.count > max(textIndex, dateIndex ?? 0) else {
-                throw InputError.missingField(column: input.textColumn, line: record.lineNumber)
+            for (index, column) in [(textIndex, input.textColumn), (dateIndex, dateColumn)]
+            where index.map({ $0 >= record.fields.count }) ?? false {
+                throw InputError.missingField(column: column ?? "", line: record.lineNumber)
             }
+            rowsRead += 1
+            if rowsRead % 100_000 == 0 { TextOutput.printDiagnostic("\(rowsRead) rows") }
             let text = record.fields[textIndex]
             guard let period, let dateIndex else {
                 current.append(text)
@@ -59,9 +63,6 @@ struct TopicsCommand: AsyncParsableCommand {
             }
             if period.current.contains(date) { current.append(text) }
             if period.previous.contains(date) { previous.append(text) }
-            if (current.count + previous.count) % 100_000 == 0 {
-                TextOutput.printDiagnostic("\(current.count + previous.count) rows")
-            }
         }
         let rows = finder.table(current, previous: period == nil ? nil : previous)
         try AnalyticsCommand.writeCSV(header: TopicRow.csvHeader, rows: rows.map(\.csvFields), to: output)
