@@ -154,7 +154,7 @@ extension SentimentCommand {
             let sentimentModel = try SentimentCommand.model(at: model)
             let examples = try labels.read(input)
             let evaluation = SentimentEvaluation(
-                actual: examples.map(\.label), predicted: examples.map { sentimentModel.classify($0.text) })
+                actual: examples.map(\.label), predicted: examples.map { sentimentModel.sentiment(of: $0.text) })
             for line in evaluation.report(model: sentimentModel.name) { try TextOutput.printLine(line) }
         }
     }

@@ -94,3 +94,14 @@ struct SentimentModelTests {
         }
     }
 }
+
+extension SentimentModelTests {
+    @Test("reading without drivers gives the same label and score")
+    func withoutDrivers() {
+        for text in ["不太满意，慢", "good but slow", "好", "今天下午三点", "😊😊"] {
+            let full = model.classify(text)
+            let plain = model.sentiment(of: text)
+            #expect(plain.label == full.label && plain.score == full.score && plain.drivers.isEmpty)
+        }
+    }
+}

@@ -48,7 +48,7 @@ public struct SentimentModel: Sendable {
         self.table = table
     }
 
-    /// Reads the sentiment of `text`.
+    /// Reads the sentiment of `text`, with the phrases that drove it.
     public func classify(_ text: String) -> Sentiment {
         let features = SentimentFeatures(text)
         var logOdds = bias
@@ -66,7 +66,13 @@ public struct SentimentModel: Sendable {
             label: label, score: score, drivers: Self.drivers(contributions, toward: label, score: score, in: features))
     }
 
-    /// The log-odds of `text` alone, without drivers: what training and evaluation need.
+    /// Reads the sentiment of `text` without naming drivers: what storing, evaluating and counting need.
+    public func sentiment(of text: String) -> Sentiment {
+        let score = Self.score(logOdds: logOdds(SentimentFeatures(text)))
+        return Sentiment(label: label(score: score), score: score, drivers: [])
+    }
+
+    /// The log-odds of a text's features.
     func logOdds(_ features: SentimentFeatures) -> Double {
         features.features.reduce(bias) { sum, feature in sum + (table[feature.hash] ?? 0) * feature.value }
     }

@@ -58,7 +58,7 @@ public struct TopicFinder: Sendable {
     /// first, then found phrases.
     public func table(_ texts: [String], previous: [String]? = nil) -> [TopicRow] {
         let normalized = texts.map(TextNormalizer.normalize)
-        let sentiments = texts.map(model.classify)
+        let sentiments = texts.map(model.sentiment(of:))
         let topicsOfText = normalized.map(matcher.topics(in:))
         let previousNormalized = previous?.map(TextNormalizer.normalize)
         let previousTopics = previousNormalized?.map(matcher.topics(in:))

@@ -26,7 +26,7 @@ public actor SentimentModelBook {
 
     /// What `text` says, read by the model in force.
     func read(_ text: String, in database: any SQLDatabase) async throws -> FeedbackSentiment {
-        let sentiment = try await current(in: database).model.classify(text)
+        let sentiment = try await current(in: database).model.sentiment(of: text)
         let label: FeedbackSentiment.Label =
             switch sentiment.label {
             case .positive: .positive
