@@ -110,5 +110,13 @@ extension SentimentCommandTests {
         #expect(delivery.hasPrefix("delivery,配送,delivery,taxonomy,2,0.6667,1,-33.3,"), "\(delivery)")
         let bad = try await PatronCommand.run(["topics", "--input", input, "--from", "2026-11-01"], environment: [:])
         #expect(bad.status != 0 && bad.errors.split(separator: "\n").count == 1, "\(bad.errors)")
+        let undated = Self.temporary("undated.csv")
+        try "text,date\n送餐很快,2026-11-02\n味道不错\n".write(toFile: undated, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: undated) }
+        let short = try await PatronCommand.run(
+            ["topics", "--input", undated, "--date-column", "date", "--from", "2026-11-01", "--to", "2026-12-01"],
+            environment: [:])
+        #expect(short.status != 0)
+        #expect(short.errors.hasPrefix("Error: line 3: missing field 'date'"), "\(short.errors)")
     }
 }
