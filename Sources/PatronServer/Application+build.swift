@@ -42,6 +42,8 @@ public struct PatronApplication: Sendable {
             backgroundServices.append(RetentionService(store: store, interval: interval, logger: logger))
             backgroundServices.append(DeadlineService(store: store, logger: logger))
         }
+        backgroundServices.append(
+            WebhookDispatchService(store: store, targets: configuration.webhookTargets, logger: logger))
         if database.engine == .postgres {
             backgroundServices.append(RateLimitSharing(limiter: limiter, store: store, logger: logger))
         }
@@ -51,7 +53,8 @@ public struct PatronApplication: Sendable {
         self.database = database
         self.routes = {
             try buildRouter(
-                store: store, metrics: metrics, publicURL: configuration.resolvedPublicURL, limiter: limiter)
+                store: store, metrics: metrics, publicURL: configuration.resolvedPublicURL, limiter: limiter,
+                webhookTargets: configuration.webhookTargets)
         }
         self.backgroundServices = backgroundServices
         self.configuration = configuration
@@ -110,7 +113,7 @@ public struct PatronApplication: Sendable {
 }
 
 func buildRouter(
-    store: Store, metrics: ServerMetrics, publicURL: String, limiter: RateLimiter
+    store: Store, metrics: ServerMetrics, publicURL: String, limiter: RateLimiter, webhookTargets: WebhookTargets
 ) throws -> Router<PatronRequestContext> {
     let router = Router(context: PatronRequestContext.self)
     router.middlewares.add(RequestIDMiddleware())
@@ -136,6 +139,7 @@ func buildRouter(
     ConsentsController(store: store).addRoutes(to: api)
     FeedbackController(store: store).addRoutes(to: api)
     SentimentController(store: store).addRoutes(to: api)
+    WebhooksController(store: store, targets: webhookTargets).addRoutes(to: api)
     TicketsController(store: store, publicURL: publicURL).addRoutes(to: api)
     SurveysController(store: store, publicURL: publicURL).addRoutes(to: api)
     MemberTokensController(store: store).addRoutes(to: api)

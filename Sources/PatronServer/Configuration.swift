@@ -27,6 +27,8 @@ public struct PatronConfiguration: Sendable {
     public var passwordHasher: PasswordHasher
     /// Requests allowed per window for each key, person or member, and sign-ins per client address.
     public var rateLimits: RateLimits
+    /// Whether webhooks may go to private, loopback and link-local addresses.
+    public var webhookTargets: WebhookTargets
 
     public init(
         hostname: String = "127.0.0.1", port: Int = 8080, databaseURL: DatabaseURL = .embeddedDefault,
@@ -34,7 +36,8 @@ public struct PatronConfiguration: Sendable {
         createsFirstAdminKey: Bool = false,
         programFile: String? = nil, jobInterval: Duration? = nil, modelRefitInterval: Duration? = nil,
         publicURL: String? = nil, passwordHasher: PasswordHasher = PasswordHasher(),
-        rateLimits: RateLimits = .standard
+        rateLimits: RateLimits = .standard,
+        webhookTargets: WebhookTargets = WebhookTargets(allowsPrivateAddresses: false)
     ) {
         self.hostname = hostname
         self.port = port
@@ -49,6 +52,7 @@ public struct PatronConfiguration: Sendable {
         self.publicURL = publicURL
         self.passwordHasher = passwordHasher
         self.rateLimits = rateLimits
+        self.webhookTargets = webhookTargets
     }
 
     /// Where links the server hands out point.

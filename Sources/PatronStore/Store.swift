@@ -21,6 +21,8 @@ public struct Store: Sendable {
     public private(set) var clock: WallClock
     /// Rung when a ticket's deadlines change, so the deadline service looks at the next one at once.
     public let deadlineAlarm = Alarm()
+    /// Rung when webhook deliveries become due by hand (an endpoint enabled, a replay), so they go at once.
+    public let webhookAlarm = Alarm()
 
     public init(
         database: any Database, protector: DataProtector, passwordHasher: PasswordHasher = PasswordHasher(),

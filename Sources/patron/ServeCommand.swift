@@ -31,6 +31,12 @@ struct ServeCommand: AsyncParsableCommand {
             sign_in, e.g. read=60000,write=120000,sign_in=30 (default: $PATRON_RATE_LIMITS, else those).
             """)
     var rateLimits: String?
+    @Flag(
+        help: """
+            Let webhook endpoints be on private, loopback and link-local addresses, for receivers on your own \
+            network (default: $PATRON_WEBHOOK_ALLOW_PRIVATE=1, else refused).
+            """)
+    var webhookAllowPrivate = false
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
@@ -57,7 +63,10 @@ struct ServeCommand: AsyncParsableCommand {
             programFile: programFile,
             jobInterval: jobInterval > 0 ? .seconds(jobInterval) : nil,
             modelRefitInterval: refitInterval > 0 ? .seconds(refitInterval) : nil,
-            publicURL: publicURL ?? Environment.value("PATRON_PUBLIC_URL"), rateLimits: limits)
+            publicURL: publicURL ?? Environment.value("PATRON_PUBLIC_URL"), rateLimits: limits,
+            webhookTargets: WebhookTargets(
+                allowsPrivateAddresses: webhookAllowPrivate || Environment.value("PATRON_WEBHOOK_ALLOW_PRIVATE") == "1")
+        )
         let application = try await buildApplication(configuration: configuration)
         // SIGTERM and SIGINT stop accepting connections, let in-flight requests finish, then exit.
         try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])

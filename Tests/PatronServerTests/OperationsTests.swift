@@ -29,7 +29,7 @@ import Testing
     @Test func everyRouteIsInTheOpenAPIDocument() async throws {
         let router = try buildRouter(
             store: try await Self.unusedStore(), metrics: ServerMetrics(), publicURL: "http://127.0.0.1:8080",
-            limiter: RateLimiter(limits: .standard))
+            limiter: RateLimiter(limits: .standard), webhookTargets: WebhookTargets(allowsPrivateAddresses: false))
         let document = try JSONDecoder().decode(JSONValue.self, from: try OpenAPIDocument.encoded())
         #expect(document["openapi"] == "3.1.0")
         guard case .object(let paths)? = document["paths"] else {

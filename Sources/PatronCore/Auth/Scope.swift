@@ -35,6 +35,9 @@ public enum Scope: String, Sendable, Hashable, Codable, CaseIterable {
     /// Working service tickets: opening them, replying, notes, moving them between states. Reading them needs
     /// `feedback:read`.
     case ticketsWrite = "tickets:write"
+    /// Webhook endpoints: where events are posted, their secrets, the delivery log and replays. Events name
+    /// members by id only.
+    case webhooksManage = "webhooks:manage"
 
     /// Parses a comma-separated list such as `orders:write,members:read`.
     public static func parseList(_ text: String) -> Result<Set<Scope>, ScopeError> {

@@ -10,7 +10,8 @@ enum AuditedOperations {
         "cancelRedemption", "refundOrder", "upsertMember", "updateMember", "makeReferralCode", "inviteUser",
         "disableUser", "unlockUser", "resetSecondFactor", "createRole", "signOut", "signOutEverywhere",
         "issueMemberToken", "eraseMember", "putConsents", "putPrivacyPolicy", "compensateTicket", "setTicketQueue",
-        "installSentimentModel", "activateSentimentModel",
+        "installSentimentModel", "activateSentimentModel", "createWebhookEndpoint", "replaceWebhookEndpoint",
+        "deleteWebhookEndpoint", "rotateWebhookSecret", "replayWebhookDelivery", "replayWebhookDeliveries",
     ]
 
     /// Answers that show members' decrypted names, emails, phones or birthdays.

@@ -41,7 +41,7 @@ enum OpenAPIDocument {
         var all = operationsPaths
         for part in [
             accessPaths, auditPaths, privacyPaths, consentPaths, memberPaths, pointsPaths, programPaths, rewardsPaths,
-            analyticsPaths, feedbackPaths, sentimentPaths, ticketPaths, surveyPaths,
+            analyticsPaths, feedbackPaths, sentimentPaths, ticketPaths, surveyPaths, webhookPaths,
         ] {
             all.merge(part) { first, _ in preconditionFailure("\(first) is described twice") }
         }
@@ -65,8 +65,7 @@ enum OpenAPIDocument {
     static let schemas: [SchemaName: JSONSchema] = [
         [.problem: problemSchema], memberSchemas, orderSchemas, pointsSchemas, programSchemas, rewardSchemas,
         analyticsSchemas, accessSchemas, auditSchemas, privacySchemas, consentSchemas, feedbackSchemas,
-        sentimentSchemas,
-        ticketSchemas, surveySchemas,
+        sentimentSchemas, ticketSchemas, surveySchemas, webhookSchemas,
     ].reduce(into: [:]) { all, part in all.merge(part) { first, _ in first } }
 
     static let problemSchema = object([

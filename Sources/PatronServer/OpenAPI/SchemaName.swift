@@ -66,4 +66,7 @@ enum SchemaName: String, CaseIterable {
     case closedLoop = "ClosedLoop"
     case loyaltyMatrix = "LoyaltyMatrix"
     case loyaltyMatrixMember = "LoyaltyMatrixMember"
+    case webhookEndpointInput = "WebhookEndpointInput"
+    case webhookEndpoint = "WebhookEndpoint"
+    case webhookDelivery = "WebhookDelivery"
 }

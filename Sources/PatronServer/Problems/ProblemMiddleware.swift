@@ -58,6 +58,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return .notFound("no rule with id '\(ruleID)'")
         case let error as FeedbackError:
             return Self.problem(for: error)
+        case let error as WebhookError:
+            return Self.problem(for: error)
         case let error as TicketError:
             return Self.problem(for: error)
         case SentimentModelError.unknownVersion(let version):
@@ -112,6 +114,21 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             Problem(
                 status: .conflict, title: "Conflict",
                 detail: "ticket '\(ticketID)' is about nobody known as a member; there is nobody to compensate")
+        }
+    }
+
+    static func problem(for error: WebhookError) -> Problem {
+        switch error {
+        case .endpointNotFound(let endpointID): .notFound("no webhook endpoint with id '\(endpointID)'")
+        case .deliveryNotFound(let deliveryID): .notFound("no delivery with id '\(deliveryID)' at this endpoint")
+        case .endpointDisabled(let endpointID):
+            Problem(
+                status: .conflict, title: "Endpoint Disabled",
+                detail: "webhook endpoint '\(endpointID)' is disabled; enable it (PUT with enabled: true) first")
+        case .revisionMismatch(let current):
+            Problem(
+                status: .preconditionFailed, title: "Precondition Failed",
+                detail: "the endpoint is at revision \(current), not the one in If-Match; read it again")
         }
     }
 

@@ -117,6 +117,20 @@ extension Store {
                 try await acknowledge(ticketID, text: text, sealer: owner, at: now, in: database)
             }
         }
+        // An import of past feedback raises no events, like the other imports of history.
+        if opensTicket {
+            try await Outbox.emit(
+                .feedbackReceived, memberID: submission.memberID,
+                data: [
+                    "feedback_id": .string(submission.feedbackID), "channel": .string(submission.channel.rawValue),
+                    "rating": submission.rating.map { JSONValue(Int64($0)) } ?? .null,
+                    "score": submission.score.map { JSONValue(Int64($0)) } ?? .null,
+                    "severity": .string(assessment.severity.rawValue),
+                    "sentiment": JSONValue(sentiment?.label.rawValue),
+                    "topics": .array(assessment.topics.map(JSONValue.string)), "ticket_id": JSONValue(item.ticketID),
+                    "order_id": JSONValue(submission.orderID), "store_id": JSONValue(submission.storeID),
+                ], at: now, in: database)
+        }
         return item
     }
 

@@ -74,6 +74,14 @@ struct PointLedger: Sendable {
             ).first()
         else { throw LedgerError.memberNotFound(memberID: memberID) }
         let entryID = try row.decode(column: "entry_id", as: Int64.self)
+        if let type = WebhookEventType(entryKind: kind) {
+            try await Outbox.emit(
+                type, memberID: memberID,
+                data: [
+                    "entry_id": JSONValue(entryID), "kind": .string(kind.rawValue), "points": JSONValue(points),
+                    "reason": .string(reason), "reference": JSONValue(reference),
+                ], at: now, in: database)
+        }
         guard !allocations.isEmpty else { return entryID }
         var insert = database.insert(into: "point_allocations").columns("entry_id", "lot_id", "points")
         for allocation in allocations {

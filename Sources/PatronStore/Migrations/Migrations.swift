@@ -27,6 +27,7 @@ public enum Migrations {
         .createTickets,  // service tickets, their sealed messages, deadlines as timed rows, and their history
         .createSurveyInvitations,  // who was asked which survey question, until when, and what they answered
         .createSentimentModels,  // feedback texts' sentiment and topics; sentiment models, which one is in force
+        .createWebhooks,  // the outbox of domain events; webhook endpoints, their deliveries and attempts
     ]
 
     /// Applies every pending migration in one transaction, recording each in `schema_migrations`.

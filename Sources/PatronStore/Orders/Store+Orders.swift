@@ -29,6 +29,7 @@ extension Store {
                     throw OrderAlreadyRecorded(
                         fingerprint: try await store.orders.fingerprint(of: submission.orderID, in: database))
                 }
+                try await Outbox.emit(.orderRecorded, memberID: memberID, data: order.eventData, at: now, in: database)
                 if !submission.consents.isEmpty {
                     try await Self.lockLiveMember(memberID, in: database)
                     _ = try await Self.writeConsents(
@@ -66,6 +67,18 @@ extension Store {
         let page = Array(found.prefix(limit))
         let next = found.count > limit ? page.last.map(OrderCursor.encode) : nil
         return Page(items: page, nextCursor: next)
+    }
+}
+
+extension Order {
+    /// What an `order.recorded` event says of the order: its amounts and where, not its lines.
+    var eventData: [String: JSONValue] {
+        [
+            "order_id": .string(orderID), "occurred_at": JSONValue(milliseconds: occurredAt.millisecondsSinceEpoch),
+            "currency": .string(currency), "channel": .string(channel), "store_id": JSONValue(storeID),
+            "subtotal_minor": JSONValue(subtotalMinor), "discount_minor": JSONValue(discountMinor),
+            "total_minor": JSONValue(totalMinor), "lines": JSONValue(Int64(lines.count)),
+        ]
     }
 }
 

@@ -42,6 +42,7 @@ public enum PersonalDataMap {
         ("ticket_events", .through(parent: "tickets", column: "ticket_id")),
         ("survey_invitations", .member(columns: ["member_id"])),
         ("privacy_requests", .member(columns: ["member_id"])),
+        ("outbox_events", .member(columns: ["member_id"])),
     ]
 
     /// Tables about members that an export leaves out, and why.
@@ -51,6 +52,8 @@ public enum PersonalDataMap {
         "audit_log": "the shop's record of who acted, kept for accountability; it holds no personal values",
         "audit_objects": "the ids an audit entry names",
         "analytics_snapshots": "each day's figures for the whole base; its at-risk list names member ids only",
+        "webhook_deliveries": "when each event listed under outbox_events was sent to the shop's own systems",
+        "webhook_attempts": "each try of those deliveries: times and the receiver's answers",
     ]
 
     /// Tables that hold nothing about any one person: configuration, the staff's own records, and totals.
@@ -59,7 +62,7 @@ public enum PersonalDataMap {
         "analytics_model_fits", "activity_rollups", "activity_days", "activity_points",
         "activity_order_gaps", "rate_limit_windows", "staff_roles", "staff_users", "staff_sessions",
         "sign_in_failures", "privacy_policies", "protection_keys", "order_line_summaries", "retention_marks",
-        "survey_marks", "ticket_queue_members", "sentiment_models", "sentiment_model_activations",
+        "survey_marks", "ticket_queue_members", "sentiment_models", "sentiment_model_activations", "webhook_endpoints",
     ]
 
     /// Columns holding a sealed JSON object rather than sealed text.

@@ -103,6 +103,7 @@ extension Store {
             UPDATE events SET user_id = NULL, anonymous_id = NULL, properties = '{}', traits = '{}', context = '{}'
             WHERE member_id = \(bind: memberID) RETURNING message_id
             """, in: database)
+        try await Outbox.emit(.memberErased, memberID: memberID, data: [:], at: at, in: database)
         let request = PrivacyRequest(
             id: Identifier.make(prefix: "prq", milliseconds: at), kind: .erase, memberID: memberID,
             state: .completed, receivedAt: now, dueAt: PrivacyRequest.due(receivedAt: now), completedAt: now,

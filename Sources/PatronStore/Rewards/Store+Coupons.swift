@@ -76,6 +76,12 @@ extension Store {
                 WHERE redemption_id = \(bind: redemption.redemptionID)
                 """
             ).run()
+            try await Outbox.emit(
+                .couponUsed, memberID: redemption.memberID,
+                data: [
+                    "redemption_id": .string(redemption.redemptionID), "reward_id": .string(redemption.rewardID),
+                    "order_id": .string(orderID), "cashback_points": cashback.map { JSONValue($0) } ?? .null,
+                ], at: now, in: database)
             if let cashback {
                 let (_, program) = try await programs.current(in: database)
                 let expiry = program.expiry.expiry(ofPointsEarnedAt: instant, offset: program.utcOffset)

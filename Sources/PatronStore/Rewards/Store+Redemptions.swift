@@ -87,6 +87,14 @@ extension Store {
                     \(bind: redemption.expiresAt?.millisecondsSinceEpoch))
             """
         ).run()
+        try await Outbox.emit(
+            .rewardRedeemed, memberID: memberID,
+            data: [
+                "redemption_id": .string(redemptionID), "reward_id": .string(rewardID),
+                "kind": .string(reward.kind.rawValue), "points": JSONValue(charged), "source": .string(source.rawValue),
+                "campaign_id": JSONValue(campaignID),
+                "expires_at": redemption.expiresAt.map { JSONValue(milliseconds: $0.millisecondsSinceEpoch) } ?? .null,
+            ], at: now, in: database)
         return RedemptionResult(redemption: redemption, balance: balance)
     }
 

@@ -107,6 +107,10 @@ extension Store {
                     """
                 ).first() != nil
             else { return nil }
+            try await Outbox.emit(
+                .referralRewarded, memberID: link.referrerID,
+                data: ["referee_id": .string(refereeID), "referrer_id": .string(link.referrerID)], at: now,
+                in: database)
             var skipped: [GrantSkip] = []
             for grant in program.referral.grants(settling: link) {
                 let outcome = try await store.grant(

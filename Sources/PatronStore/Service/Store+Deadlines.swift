@@ -86,6 +86,12 @@ extension Store {
                     try await Self.recordTicketEvent(
                         ticketID, "breach", detail: kind.rawValue, actor: "deadlines", at: at, in: database)
                     let raised = try await Self.escalate(ticketID, at: at, in: database)
+                    try await Outbox.emit(
+                        .ticketBreached, memberID: try await Self.ticketMember(ticketID, in: database),
+                        data: [
+                            "ticket_id": .string(ticketID), "deadline": .string(kind.rawValue),
+                            "priority": JSONValue(raised?.rawValue),
+                        ], at: at, in: database)
                     batch.append(DeadlineFiring(ticketID: ticketID, deadline: kind, kind: .breach, escalatedTo: raised))
                 }
                 return batch
@@ -94,6 +100,11 @@ extension Store {
             // Only an empty batch means nothing is left: another node may have claimed part of a short one.
             if batch.isEmpty { return fired }
         }
+    }
+
+    private static func ticketMember(_ ticketID: String, in database: any SQLDatabase) async throws -> String? {
+        try await database.raw("SELECT member_id FROM tickets WHERE ticket_id = \(bind: ticketID)").first()?
+            .decode(column: "member_id", as: String?.self)
     }
 
     /// Raises a ticket's priority a step and hands it to the supervisors.

@@ -88,6 +88,15 @@ struct TierRepository: Sendable {
                 SQLBind(memberID), SQLBind(change.from), SQLBind(change.to), SQLBind(change.reason), SQLBind(now))
         }
         try await insert.run()
+        try await Outbox.emit(
+            changes.map { memberID, change in
+                Outbox.Event(
+                    type: .tierChanged, memberID: memberID,
+                    data: [
+                        "from_tier": JSONValue(change.from), "to_tier": JSONValue(change.to),
+                        "reason": .string(change.reason),
+                    ])
+            }, at: now, in: database)
         let cases = SQLList(
             changes.map { SQLQueryString("WHEN \(bind: $0.memberID) THEN \(bind: $0.change.to)") },
             separator: SQLRaw(" "))

@@ -1,0 +1,39 @@
+import AsyncHTTPClient
+import Logging
+import PatronCore
+import PatronStore
+import ServiceLifecycle
+
+/// Runs the webhook dispatcher inside `patron serve`: while deliveries are due it sends batch after batch; when
+/// none is, it sleeps until the next due time or at most a second (new events come from every node's writes,
+/// so a short look-up of two partial indexes each second is how it hears of them), or until an endpoint change
+/// or a replay on this node rings the store's alarm.
+struct WebhookDispatchService: Service {
+    let store: Store
+    let targets: WebhookTargets
+    let logger: Logger
+    var longestSleep: Duration = .seconds(1)
+
+    func run() async throws {
+        let client = WebhookDispatcher.makeClient()
+        let dispatcher = WebhookDispatcher(store: store, client: client, targets: targets, logger: logger)
+        await cancelWhenGracefulShutdown {
+            // Lets the migrations of `beforeServerStarts` finish.
+            do { try await Task.sleep(for: .seconds(1)) } catch { return }
+            while !Task.isCancelled {
+                do {
+                    if try await dispatcher.round() > 0 { continue }
+                    var wait = longestSleep
+                    if let next = try await store.nextWebhookWork() {
+                        wait = min(wait, .milliseconds(max(0, next.millisecondsSinceEpoch - store.clock.milliseconds)))
+                    }
+                    await store.webhookAlarm.wait(upTo: wait)
+                } catch {
+                    logger.error("service.webhooks.failed", metadata: ["error": "\(String(reflecting: error))"])
+                    do { try await Task.sleep(for: .seconds(1)) } catch { return }
+                }
+            }
+        }
+        try await client.shutdown()
+    }
+}
