@@ -183,8 +183,8 @@ import Testing
             _ = try await store.recordOrder(try Self.order("o-1"), fingerprint: "f")
             try await store.routeWebhookEvents(at: Self.at(0))
             let first = try await store.claimWebhookDeliveries(at: Self.at(0), limit: 10)
-            #expect(try await store.claimWebhookDeliveries(at: Self.at(59), limit: 10).isEmpty, "leased")
-            let second = try await store.claimWebhookDeliveries(at: Self.at(60), limit: 10)
+            #expect(try await store.claimWebhookDeliveries(at: Self.at(29), limit: 10).isEmpty, "leased")
+            let second = try await store.claimWebhookDeliveries(at: Self.at(30), limit: 10)
             #expect(second.map(\.attempt) == [2] && second.map(\.eventID) == first.map(\.eventID))
             try await store.recordWebhookAttempt(
                 second[0], outcome: .delivered(status: 204), durationMilliseconds: 2, at: Self.at(61))
@@ -245,6 +245,33 @@ import Testing
                         url: try WebhookEndpointURL("https://hooks.example.com/v2"), eventTypes: [.tierChanged]),
                     acceptedRevisions: [endpoint.revision], by: "test", at: Self.at(1))
             }
+        }
+    }
+
+    /// After 30 days the log forgets what was sent or given up, never what is still being tried.
+    @Test(arguments: TestDatabase.engines)
+    func theLogKeepsThirtyDaysAndEverythingStillPending(engine: DatabaseEngine) async throws {
+        try await TestDatabase.withStore(engine, clock: WallClock { Self.start }) { store in
+            let endpoint = try await Self.endpoint(store, types: [.orderRecorded])
+            _ = try await store.recordOrder(try Self.order("o-1"), fingerprint: "f")
+            _ = try await store.recordOrder(try Self.order("o-2"), fingerprint: "f")
+            try await store.routeWebhookEvents(at: Self.at(0))
+            let sends = try await store.claimWebhookDeliveries(at: Self.at(0), limit: 10)
+            try await store.recordWebhookAttempt(
+                sends[0], outcome: .delivered(status: 200), durationMilliseconds: 1, at: Self.at(0))
+            try await store.recordWebhookAttempt(
+                sends[1], outcome: .failed(status: 500, error: "answered 500"), durationMilliseconds: 1, at: Self.at(0))
+            let day: Int64 = 86_400
+            #expect(try await store.pruneWebhookLog(asOf: Self.at(29 * day)) == 0)
+            // Every event but the one still being tried goes: the delivered one, and those routed to no endpoint.
+            let events = try await LoyaltyHistory.count("SELECT COUNT(*) AS n FROM outbox_events", store)
+            #expect(events >= 4)
+            #expect(try await store.pruneWebhookLog(asOf: Self.at(31 * day), batchSize: 2) == events - 1)
+            let left = try await store.webhookDeliveries(
+                endpointID: endpoint.endpointID, status: nil, after: nil, limit: 10)
+            #expect(left.items.map(\.deliveryID) == [sends[1].deliveryID])
+            #expect(try await LoyaltyHistory.count("SELECT COUNT(*) AS n FROM outbox_events", store) == 1)
+            #expect(try await LoyaltyHistory.count("SELECT COUNT(*) AS n FROM webhook_attempts", store) == 1)
         }
     }
 

@@ -6,8 +6,9 @@ public enum WebhookRetry {
     public static let waits: [Int64] = [5, 300, 1_800, 7_200, 18_000, 36_000, 36_000].map { $0 * 1_000 }
     /// An endpoint that has answered no delivery for this long is disabled, with the reason recorded.
     public static let failingLimitMilliseconds: Int64 = 5 * 24 * 3_600 * 1_000
-    /// How long a sender holds a claimed delivery before another may take it: longer than a request may last.
-    public static let leaseMilliseconds: Int64 = 60_000
+    /// How long a sender holds a claimed delivery before another may take it: twice as long as a request may
+    /// last, so only a sender that died loses its claim.
+    public static let leaseMilliseconds: Int64 = 30_000
     /// How long one request may take.
     public static let timeoutMilliseconds: Int64 = 15_000
 

@@ -108,3 +108,42 @@ extension Store {
         return try WebhookDeliveryRecord(row: row)
     }
 }
+
+extension Store {
+    /// How long the outbox and the delivery log keep an event once nothing is left to send of it.
+    public static let webhookLogDays: Int64 = 30
+
+    /// Deletes events older than `webhookLogDays` that no delivery is still trying to send, with their
+    /// deliveries and attempts, a batch per transaction; returns how many events.
+    @discardableResult
+    public func pruneWebhookLog(asOf instant: Timestamp, batchSize: Int = 1_000) async throws -> Int {
+        let cutoff = instant.millisecondsSinceEpoch - Self.webhookLogDays * 86_400_000
+        var pruned = 0
+        while true {
+            let count = try await database.write { database in
+                let events = try await database.raw(
+                    """
+                    SELECT event_id FROM outbox_events e
+                    WHERE e.occurred_at < \(bind: cutoff) AND e.routed_at IS NOT NULL
+                      AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d
+                                      WHERE d.event_id = e.event_id AND d.status = 'pending')
+                    ORDER BY e.occurred_at LIMIT \(unsafeRaw: String(batchSize))
+                    """
+                ).all().map { try $0.decode(column: "event_id", as: String.self) }
+                guard !events.isEmpty else { return 0 }
+                let ids = SQLList(events.map { SQLBind($0) })
+                try await database.raw(
+                    """
+                    DELETE FROM webhook_attempts WHERE delivery_id IN
+                        (SELECT delivery_id FROM webhook_deliveries WHERE event_id IN (\(ids)))
+                    """
+                ).run()
+                try await database.raw("DELETE FROM webhook_deliveries WHERE event_id IN (\(ids))").run()
+                try await database.raw("DELETE FROM outbox_events WHERE event_id IN (\(ids))").run()
+                return events.count
+            }
+            pruned += count
+            if count < batchSize { return pruned }
+        }
+    }
+}
