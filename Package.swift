@@ -105,7 +105,7 @@ let package = Package(
             name: "PatronTestSupport",
             dependencies: [
                 "PatronStore", "PatronAnalytics", .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLKit", package: "sql-kit"), .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Tests/PatronTestSupport",
             swiftSettings: swiftSettings

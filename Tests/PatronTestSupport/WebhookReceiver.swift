@@ -5,12 +5,12 @@ import Synchronization
 
 /// A real HTTP server on loopback that takes webhooks the way an integrator's would: it records each request's
 /// headers and body and answers with the next scripted status (200 once the script runs out).
-final class WebhookReceiver: Sendable {
-    struct Received: Sendable {
-        var headers: [String: String]
-        var body: [UInt8]
+public final class WebhookReceiver: Sendable {
+    public struct Received: Sendable {
+        public var headers: [String: String]
+        public var body: [UInt8]
 
-        var json: [String: Any]? {
+        public var json: [String: Any]? {
             (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]
         }
     }
@@ -22,13 +22,13 @@ final class WebhookReceiver: Sendable {
 
     private let state: Mutex<State>
 
-    init(answers: [Int] = []) {
+    public init(answers: [Int] = []) {
         state = Mutex(State(answers: answers))
     }
 
-    var received: [Received] { state.withLock { $0.received } }
+    public var received: [Received] { state.withLock { $0.received } }
 
-    func script(_ answers: [Int]) { state.withLock { $0.answers = answers } }
+    public func script(_ answers: [Int]) { state.withLock { $0.answers = answers } }
 
     private func take(_ request: Received) -> Int {
         state.withLock { state in
@@ -38,7 +38,7 @@ final class WebhookReceiver: Sendable {
     }
 
     /// Runs the receiver on a free port for the length of `body`, which gets the URL to post to.
-    func run<Result: Sendable>(_ body: @Sendable (String) async throws -> Result) async throws -> Result {
+    public func run<Result: Sendable>(_ body: @Sendable (String) async throws -> Result) async throws -> Result {
         let router = Router()
         router.post("hook") { request, _ -> Response in
             let bytes = try await request.body.collect(upTo: 1 << 20)
