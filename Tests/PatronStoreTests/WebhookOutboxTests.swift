@@ -248,6 +248,39 @@ import Testing
         }
     }
 
+    /// Answers recorded at once for one endpoint, one of which disables it, all land: none waits forever on
+    /// another, and nothing is left pending at the disabled endpoint.
+    @Test(arguments: TestDatabase.engines)
+    func concurrentAnswersThatDisableTheEndpointAllLand(engine: DatabaseEngine) async throws {
+        try await TestDatabase.withStore(engine, clock: WallClock { Self.start }) { store in
+            let endpoint = try await Self.endpoint(store, types: [.orderRecorded, .pointsEarned])
+            for index in 0..<12 {
+                _ = try await store.recordOrder(try Self.order("o-\(index)", member: "m-\(index)"), fingerprint: "f")
+            }
+            try await store.routeWebhookEvents(at: Self.at(0))
+            let first = try await store.claimWebhookDeliveries(at: Self.at(0), limit: 1)
+            try await store.recordWebhookAttempt(
+                first[0], outcome: .failed(status: 500, error: "answered 500"), durationMilliseconds: 1, at: Self.at(0))
+            let late = Self.at(5 * 24 * 3_600)
+            let sends = try await store.claimWebhookDeliveries(at: late, limit: 100)
+            #expect(sends.count == 24)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for send in sends {
+                    group.addTask {
+                        try await store.recordWebhookAttempt(
+                            send, outcome: .failed(status: 502, error: "answered 502"), durationMilliseconds: 1,
+                            at: late)
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await store.webhookEndpoint(id: endpoint.endpointID).isEnabled == false)
+            let pending = try await store.webhookDeliveries(
+                endpointID: endpoint.endpointID, status: .pending, after: nil, limit: 100)
+            #expect(pending.items.isEmpty)
+        }
+    }
+
     /// After 30 days the log forgets what was sent or given up, never what is still being tried.
     @Test(arguments: TestDatabase.engines)
     func theLogKeepsThirtyDaysAndEverythingStillPending(engine: DatabaseEngine) async throws {

@@ -92,7 +92,9 @@ extension OpenAPIDocument {
     static var webhookSchemas: [SchemaName: JSONSchema] {
         [
             .webhookEndpointInput: input([
-                "url": text(maxLength: WebhookEndpointURL.maximumLength, nonBlank: true),
+                "url": pattern(
+                    "^[Hh][Tt][Tt][Pp][Ss]?://[!-~]+$", maxLength: WebhookEndpointURL.maximumLength,
+                    description: "http(s)://, printable ASCII; no user name, password or fragment."),
                 "event_types": list(cases(WebhookEventType.self), minItems: 1),
                 "description": text(maxLength: WebhookEndpointDraft.maximumDescriptionLength, required: false),
                 "enabled": boolean(required: false),

@@ -29,8 +29,11 @@ extension Store {
                     )
                 }
                 guard !events.isEmpty else { return 0 }
+                // Shared locks: an endpoint being disabled now is disabled before or after this routing, and in
+                // the second case gives up what this routed to it.
+                let shared: SQLQueryString = database.dialect.name == "postgresql" ? "FOR SHARE" : ""
                 let endpoints = try await database.raw(
-                    "SELECT endpoint_id, event_types FROM webhook_endpoints WHERE disabled_at IS NULL"
+                    "SELECT endpoint_id, event_types FROM webhook_endpoints WHERE disabled_at IS NULL \(shared)"
                 ).all().map {
                     (
                         id: try $0.decode(column: "endpoint_id", as: String.self),
@@ -124,6 +127,14 @@ extension Store {
     ) async throws {
         let now = instant.millisecondsSinceEpoch
         try await database.write { database in
+            // The endpoint first, as disabling it does, then the delivery: two answers for one endpoint, one of
+            // which disables it, would otherwise each hold what the other waits for.
+            try await database.raw(
+                """
+                SELECT endpoint_id FROM webhook_endpoints WHERE endpoint_id = \(bind: send.endpointID)
+                \(MemberRepository.forUpdate(database))
+                """
+            ).run()
             var status = WebhookDeliveryStatus.pending
             var next: Int64?
             var error: String?
