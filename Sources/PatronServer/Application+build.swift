@@ -140,6 +140,7 @@ func buildRouter(
     FeedbackController(store: store).addRoutes(to: api)
     SentimentController(store: store).addRoutes(to: api)
     WebhooksController(store: store, targets: webhookTargets).addRoutes(to: api)
+    SegmentsController(store: store).addRoutes(to: api)
     TicketsController(store: store, publicURL: publicURL).addRoutes(to: api)
     SurveysController(store: store, publicURL: publicURL).addRoutes(to: api)
     MemberTokensController(store: store).addRoutes(to: api)

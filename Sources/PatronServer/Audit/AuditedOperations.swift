@@ -12,6 +12,7 @@ enum AuditedOperations {
         "issueMemberToken", "eraseMember", "putConsents", "putPrivacyPolicy", "compensateTicket", "setTicketQueue",
         "installSentimentModel", "activateSentimentModel", "createWebhookEndpoint", "replaceWebhookEndpoint",
         "deleteWebhookEndpoint", "rotateWebhookSecret", "replayWebhookDelivery", "replayWebhookDeliveries",
+        "saveSegment", "removeSegment",
     ]
 
     /// Answers that show members' decrypted names, emails, phones or birthdays.
@@ -25,6 +26,7 @@ enum AuditedOperations {
         "recordOrder", "recordEvent", "recordEvents", "spendPoints", "redeemReward", "validateCoupon",
         "consumeCoupon", "joinReferral", "simulateOrder", "submitFeedback", "openTicket", "addTicketMessage",
         "moveTicket", "inviteToSurvey", "answerSurvey", "reassignTicket", "mergeTicket", "classifySentiment",
+        "previewSegment",
     ]
 
     /// Public operations that record their own entry, since no principal is known before they run.

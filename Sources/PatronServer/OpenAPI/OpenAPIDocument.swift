@@ -42,6 +42,7 @@ enum OpenAPIDocument {
         for part in [
             accessPaths, auditPaths, privacyPaths, consentPaths, memberPaths, pointsPaths, programPaths, rewardsPaths,
             analyticsPaths, feedbackPaths, sentimentPaths, ticketPaths, surveyPaths, webhookPaths,
+            segmentPaths,
         ] {
             all.merge(part) { first, _ in preconditionFailure("\(first) is described twice") }
         }
@@ -65,7 +66,7 @@ enum OpenAPIDocument {
     static let schemas: [SchemaName: JSONSchema] = [
         [.problem: problemSchema], memberSchemas, orderSchemas, pointsSchemas, programSchemas, rewardSchemas,
         analyticsSchemas, accessSchemas, auditSchemas, privacySchemas, consentSchemas, feedbackSchemas,
-        sentimentSchemas, ticketSchemas, surveySchemas, webhookSchemas,
+        sentimentSchemas, ticketSchemas, surveySchemas, webhookSchemas, segmentSchemas,
     ].reduce(into: [:]) { all, part in all.merge(part) { first, _ in first } }
 
     static let problemSchema = object([

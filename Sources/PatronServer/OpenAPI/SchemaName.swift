@@ -69,4 +69,9 @@ enum SchemaName: String, CaseIterable {
     case webhookEndpointInput = "WebhookEndpointInput"
     case webhookEndpoint = "WebhookEndpoint"
     case webhookDelivery = "WebhookDelivery"
+    case segmentInput = "SegmentInput"
+    case segmentRule = "SegmentRule"
+    case segmentCondition = "SegmentCondition"
+    case segment = "Segment"
+    case segmentMembers = "SegmentMembers"
 }

@@ -60,6 +60,12 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return Self.problem(for: error)
         case let error as WebhookError:
             return Self.problem(for: error)
+        case SegmentError.notFound(let segmentID):
+            return .notFound("no segment with id '\(segmentID)'")
+        case SegmentError.versionMismatch(let current):
+            return Problem(
+                status: .preconditionFailed, title: "Precondition Failed",
+                detail: "the segment is at version \(current), not the one in If-Match; read it again")
         case let error as TicketError:
             return Self.problem(for: error)
         case SentimentModelError.unknownVersion(let version):

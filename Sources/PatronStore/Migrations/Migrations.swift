@@ -28,6 +28,7 @@ public enum Migrations {
         .createSurveyInvitations,  // who was asked which survey question, until when, and what they answered
         .createSentimentModels,  // feedback texts' sentiment and topics; sentiment models, which one is in force
         .createWebhooks,  // the outbox of domain events; webhook endpoints, their deliveries and attempts
+        .createSegments,  // saved segments of members, every version kept
     ]
 
     /// Applies every pending migration in one transaction, recording each in `schema_migrations`.

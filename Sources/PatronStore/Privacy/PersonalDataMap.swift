@@ -63,6 +63,7 @@ public enum PersonalDataMap {
         "activity_order_gaps", "rate_limit_windows", "staff_roles", "staff_users", "staff_sessions",
         "sign_in_failures", "privacy_policies", "protection_keys", "order_line_summaries", "retention_marks",
         "survey_marks", "ticket_queue_members", "sentiment_models", "sentiment_model_activations", "webhook_endpoints",
+        "segments",
     ]
 
     /// Columns holding a sealed JSON object rather than sealed text.
