@@ -71,6 +71,10 @@ import Testing
             func when(_ condition: SegmentCondition) async throws -> Set<String> {
                 try await who(.condition(condition))
             }
+            let (_, program) = try await store.program()
+            let lowest = program.tiers.lowest.tierID
+            #expect(try await when(.tier([lowest])).contains("never"), "no change of tier yet: the lowest")
+            #expect(try await when(.tier(["no-such-tier"])).isEmpty)
             #expect(try await when(.orders(days: 30, NumberRange(min: 1))) == ["small", "big"])
             #expect(try await when(.orders(days: nil, NumberRange(max: 0))) == ["never"], "no orders count as 0")
             #expect(try await when(.orders(days: nil, NumberRange(min: 2))) == ["big"])

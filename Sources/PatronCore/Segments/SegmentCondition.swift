@@ -2,7 +2,7 @@
 /// evaluated; amounts are minor units of the program's currency; a member with no orders has no recency and is
 /// matched by `orders` with `max: 0`, not by `days_since_last_order`.
 public enum SegmentCondition: Sendable, Hashable {
-    /// The member's tier is one of these (a member with no tier matches none).
+    /// The tier the member holds is one of these (the lowest until their first change of tier).
     case tier(Set<String>)
     /// Days since the member joined.
     case daysSinceJoined(NumberRange)

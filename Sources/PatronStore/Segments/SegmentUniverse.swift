@@ -4,11 +4,11 @@ import PatronCore
 /// positions `MemberSet` counts in.
 struct SegmentUniverse: Sendable {
     var memberIDs: [String] = []
-    var tiers: [String?] = []
+    var tiers: [String] = []
     var joinedAt: [Int64] = []
     private(set) var positions: [String: Int] = [:]
 
-    mutating func append(memberID: String, tier: String?, joinedAt joined: Int64) {
+    mutating func append(memberID: String, tier: String, joinedAt joined: Int64) {
         positions[memberID] = memberIDs.count
         memberIDs.append(memberID)
         tiers.append(tier)

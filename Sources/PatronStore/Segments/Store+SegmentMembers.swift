@@ -17,14 +17,21 @@ extension Store {
     /// once however often it appears), then the sets combined as the rule says (`SegmentRule.members`).
     public func segmentMembers(_ rule: SegmentRule, at instant: Timestamp) async throws -> SegmentMembers {
         let now = instant.millisecondsSinceEpoch
+        let (_, program) = try await self.program()
         let universe = try await database.read { database in
+            // Ids in byte order on both engines, as Swift compares them.
+            let order: SQLQueryString = database.dialect.name == "postgresql" ? "m.id COLLATE \"C\"" : "m.id"
             var universe = SegmentUniverse()
             for row in try await database.raw(
-                "SELECT id, tier, joined_at FROM members WHERE erased_at IS NULL ORDER BY id"
+                """
+                SELECT m.id, t.tier_id, m.joined_at
+                FROM members m LEFT JOIN member_tiers t ON t.member_id = m.id
+                WHERE m.erased_at IS NULL ORDER BY \(order)
+                """
             ).all() {
                 universe.append(
                     memberID: try row.decode(column: "id", as: String.self),
-                    tier: try row.decode(column: "tier", as: String?.self),
+                    tier: program.tiers.heldTierID(stored: try row.decode(column: "tier_id", as: String?.self)),
                     joinedAt: try row.decode(column: "joined_at", as: Int64.self))
             }
             return universe
@@ -68,7 +75,7 @@ extension Store {
             }
             switch condition {
             case .tier(let tiers):
-                return universe.members { universe.tiers[$0].map(tiers.contains) ?? false }
+                return universe.members { tiers.contains(universe.tiers[$0]) }
             case .daysSinceJoined(let range):
                 return universe.members { range.contains(Double((now - universe.joinedAt[$0]) / day)) }
             case .attribute(let key, let wanted):
