@@ -47,6 +47,17 @@ import Testing
             }
             #expect(seen.count == 5 && Set(seen).count == 5, "every member once, over three pages")
 
+            let surprise: JSONValue = [
+                "campaign_id": "thanks", "count": 10, "seed": 7, "dry_run": true,
+                "filter": ["segment_id": "coffee"], "grant": ["points": 5],
+            ]
+            let picked = try await app.request(.post, "/v1/campaigns/surprise", json: surprise)
+            #expect(picked.status == .ok && picked.json["eligible"] == 5, "\(picked.text)")
+            let missing = try await app.request(
+                .post, "/v1/campaigns/surprise",
+                json: surprise.setting("filter", ["segment_id": "nobody"]))
+            #expect(missing.status == .unprocessableContent && missing.errorPointers == ["/filter/segment_id"])
+
             let preview = try await app.request(
                 .post, "/v1/segments/preview", json: ["rule": ["field": "orders", "max": 0]])
             #expect(preview.status == .ok && preview.json["count"] == 1)

@@ -5,17 +5,24 @@ public struct SurpriseFilter: Sendable, Hashable, Codable {
     public var tiers: [String]?
     public var lastOrderWithinDays: Int?
     public var birthdayThisMonth: Bool?
+    /// Members of this saved segment now.
+    public var segmentID: String?
 
-    public init(tiers: [String]? = nil, lastOrderWithinDays: Int? = nil, birthdayThisMonth: Bool? = nil) {
+    public init(
+        tiers: [String]? = nil, lastOrderWithinDays: Int? = nil, birthdayThisMonth: Bool? = nil,
+        segmentID: String? = nil
+    ) {
         self.tiers = tiers
         self.lastOrderWithinDays = lastOrderWithinDays
         self.birthdayThisMonth = birthdayThisMonth
+        self.segmentID = segmentID
     }
 
     enum CodingKeys: String, CodingKey {
         case tiers
         case lastOrderWithinDays = "last_order_within_days"
         case birthdayThisMonth = "birthday_this_month"
+        case segmentID = "segment_id"
     }
 }
 
@@ -88,6 +95,16 @@ extension SurpriseCampaign {
         // Bounded: the look-back is taken in milliseconds, and a larger count overflowed and stopped the server.
         if let days = filter.lastOrderWithinDays, days < 0 || days > 36_500 {
             problems.append(FieldError(pointer: "/filter/last_order_within_days", detail: "must be 0 to 36500"))
+        }
+        if let segmentID = filter.segmentID,
+            !(1...64).contains(segmentID.utf8.count)
+                || !segmentID.unicodeScalars.allSatisfy({
+                    ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-"
+                        || $0 == "_"
+                })
+        {
+            problems.append(
+                FieldError(pointer: "/filter/segment_id", detail: "must be 1 to 64 letters, digits, - or _"))
         }
         return problems
     }

@@ -95,6 +95,9 @@ extension OpenAPIDocument {
                 "tiers": list(text(maxLength: 1024), required: false),
                 "last_order_within_days": integer(0, 36_500, required: false),
                 "birthday_this_month": boolean(required: false),
+                "segment_id": .string(
+                    required: false, description: "Only members of this saved segment now.", minLength: 1,
+                    maxLength: 64, pattern: "^[A-Za-z0-9_-]+$"),
             ]),
             "grant": ref(.grant),
         ])

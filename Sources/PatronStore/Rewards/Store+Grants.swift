@@ -87,6 +87,22 @@ extension Store {
 
     /// Active members matching the filter, by id.
     func surpriseCandidates(_ filter: SurpriseFilter, at instant: Timestamp) async throws -> [String] {
+        var segmentMembers: Set<String>?
+        if let segmentID = filter.segmentID {
+            let segment: SavedSegment
+            do {
+                segment = try await self.segment(id: segmentID)
+            } catch SegmentError.notFound {
+                throw ValidationFailure(pointer: "/filter/segment_id", detail: "no segment has id '\(segmentID)'")
+            }
+            segmentMembers = Set(try await self.segmentMembers(segment.definition.rule, at: instant).memberIDs)
+        }
+        let candidates = try await filteredCandidates(filter, at: instant)
+        return segmentMembers.map { members in candidates.filter(members.contains) } ?? candidates
+    }
+
+    /// Active members matching the filter's own conditions, by id.
+    private func filteredCandidates(_ filter: SurpriseFilter, at instant: Timestamp) async throws -> [String] {
         let programs = self.programs
         let members = self.members
         return try await database.read { database in
