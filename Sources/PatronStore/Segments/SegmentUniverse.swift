@@ -8,6 +8,13 @@ struct SegmentUniverse: Sendable {
     var joinedAt: [Int64] = []
     private(set) var positions: [String: Int] = [:]
 
+    mutating func reserve(_ count: Int) {
+        memberIDs.reserveCapacity(count)
+        tiers.reserveCapacity(count)
+        joinedAt.reserveCapacity(count)
+        positions.reserveCapacity(count)
+    }
+
     mutating func append(memberID: String, tier: String, joinedAt joined: Int64) {
         positions[memberID] = memberIDs.count
         memberIDs.append(memberID)

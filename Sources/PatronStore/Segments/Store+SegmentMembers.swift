@@ -18,24 +18,7 @@ extension Store {
     public func segmentMembers(_ rule: SegmentRule, at instant: Timestamp) async throws -> SegmentMembers {
         let now = instant.millisecondsSinceEpoch
         let (_, program) = try await self.program()
-        let universe = try await database.read { database in
-            // Ids in byte order on both engines, as Swift compares them.
-            let order: SQLQueryString = database.dialect.name == "postgresql" ? "m.id COLLATE \"C\"" : "m.id"
-            var universe = SegmentUniverse()
-            for row in try await database.raw(
-                """
-                SELECT m.id, t.tier_id, m.joined_at
-                FROM members m LEFT JOIN member_tiers t ON t.member_id = m.id
-                WHERE m.erased_at IS NULL ORDER BY \(order)
-                """
-            ).all() {
-                universe.append(
-                    memberID: try row.decode(column: "id", as: String.self),
-                    tier: program.tiers.heldTierID(stored: try row.decode(column: "tier_id", as: String?.self)),
-                    joinedAt: try row.decode(column: "joined_at", as: Int64.self))
-            }
-            return universe
-        }
+        let universe = try await segmentUniverse(program: program)
         var sets: [SegmentCondition: MemberSet] = [:]
         var standings: [String: MemberStanding]?
         for condition in rule.conditions {
@@ -61,24 +44,13 @@ extension Store {
             days.map { " AND occurred_at >= \(bind: now - Int64($0) * day)" } ?? ""
         }
         let (_, program) = try await self.program()
-        return try await database.read { database in
-            func values(_ query: SQLQueryString) async throws -> [(memberID: String, value: Double)] {
-                try await database.raw(query).all().map {
-                    (
-                        try $0.decode(column: "member_id", as: String.self),
-                        try $0.decode(column: "value", as: Double.self)
-                    )
-                }
-            }
-            func ids(_ query: SQLQueryString) async throws -> [String] {
-                try await database.raw(query).all().map { try $0.decode(column: "member_id", as: String.self) }
-            }
-            switch condition {
-            case .tier(let tiers):
-                return universe.members { tiers.contains(universe.tiers[$0]) }
-            case .daysSinceJoined(let range):
-                return universe.members { range.contains(Double((now - universe.joinedAt[$0]) / day)) }
-            case .attribute(let key, let wanted):
+        switch condition {
+        case .tier(let tiers):
+            return universe.members { tiers.contains(universe.tiers[$0]) }
+        case .daysSinceJoined(let range):
+            return universe.members { range.contains(Double((now - universe.joinedAt[$0]) / day)) }
+        case .attribute(let key, let wanted):
+            let holders = try await database.read { database in
                 var holders: [String] = []
                 for row in try await database.raw(
                     "SELECT id, attributes FROM members WHERE erased_at IS NULL AND attributes <> '{}'"
@@ -89,84 +61,136 @@ extension Store {
                         holders.append(try row.decode(column: "id", as: String.self))
                     }
                 }
-                return universe.members(among: holders)
-            case .pointsAvailable(let range):
-                return universe.members(
-                    try await values(
-                        "SELECT member_id, CAST(available AS DOUBLE PRECISION) AS value FROM point_balances"),
-                    absent: 0, in: range)
-            case .pointsExpiring(let days, let range):
-                return universe.members(
-                    try await values(
-                        """
-                        SELECT member_id, CAST(SUM(remaining) AS DOUBLE PRECISION) AS value FROM point_lots
-                        WHERE status = 'active' AND remaining > 0 AND expires_at IS NOT NULL
-                          AND expires_at <= \(bind: now + Int64(days) * day)
-                        GROUP BY member_id
-                        """), absent: 0, in: range)
-            case .daysSinceLastOrder(let range):
-                let last = try await values(
-                    "SELECT member_id, CAST(MAX(occurred_at) AS DOUBLE PRECISION) AS value FROM orders GROUP BY member_id"
-                )
-                return universe.members(
-                    last.map { ($0.memberID, ((Double(now) - $0.value) / Double(day)).rounded(.down)) }, absent: nil,
-                    in: range)
-            case .orders(let days, let range):
-                return universe.members(
-                    try await values(
-                        """
-                        SELECT member_id, CAST(COUNT(*) AS DOUBLE PRECISION) AS value FROM orders
-                        WHERE 1 = 1\(since(days)) GROUP BY member_id
-                        """), absent: 0, in: range)
-            case .spend(let days, let range):
-                return universe.members(
-                    try await values(
-                        """
-                        SELECT member_id, CAST(SUM(total_minor) AS DOUBLE PRECISION) AS value FROM orders
-                        WHERE currency = \(bind: program.currency.code)\(since(days)) GROUP BY member_id
-                        """), absent: 0, in: range)
-            case .boughtAt(let stores, let days):
-                return universe.members(
-                    among: try await ids(
-                        """
-                        SELECT DISTINCT member_id FROM orders
-                        WHERE store_id IN (\(SQLList(stores.sorted().map { SQLBind($0) })))\(since(days))
-                        """))
-            case .boughtThrough(let channels, let days):
-                return universe.members(
-                    among: try await ids(
-                        """
-                        SELECT DISTINCT member_id FROM orders
-                        WHERE channel IN (\(SQLList(channels.map(\.rawValue).sorted().map { SQLBind($0) })))\(since(days))
-                        """))
-            case .consent(let purpose, let channel):
-                return universe.members(
-                    among: try await ids(
-                        """
-                        SELECT member_id FROM member_consents
-                        WHERE purpose = \(bind: purpose.rawValue) AND channel = \(bind: channel?.rawValue ?? "")
-                          AND state = \(bind: ConsentState.granted.rawValue)
-                        """))
-            case .openTickets(let range):
-                return universe.members(
-                    try await values(
-                        """
-                        SELECT member_id, CAST(COUNT(*) AS DOUBLE PRECISION) AS value FROM tickets
-                        WHERE member_id IS NOT NULL AND state IN ('open', 'pending') GROUP BY member_id
-                        """), absent: 0, in: range)
-            case .rfmSegment, .lifecycleStage, .probabilityAlive:
-                return .none(universe.count)
+                return holders
+            }
+            return universe.members(among: holders)
+        case .pointsAvailable(let range):
+            return universe.members(
+                try await memberValues(
+                    "SELECT member_id, CAST(available AS DOUBLE PRECISION) AS value FROM point_balances"),
+                absent: 0, in: range)
+        case .pointsExpiring(let days, let range):
+            return universe.members(
+                try await memberValues(
+                    """
+                    SELECT member_id, CAST(SUM(remaining) AS DOUBLE PRECISION) AS value FROM point_lots
+                    WHERE status = 'active' AND remaining > 0 AND expires_at IS NOT NULL
+                      AND expires_at <= \(bind: now + Int64(days) * day)
+                    GROUP BY member_id
+                    """), absent: 0, in: range)
+        case .daysSinceLastOrder(let range):
+            let last = try await memberValues(
+                "SELECT member_id, CAST(MAX(occurred_at) AS DOUBLE PRECISION) AS value FROM orders GROUP BY member_id"
+            )
+            return universe.members(
+                last.map { ($0.memberID, ((Double(now) - $0.value) / Double(day)).rounded(.down)) }, absent: nil,
+                in: range)
+        case .orders(let days, let range):
+            return universe.members(
+                try await memberValues(
+                    """
+                    SELECT member_id, CAST(COUNT(*) AS DOUBLE PRECISION) AS value FROM orders
+                    WHERE 1 = 1\(since(days)) GROUP BY member_id
+                    """), absent: 0, in: range)
+        case .spend(let days, let range):
+            return universe.members(
+                try await memberValues(
+                    """
+                    SELECT member_id, CAST(SUM(total_minor) AS DOUBLE PRECISION) AS value FROM orders
+                    WHERE currency = \(bind: program.currency.code)\(since(days)) GROUP BY member_id
+                    """), absent: 0, in: range)
+        case .boughtAt(let stores, let days):
+            return universe.members(
+                among: try await memberIDs(
+                    """
+                    SELECT DISTINCT member_id FROM orders
+                    WHERE store_id IN (\(SQLList(stores.sorted().map { SQLBind($0) })))\(since(days))
+                    """))
+        case .boughtThrough(let channels, let days):
+            return universe.members(
+                among: try await memberIDs(
+                    """
+                    SELECT DISTINCT member_id FROM orders
+                    WHERE channel IN (\(SQLList(channels.map(\.rawValue).sorted().map { SQLBind($0) })))\(since(days))
+                    """))
+        case .consent(let purpose, let channel):
+            return universe.members(
+                among: try await memberIDs(
+                    """
+                    SELECT member_id FROM member_consents
+                    WHERE purpose = \(bind: purpose.rawValue) AND channel = \(bind: channel?.rawValue ?? "")
+                      AND state = \(bind: ConsentState.granted.rawValue)
+                    """))
+        case .openTickets(let range):
+            return universe.members(
+                try await memberValues(
+                    """
+                    SELECT member_id, CAST(COUNT(*) AS DOUBLE PRECISION) AS value FROM tickets
+                    WHERE member_id IS NOT NULL AND state IN ('open', 'pending') GROUP BY member_id
+                    """), absent: 0, in: range)
+        case .rfmSegment, .lifecycleStage, .probabilityAlive:
+            return .none(universe.count)
+        }
+    }
+
+    /// Every customer's standing today: RFM segment, lifecycle stage, P(alive). The base's scales, then every
+    /// member's totals in one pass, each scored against them.
+    private func standingsByMember(at instant: Timestamp) async throws -> [String: MemberStanding] {
+        let (_, program) = try await self.program()
+        let day = program.utcOffset.date(of: instant)
+        let base = try await customerBase(referenceDate: day)
+        var standings: [String: MemberStanding] = [:]
+        for totals in try await memberPurchaseTotals(through: day, firstDaySpend: false).totals {
+            standings[totals.memberID] = base.standing(of: totals)
+        }
+        return standings
+    }
+
+    /// Every member not erased, in byte order of id, with their tier and when they joined.
+    private func segmentUniverse(program: LoyaltyProgram) async throws -> SegmentUniverse {
+        var universe = SegmentUniverse()
+        if let postgres = database as? PostgresBackend {
+            let (ids, tiers, joined) = try await postgres.segmentUniverse()
+            universe.reserve(ids.count)
+            for index in ids.indices {
+                universe.append(
+                    memberID: ids[index],
+                    tier: program.tiers.heldTierID(stored: tiers[index].isEmpty ? nil : tiers[index]),
+                    joinedAt: joined[index])
+            }
+            return universe
+        }
+        return try await database.read { database in
+            var universe = SegmentUniverse()
+            for row in try await database.raw(
+                "SELECT m.id, t.tier_id, m.joined_at FROM members m LEFT JOIN member_tiers t ON t.member_id = m.id "
+                    + "WHERE m.erased_at IS NULL ORDER BY m.id"
+            ).all() {
+                universe.append(
+                    memberID: try row.decode(column: "id", as: String.self),
+                    tier: program.tiers.heldTierID(stored: try row.decode(column: "tier_id", as: String?.self)),
+                    joinedAt: try row.decode(column: "joined_at", as: Int64.self))
+            }
+            return universe
+        }
+    }
+
+    /// The `member_id` and `value` columns of a fact's query.
+    private func memberValues(_ query: SQLQueryString) async throws -> [(memberID: String, value: Double)] {
+        if let postgres = database as? PostgresBackend { return try await postgres.memberValues(query) }
+        return try await database.read { database in
+            try await database.raw(query).all().map {
+                (try $0.decode(column: "member_id", as: String.self), try $0.decode(column: "value", as: Double.self))
             }
         }
     }
 
-    /// Every customer's standing today: RFM segment, lifecycle stage, P(alive).
-    private func standingsByMember(at instant: Timestamp) async throws -> [String: MemberStanding] {
-        let (_, program) = try await self.program()
-        let base = try await customerBase(referenceDate: program.utcOffset.date(of: instant))
-        var standings: [String: MemberStanding] = [:]
-        for standing in try await allStandings(in: base) { standings[standing.memberID] = standing }
-        return standings
+    /// The `member_id` column of a fact's query.
+    private func memberIDs(_ query: SQLQueryString) async throws -> [String] {
+        if let postgres = database as? PostgresBackend { return try await postgres.memberIDs(query) }
+        return try await database.read { database in
+            try await database.raw(query).all().map { try $0.decode(column: "member_id", as: String.self) }
+        }
     }
 
     private static func members(
