@@ -107,6 +107,16 @@ import Testing
                 .not(.condition(.consent(purpose: .marketing, channel: .sms))),
             ])
             #expect(try await who(lapsedOrSilent) == ["small"])
+            #expect(try await who(.all([])) == ["small", "big", "never"], "all of nothing: everyone")
+            #expect(try await who(.any([])).isEmpty, "any of nothing: no one")
+            #expect(
+                try await who(.not(.condition(.daysSinceLastOrder(NumberRange(min: 7))))) == ["big", "never"],
+                "no recency is not 7 days or more")
+            let repeated = SegmentRule.any([
+                .condition(.orders(days: nil, NumberRange(min: 2))),
+                .all([.condition(.orders(days: nil, NumberRange(min: 2))), .condition(.tier([lowest]))]),
+            ])
+            #expect(try await who(repeated) == ["big"], "a condition named twice is joined once")
         }
     }
 
