@@ -26,7 +26,7 @@ struct SegmentsController {
 
     @Sendable func show(_ request: Request, context: PatronRequestContext) async throws -> Response {
         try context.require(.reportsRead)
-        let segment = try await store.segment(id: try Self.segmentID(context))
+        let segment = try await store.segment(id: try context.parameters.require("segment_id"))
         return try JSONBody.response(SegmentResource(segment: segment)).tagged(segment.version)
     }
 
@@ -47,7 +47,7 @@ struct SegmentsController {
     @Sendable func remove(_ request: Request, context: PatronRequestContext) async throws -> Response {
         try context.require(.campaignsWrite)
         try await store.removeSegment(
-            id: try Self.segmentID(context), acceptedVersions: request.ifMatchVersions(),
+            id: try context.parameters.require("segment_id"), acceptedVersions: request.ifMatchVersions(),
             by: context.actorID ?? "unknown", at: store.clock.now)
         return Response(status: .noContent)
     }
@@ -56,7 +56,7 @@ struct SegmentsController {
     @Sendable func members(_ request: Request, context: PatronRequestContext) async throws -> Response {
         try context.require(.reportsRead)
         let pagination = try Pagination(request)
-        let segment = try await store.segment(id: try Self.segmentID(context))
+        let segment = try await store.segment(id: try context.parameters.require("segment_id"))
         let members = try await store.segmentMembers(segment.definition.rule, at: store.clock.now)
         let ids = members.memberIDs
         var start = 0
@@ -102,6 +102,7 @@ struct SegmentsController {
             lifecycleStages: Set(LifecycleStage.allCases.map(\.rawValue)))
     }
 
+    /// The id a segment is saved under; reading or removing one by any other id simply finds nothing.
     private static func segmentID(_ context: PatronRequestContext) throws -> String {
         let id = try context.parameters.require("segment_id")
         guard (1...64).contains(id.utf8.count),

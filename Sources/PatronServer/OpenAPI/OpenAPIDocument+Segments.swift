@@ -29,7 +29,12 @@ extension OpenAPIDocument {
             "/v1/segments/preview": .init(
                 post: operation(
                     "How many members a rule selects now, and the first 20 by id; saves nothing",
-                    id: "previewSegment", scope: .reportsRead, body: ref(.segmentInput),
+                    id: "previewSegment", scope: .reportsRead,
+                    body: input([
+                        "name": text(
+                            maxLength: SegmentDefinition.maximumNameLength, nonBlank: true, required: false),
+                        "rule": ref(.segmentRule),
+                    ]),
                     answers: [.ok(ref(.segmentMembers))], failures: [invalid])),
             "/v1/segments/{segment_id}": .init(
                 get: operation(
