@@ -10,16 +10,7 @@ extension PostgresBackend {
         _ query: SQLQueryString, scope: MemberTotalsScope, _ body: @Sendable (MemberPurchaseTotals) -> Void
     ) async throws {
         try await client.withConnection { connection in
-            let (sql, values) = connection.sql().serialize(query)
-            var binds = PostgresBindings()
-            for value in values {
-                switch value {
-                case let value as Int64: binds.append(value)
-                case let value as Int: binds.append(Int64(value))
-                case let value as String: binds.append(value)
-                default: preconditionFailure("an analytics query binds only integers and text, not \(type(of: value))")
-                }
-            }
+            let (sql, binds) = Self.positional(query, on: connection)
             guard scope.withIDs else {
                 return try await Self.forEachMemberTotalsInColumns(
                     sql, binds: binds, scope: scope, on: connection, logger: logger, body)

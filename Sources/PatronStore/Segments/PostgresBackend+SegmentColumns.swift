@@ -19,21 +19,27 @@ extension PostgresBackend {
         _ query: SQLQueryString, _ read: @Sendable (PostgresRandomAccessRow) throws -> Value
     ) async throws -> Value? {
         try await client.withConnection { connection in
-            let (sql, values) = connection.sql().serialize(query)
-            var binds = PostgresBindings()
-            for value in values {
-                switch value {
-                case let value as Int64: binds.append(value)
-                case let value as Int: binds.append(Int64(value))
-                case let value as String: binds.append(value)
-                case let value as Double: binds.append(value)
-                case let value as [String]: binds.append(value)
-                default: preconditionFailure("a segment query binds only numbers and text, not \(type(of: value))")
-                }
-            }
+            let (sql, binds) = Self.positional(query, on: connection)
             let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
             for try await row in rows { return try read(row.makeRandomAccess()) }
             return nil
         }
+    }
+
+    /// A query's text and binds for PostgresNIO directly, for reading its rows by position.
+    static func positional(_ query: SQLQueryString, on connection: PostgresConnection) -> (String, PostgresBindings) {
+        let (sql, values) = connection.sql().serialize(query)
+        var binds = PostgresBindings()
+        for value in values {
+            switch value {
+            case let value as Int64: binds.append(value)
+            case let value as Int: binds.append(Int64(value))
+            case let value as String: binds.append(value)
+            case let value as Double: binds.append(value)
+            case let value as [String]: binds.append(value)
+            default: preconditionFailure("a query read by position binds numbers and text only, not \(type(of: value))")
+            }
+        }
+        return (sql, binds)
     }
 }
