@@ -50,12 +50,17 @@ extension Store {
         return SegmentMembers(memberIDs: memberIDs, universe: universe, evaluatedAt: instant)
     }
 
-    /// Every customer's standing today: RFM segment, lifecycle stage, P(alive). The base's scales, then every
-    /// member's totals in one pass, each scored against them.
+    /// Every customer's standing today: RFM segment, lifecycle stage, P(alive). One pass over the orders gives
+    /// every member's totals, from which the base's scales are made and each member scored.
     private func standings(at instant: Timestamp, program: LoyaltyProgram) async throws -> [MemberStanding] {
         let day = program.utcOffset.date(of: instant)
-        let base = try await customerBase(referenceDate: day)
-        return try await memberPurchaseTotals(through: day, firstDaySpend: false).totals.map(base.standing)
+        let (totals, currency) = try await memberPurchaseTotals(through: day, firstDaySpend: false)
+        var columns = MemberTotalsColumns()
+        for member in totals { columns.append(member) }
+        let base = await CustomerBase(
+            columns: columns, referenceDate: day, currency: currency, fit: try await latestModelFit(),
+            thresholds: LifecycleThresholds())
+        return totals.map(base.standing)
     }
 
     private static func holds(_ condition: SegmentCondition, _ standing: MemberStanding) -> Bool {
