@@ -96,13 +96,7 @@ extension SurpriseCampaign {
         if let days = filter.lastOrderWithinDays, days < 0 || days > 36_500 {
             problems.append(FieldError(pointer: "/filter/last_order_within_days", detail: "must be 0 to 36500"))
         }
-        if let segmentID = filter.segmentID,
-            !(1...64).contains(segmentID.utf8.count)
-                || !segmentID.unicodeScalars.allSatisfy({
-                    ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-"
-                        || $0 == "_"
-                })
-        {
+        if let segmentID = filter.segmentID, !SegmentDefinition.isValidID(segmentID) {
             problems.append(
                 FieldError(pointer: "/filter/segment_id", detail: "must be 1 to 64 letters, digits, - or _"))
         }

@@ -14,6 +14,15 @@ public struct SegmentDefinition: Sendable, Hashable {
     public var name: String
     public var rule: SegmentRule
 
+    /// Whether `id` may name a segment: 1 to 64 ASCII letters, digits, `-` and `_`.
+    public static func isValidID(_ id: String) -> Bool {
+        (1...64).contains(id.utf8.count)
+            && id.utf8.allSatisfy {
+                (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0)
+                    || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_")
+            }
+    }
+
     public init(name: String, rule: SegmentRule) {
         self.name = name
         self.rule = rule

@@ -105,17 +105,9 @@ struct SegmentsController {
     /// The id a segment is saved under; reading or removing one by any other id simply finds nothing.
     private static func segmentID(_ context: PatronRequestContext) throws -> String {
         let id = try context.parameters.require("segment_id")
-        guard (1...64).contains(id.utf8.count),
-            id.utf8.allSatisfy({ $0.isASCIILetterOrDigit || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") })
-        else {
+        guard SegmentDefinition.isValidID(id) else {
             throw ValidationFailure(pointer: "/segment_id", detail: "must be 1 to 64 letters, digits, - or _")
         }
         return id
-    }
-}
-
-extension UInt8 {
-    fileprivate var isASCIILetterOrDigit: Bool {
-        (0x30...0x39).contains(self) || (0x41...0x5A).contains(self) || (0x61...0x7A).contains(self)
     }
 }
