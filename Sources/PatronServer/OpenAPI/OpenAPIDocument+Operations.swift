@@ -51,9 +51,12 @@ extension OpenAPIDocument {
         var headers: [String: String] = [:]
 
         /// The answer with the program version as its `ETag`.
-        var versioned: Success {
+        var versioned: Success { tagged(by: "The program version in force") }
+
+        /// The answer with `what` (a version or revision number) as its `ETag`.
+        func tagged(by what: String) -> Success {
             var answer = self
-            answer.headers["ETag"] = "The program version in force, quoted: \"7\""
+            answer.headers["ETag"] = "\(what), quoted: \"7\""
             return answer
         }
 

@@ -15,12 +15,7 @@ extension OpenAPIDocument {
             "The rule is invalid: a field's keys (see SegmentCondition), a tier the program lacks, an unknown RFM "
                 + "segment or lifecycle stage, min above max, or more than 100 parts or 8 levels."
         )
-        var versioned = Success.ok(ref(.segment))
-        versioned.headers["ETag"] = "The segment's version, quoted: \"3\""
-        var created = Success.created(ref(.segment))
-        created.headers["ETag"] = versioned.headers["ETag"]
-        var replaced = Success.ok(ref(.segment), "Saved as a new version")
-        replaced.headers["ETag"] = versioned.headers["ETag"]
+        let version = "The segment's version"
         return [
             "/v1/segments": .init(
                 get: operation(
@@ -39,11 +34,15 @@ extension OpenAPIDocument {
             "/v1/segments/{segment_id}": .init(
                 get: operation(
                     "A segment's version in force", id: "getSegment", scope: .reportsRead, parameters: [segmentID],
-                    answers: [versioned], failures: [missing]),
+                    answers: [Success.ok(ref(.segment)).tagged(by: version)], failures: [missing]),
                 put: operation(
                     "Create a segment (201) or save a new version of it (200); earlier versions are kept",
                     id: "saveSegment", scope: .campaignsWrite, parameters: [segmentID, ifMatch],
-                    body: ref(.segmentInput), answers: [created, replaced], failures: [stale, invalid]),
+                    body: ref(.segmentInput),
+                    answers: [
+                        Success.created(ref(.segment)).tagged(by: version),
+                        Success.ok(ref(.segment), "Saved as a new version").tagged(by: version),
+                    ], failures: [stale, invalid]),
                 delete: operation(
                     "Remove a segment (its versions are kept)", id: "removeSegment", scope: .campaignsWrite,
                     parameters: [segmentID, ifMatch],
