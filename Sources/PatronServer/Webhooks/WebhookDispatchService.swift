@@ -28,15 +28,9 @@ struct WebhookDispatchService: Service {
                         let pruned = try await store.pruneWebhookLog(asOf: store.clock.now)
                         logger.info("service.webhooks.pruned", metadata: ["events": "\(pruned)"])
                     }
-                    // A round routes and claims, two writes: only when something is due, so that an idle
-                    // dispatcher costs two index look-ups a second and never takes SQLite's one writer.
-                    var next = try await store.nextWebhookWork()
-                    if let due = next, due <= store.clock.now {
-                        if try await dispatcher.round() > 0 { continue }
-                        next = try await store.nextWebhookWork()
-                    }
+                    if try await dispatcher.round() > 0 { continue }
                     var wait = longestSleep
-                    if let next {
+                    if let next = try await store.nextWebhookWork() {
                         wait = min(wait, .milliseconds(max(0, next.millisecondsSinceEpoch - store.clock.milliseconds)))
                     }
                     await store.webhookAlarm.wait(upTo: wait)
