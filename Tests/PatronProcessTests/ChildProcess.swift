@@ -16,8 +16,9 @@ final class ChildProcess: Sendable {
     private let status = Mutex<Int32?>(nil)
 
     /// Starts `executable` with `arguments`, this process's environment merged with `environment`, and standard
-    /// output and error written to the files at those paths (nil: discarded). Every signal starts unblocked and
-    /// with its default action, whatever this process has set.
+    /// output and error appended to the files at those paths (nil: discarded) — appended, so a server started
+    /// again after a failed start (a taken port) keeps what the first one printed, such as the first admin key.
+    /// Every signal starts unblocked and with its default action, whatever this process has set.
     init(
         _ executable: String, _ arguments: [String], environment: [String: String], output: String? = nil,
         errors: String? = nil
@@ -26,8 +27,8 @@ final class ChildProcess: Sendable {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, output ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, errors ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 1, output ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, errors ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o600)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
