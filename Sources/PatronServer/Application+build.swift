@@ -44,6 +44,10 @@ public struct PatronApplication: Sendable {
         }
         backgroundServices.append(
             WebhookDispatchService(store: store, targets: configuration.webhookTargets, logger: logger))
+        backgroundServices.append(
+            MessageDispatchService(
+                store: store, channels: configuration.messageChannels, publicURL: configuration.resolvedPublicURL,
+                logger: logger))
         if database.engine == .postgres {
             backgroundServices.append(RateLimitSharing(limiter: limiter, store: store, logger: logger))
         }
@@ -125,6 +129,7 @@ func buildRouter(
     let signInBudget = RateLimitMiddleware(limiter: limiter, clock: store.clock, countsByAddress: true)
     SetupPage(store: store).addRoutes(to: router.group().add(middleware: signInBudget))
     SurveyPage(store: store).addRoutes(to: router.group().add(middleware: signInBudget))
+    UnsubscribePage(store: store).addRoutes(to: router.group().add(middleware: signInBudget))
     addDashboard(to: router, store: store, signInBudget: signInBudget, limiter: limiter)
     let access = AccessController(store: store)
     access.addPublicRoutes(to: router.group("v1").add(middleware: signInBudget))
@@ -141,6 +146,9 @@ func buildRouter(
     SentimentController(store: store).addRoutes(to: api)
     WebhooksController(store: store, targets: webhookTargets).addRoutes(to: api)
     SegmentsController(store: store).addRoutes(to: api)
+    TemplatesController(store: store, links: UnsubscribeLinks(tokens: store.unsubscribeTokens, publicURL: publicURL))
+        .addRoutes(to: api)
+    MessagesController(store: store).addRoutes(to: api)
     TicketsController(store: store, publicURL: publicURL).addRoutes(to: api)
     SurveysController(store: store, publicURL: publicURL).addRoutes(to: api)
     MemberTokensController(store: store).addRoutes(to: api)

@@ -29,6 +29,8 @@ public struct PatronConfiguration: Sendable {
     public var rateLimits: RateLimits
     /// Whether webhooks may go to private, loopback and link-local addresses.
     public var webhookTargets: WebhookTargets
+    /// The SMTP server and provider bridges messages go out through; none: messages wait, skipped per channel.
+    public var messageChannels: MessageChannels
 
     public init(
         hostname: String = "127.0.0.1", port: Int = 8080, databaseURL: DatabaseURL = .embeddedDefault,
@@ -37,7 +39,8 @@ public struct PatronConfiguration: Sendable {
         programFile: String? = nil, jobInterval: Duration? = nil, modelRefitInterval: Duration? = nil,
         publicURL: String? = nil, passwordHasher: PasswordHasher = PasswordHasher(),
         rateLimits: RateLimits = .standard,
-        webhookTargets: WebhookTargets = WebhookTargets(allowsPrivateAddresses: false)
+        webhookTargets: WebhookTargets = WebhookTargets(allowsPrivateAddresses: false),
+        messageChannels: MessageChannels = .none
     ) {
         self.hostname = hostname
         self.port = port
@@ -53,6 +56,7 @@ public struct PatronConfiguration: Sendable {
         self.passwordHasher = passwordHasher
         self.rateLimits = rateLimits
         self.webhookTargets = webhookTargets
+        self.messageChannels = messageChannels
     }
 
     /// Where links the server hands out point.

@@ -13,6 +13,7 @@ public struct Store: Sendable {
     let protector: DataProtector
     /// Signs and checks the tokens a brand's app uses to act for one member.
     public let memberTokens: MemberTokens
+    public let unsubscribeTokens: UnsubscribeTokens
     /// Signs and checks the tokens in links to the survey answer page.
     public let surveyLinks: SurveyLinks
     /// Hashes staff passwords; its cost is a parameter so that tests of other things stay quick.
@@ -23,6 +24,8 @@ public struct Store: Sendable {
     public let deadlineAlarm = Alarm()
     /// Rung when webhook deliveries become due by hand (an endpoint enabled, a replay), so they go at once.
     public let webhookAlarm = Alarm()
+    /// Rung when a message is queued to go now or sent again by hand, so the message dispatcher wakes.
+    public let messageAlarm = Alarm()
 
     public init(
         database: any Database, protector: DataProtector, passwordHasher: PasswordHasher = PasswordHasher(),
@@ -32,6 +35,7 @@ public struct Store: Sendable {
         self.clock = clock
         self.protector = protector
         self.memberTokens = MemberTokens(protector: protector)
+        self.unsubscribeTokens = UnsubscribeTokens(protector: protector)
         self.surveyLinks = SurveyLinks(protector: protector)
         self.passwordHasher = passwordHasher
         self.members = MemberRepository(protector: protector)

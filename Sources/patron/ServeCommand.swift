@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Hummingbird
 import Logging
 import PatronCore
@@ -37,6 +38,27 @@ struct ServeCommand: AsyncParsableCommand {
             network (default: $PATRON_WEBHOOK_ALLOW_PRIVATE=1, else refused).
             """)
     var webhookAllowPrivate = false
+    @Option(
+        help: """
+            The SMTP server email goes through: smtp://user:password@host:587 (STARTTLS), smtps://…:465, or \
+            smtp+plain://host:port for a relay on this machine (default: $PATRON_SMTP_URL; none: no email).
+            """)
+    var smtpURL: String?
+    @Option(
+        help:
+            "A PEM file of certificates to trust for the SMTP server (default: $PATRON_SMTP_CA_FILE, else the system's)."
+    )
+    var smtpCAFile: String?
+    @Option(help: "Who email comes from, such as 'Shop <news@shop.cn>' (default: $PATRON_MAIL_FROM).")
+    var mailFrom: String?
+    @Option(
+        help: """
+            A provider bridge as channel=URL, for sms, wechat or push; repeat for each (default: \
+            $PATRON_MESSAGE_BRIDGES, comma-separated).
+            """)
+    var messageBridge: [String] = []
+    @Option(help: "The whsec_ secret that signs messages posted to bridges (default: $PATRON_MESSAGE_BRIDGE_SECRET).")
+    var messageBridgeSecret: String?
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
@@ -57,15 +79,31 @@ struct ServeCommand: AsyncParsableCommand {
             }
             limits = parsed
         }
+        let publicAddress = publicURL ?? Environment.value("PATRON_PUBLIC_URL")
+        let channels: MessageChannels
+        do {
+            channels = try MessageChannels.parse(
+                smtpURL: smtpURL ?? Environment.value("PATRON_SMTP_URL"),
+                smtpCAFile: smtpCAFile ?? Environment.value("PATRON_SMTP_CA_FILE"),
+                mailFrom: mailFrom ?? Environment.value("PATRON_MAIL_FROM"),
+                bridges: messageBridge.isEmpty
+                    ? (Environment.value("PATRON_MESSAGE_BRIDGES") ?? "").split(separator: ",").map(String.init)
+                    : messageBridge,
+                bridgeSecret: messageBridgeSecret ?? Environment.value("PATRON_MESSAGE_BRIDGE_SECRET"),
+                heloName: publicAddress.flatMap { URL(string: $0)?.host } ?? hostname)
+        } catch {
+            throw CommandFailure(error.description)
+        }
         let configuration = PatronConfiguration(
             hostname: hostname, port: port, databaseURL: try database.resolvedURL(), dataKey: database.dataKey,
             previousDataKeys: database.previousDataKeys, logLevel: level, createsFirstAdminKey: true,
             programFile: programFile,
             jobInterval: jobInterval > 0 ? .seconds(jobInterval) : nil,
             modelRefitInterval: refitInterval > 0 ? .seconds(refitInterval) : nil,
-            publicURL: publicURL ?? Environment.value("PATRON_PUBLIC_URL"), rateLimits: limits,
+            publicURL: publicAddress, rateLimits: limits,
             webhookTargets: WebhookTargets(
-                allowsPrivateAddresses: webhookAllowPrivate || Environment.value("PATRON_WEBHOOK_ALLOW_PRIVATE") == "1")
+                allowsPrivateAddresses: webhookAllowPrivate || Environment.value("PATRON_WEBHOOK_ALLOW_PRIVATE") == "1"),
+            messageChannels: channels
         )
         let application = try await buildApplication(configuration: configuration)
         // SIGTERM and SIGINT stop accepting connections, let in-flight requests finish, then exit.

@@ -8,7 +8,7 @@ import Testing
 
 /// Two `patron serve` processes on one PostgreSQL database, both running the background jobs: every due item
 /// is handled once, whichever node reaches it, and an order sent to both is stored once.
-@Suite(.timeLimit(.minutes(6)))
+@Suite(.timeLimit(.minutes(10)))
 struct TwoNodeTests {
     @Test(.enabled(if: TestDatabase.engines.contains(.postgres), "needs PATRON_TEST_POSTGRES_URL"))
     func backgroundJobsOfTwoNodesHandleEachDueItemOnce() async throws {

@@ -33,6 +33,29 @@ import Testing
         ]
     }
 
+    /// A receipt by email, handed over once: a message and its attempt.
+    static func sendMessage(to memberID: String, _ app: TestApplication) async throws {
+        let template: JSONValue = [
+            "name": "receipt", "category": "transactional",
+            "contents": [["channel": "email", "language": "zh", "subject": "收据", "text": "谢谢惠顾"]],
+        ]
+        #expect(try await app.request(.put, "/v1/templates/receipt", json: template).status == .created)
+        let queued = try await app.request(
+            .post, "/v1/messages", json: ["member_id": .string(memberID), "template_id": "receipt", "key": "receipt-1"])
+        #expect(queued.status == .created, "\(queued.text)")
+        let (_, program) = try await app.store.program()
+        let now = app.store.clock.now
+        for send in try await app.store.claimMessages(limit: 10, available: [.email], program: program, at: now) {
+            let attempt = try #require(try await app.store.beginSending(send, at: now))
+            try await app.store.recordMessageAttempts(
+                [
+                    MessageAttemptResult(
+                        send: send, attempt: attempt, outcome: .sent(reference: "250 OK"), startedAt: now,
+                        durationMilliseconds: 1)
+                ], at: now)
+        }
+    }
+
     @Test(arguments: TestDatabase.engines)
     func anExportHoldsOneOfEveryKindOfMemberData(engine: DatabaseEngine) async throws {
         try await TestApplication.run(engine) { app in
@@ -75,6 +98,7 @@ import Testing
                 .post, "/v1/surveys/invitations", json: ["member_id": .string(alice), "kind": "nps"],
                 idempotencyKey: "nps-alice")
             #expect(invited.status == .created, "\(invited.text)")
+            try await Self.sendMessage(to: alice, app)
             #expect(try await app.request(.post, "/v1/members/\(alice)/exports").status == .created)
 
             let answer = try await app.request(.post, "/v1/members/\(alice)/exports")

@@ -38,6 +38,9 @@ public enum Scope: String, Sendable, Hashable, Codable, CaseIterable {
     /// Webhook endpoints: where events are posted, their secrets, the delivery log and replays. Events name
     /// members by id only.
     case webhooksManage = "webhooks:manage"
+    /// Sending a message to one member through a template (a receipt, a ticket's answer, an offer), and sending
+    /// a dead one again. The message log is read with `members:read`.
+    case messagesSend = "messages:send"
 
     /// Parses a comma-separated list such as `orders:write,members:read`.
     public static func parseList(_ text: String) -> Result<Set<Scope>, ScopeError> {

@@ -36,7 +36,7 @@ extension StaffRole {
     public static let owner = StaffRole(name: "owner", permissions: [.admin])
     public static let admin = StaffRole(name: "admin", permissions: [.admin])
     public static let marketer = StaffRole(
-        name: "marketer", permissions: [.programWrite, .campaignsWrite, .reportsRead])
+        name: "marketer", permissions: [.programWrite, .campaignsWrite, .messagesSend, .reportsRead])
     /// Service agents read members and their feedback, record what customers tell them, and make good on
     /// complaints, up to 500 points at a time.
     public static let agent = StaffRole(

@@ -238,14 +238,7 @@ public enum EarningEngine {
     }
 
     static func format(_ minor: Int64, _ currency: Currency) -> String {
-        let digits = currency.minorUnitDigits
-        guard digits > 0 else { return "\(minor) \(currency.code)" }
-        var scale: Int64 = 1
-        for _ in 0..<digits { scale *= 10 }
-        let sign = minor < 0 ? "-" : ""
-        let fraction = String(abs(minor) % scale)
-        return
-            "\(sign)\(abs(minor) / scale).\(String(repeating: "0", count: digits - fraction.count))\(fraction) \(currency.code)"
+        "\(currency.amount(minor)) \(currency.code)"
     }
 }
 

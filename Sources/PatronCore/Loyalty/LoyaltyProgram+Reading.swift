@@ -67,6 +67,7 @@ extension LoyaltyProgram {
             } ?? program.feedback
         program.service = reader.nested("service") { ServiceSettings.read(from: &$0) } ?? program.service
         program.surveys = reader.nested("surveys") { SurveySettings.read(from: &$0) } ?? program.surveys
+        program.messaging = reader.nested("messaging") { MessagingSettings.read(from: &$0) } ?? program.messaging
         return program
     }
 

@@ -22,6 +22,8 @@ public struct LoyaltyProgram: Sendable, Hashable, Encodable {
     public var service: ServiceSettings
     /// How long survey links work, how often a member is asked, and whether orders invite by themselves.
     public var surveys: SurveySettings
+    /// How often marketing may reach a member, quiet hours, and the SMS opt-out text.
+    public var messaging: MessagingSettings
 
     /// Adds `rule`, or replaces the rule with its id; answers whether one was replaced.
     @discardableResult
@@ -37,7 +39,8 @@ public struct LoyaltyProgram: Sendable, Hashable, Encodable {
         refundPolicy: RefundPolicy, expiringSoonDays: Int, rules: [EarningRule], tiers: TierProgram,
         referral: ReferralProgram = .standard, birthdayReward: GrantedReward? = nil,
         retention: RetentionPolicy = .standard, feedback: FeedbackSettings = .standard,
-        service: ServiceSettings = .standard, surveys: SurveySettings = .standard
+        service: ServiceSettings = .standard, surveys: SurveySettings = .standard,
+        messaging: MessagingSettings = .standard
     ) {
         self.currency = currency
         self.utcOffset = utcOffset
@@ -53,6 +56,7 @@ public struct LoyaltyProgram: Sendable, Hashable, Encodable {
         self.feedback = feedback
         self.service = service
         self.surveys = surveys
+        self.messaging = messaging
     }
 
     enum CodingKeys: String, CodingKey {
@@ -64,7 +68,7 @@ public struct LoyaltyProgram: Sendable, Hashable, Encodable {
         case expiringSoonDays = "expiring_soon_days"
         case rules, tiers, referral
         case birthdayReward = "birthday_reward"
-        case retention, feedback, service, surveys
+        case retention, feedback, service, surveys, messaging
     }
 
     /// 1 point per whole CNY after discounts, the four default tiers, points spendable at once and
@@ -118,5 +122,6 @@ public struct LoyaltyProgram: Sendable, Hashable, Encodable {
         try container.encode(feedback, forKey: .feedback)
         try container.encode(service, forKey: .service)
         try container.encode(surveys, forKey: .surveys)
+        try container.encode(messaging, forKey: .messaging)
     }
 }

@@ -14,6 +14,17 @@ public struct Currency: Sendable, Hashable, Codable, CustomStringConvertible {
 
     public static let cny = Currency(code: "CNY")!
 
+    /// `minor` in major units as text: 6400 CNY is "64.00", 500 JPY "500".
+    public func amount(_ minor: Int64) -> String {
+        guard minorUnitDigits > 0 else { return "\(minor)" }
+        var scale: Int64 = 1
+        for _ in 0..<minorUnitDigits { scale *= 10 }
+        let sign = minor < 0 ? "-" : ""
+        let fraction = String(abs(minor) % scale)
+        return
+            "\(sign)\(abs(minor) / scale).\(String(repeating: "0", count: minorUnitDigits - fraction.count))\(fraction)"
+    }
+
     public init(from decoder: any Decoder) throws {
         let code = try decoder.singleValueContainer().decode(String.self)
         guard let currency = Currency(code: code) else {

@@ -2,8 +2,9 @@
 /// Webhooks' own (immediately, then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h: about 28 hours in all), each wait
 /// stretched by up to a tenth at random so that endpoints recovering from an outage are not hit in step.
 public enum WebhookRetry {
-    /// The waits before the second, third … attempt.
-    public static let waits: [Int64] = [5, 300, 1_800, 7_200, 18_000, 36_000, 36_000].map { $0 * 1_000 }
+    public static let schedule = RetrySchedule(seconds: [5, 300, 1_800, 7_200, 18_000, 36_000, 36_000])
+    /// The waits before the second, third … attempt, in milliseconds.
+    public static var waits: [Int64] { schedule.waits }
     /// An endpoint that has answered no delivery for this long is disabled, with the reason recorded.
     public static let failingLimitMilliseconds: Int64 = 5 * 24 * 3_600 * 1_000
     /// How long a sender holds a claimed delivery before another may take it: twice as long as a request may
@@ -13,11 +14,8 @@ public enum WebhookRetry {
     public static let timeoutMilliseconds: Int64 = 15_000
 
     /// When to try again after `attempts` failed attempts, or nil when the schedule is spent (a dead letter).
-    /// `jitter` in [0, 1) picks where in the wait's last tenth.
     public static func nextAttempt(after attempts: Int, at now: Int64, jitter: Double) -> Int64? {
-        guard attempts >= 1, attempts <= waits.count else { return nil }
-        let wait = waits[attempts - 1]
-        return now + wait + Int64(Double(wait) * 0.1 * min(max(jitter, 0), 1))
+        schedule.nextAttempt(after: attempts, at: now, jitter: jitter)
     }
 }
 

@@ -12,7 +12,7 @@ enum AuditedOperations {
         "issueMemberToken", "eraseMember", "putConsents", "putPrivacyPolicy", "compensateTicket", "setTicketQueue",
         "installSentimentModel", "activateSentimentModel", "createWebhookEndpoint", "replaceWebhookEndpoint",
         "deleteWebhookEndpoint", "rotateWebhookSecret", "replayWebhookDelivery", "replayWebhookDeliveries",
-        "saveSegment", "removeSegment",
+        "saveSegment", "removeSegment", "saveTemplate", "removeTemplate", "replayMessage",
     ]
 
     /// Answers that show members' decrypted names, emails, phones or birthdays.
@@ -26,7 +26,7 @@ enum AuditedOperations {
         "recordOrder", "recordEvent", "recordEvents", "spendPoints", "redeemReward", "validateCoupon",
         "consumeCoupon", "joinReferral", "simulateOrder", "submitFeedback", "openTicket", "addTicketMessage",
         "moveTicket", "inviteToSurvey", "answerSurvey", "reassignTicket", "mergeTicket", "classifySentiment",
-        "previewSegment",
+        "previewSegment", "sendMessage", "previewTemplate",
     ]
 
     /// Public operations that record their own entry, since no principal is known before they run.

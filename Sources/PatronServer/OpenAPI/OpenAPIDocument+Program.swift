@@ -218,6 +218,28 @@ extension OpenAPIDocument {
                         1, SurveySettings.maximumLinkDays, required: false,
                         description: "How long the links of invitations Patron makes work (default 14)."),
                 ], required: false),
+            "messaging": input(
+                [
+                    "quiet_hours": input(
+                        [
+                            "start": pattern(#"^([01][0-9]|2[0-3]):[0-5][0-9]$"#),
+                            "end": pattern(#"^([01][0-9]|2[0-3]):[0-5][0-9]$"#),
+                        ], required: false,
+                        description:
+                            "A daily window in the program's time zone in which no marketing message goes out; those "
+                            + "due inside it wait until it ends. start after end runs over midnight. Default "
+                            + "21:00-08:00; null: none. start and end differ."),
+                    "marketing_per_day": integer(
+                        0, 100, required: false,
+                        description:
+                            "Marketing messages one member may get in any 24 hours, on all channels (default 1)."),
+                    "marketing_per_week": integer(
+                        0, 100, required: false,
+                        description: "Marketing messages one member may get in any 7 days (default 3)."),
+                    "sms_opt_out": text(
+                        maxLength: 40, required: false,
+                        description: "Added to every marketing SMS that lacks it (default 拒收请回复R)."),
+                ], required: false),
             "feedback": input(
                 [
                     "urgent_terms": list(

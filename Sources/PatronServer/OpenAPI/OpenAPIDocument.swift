@@ -43,6 +43,7 @@ enum OpenAPIDocument {
             accessPaths, auditPaths, privacyPaths, consentPaths, memberPaths, pointsPaths, programPaths, rewardsPaths,
             analyticsPaths, feedbackPaths, sentimentPaths, ticketPaths, surveyPaths, webhookPaths,
             segmentPaths,
+            messagePaths,
         ] {
             all.merge(part) { first, _ in preconditionFailure("\(first) is described twice") }
         }
@@ -66,7 +67,7 @@ enum OpenAPIDocument {
     static let schemas: [SchemaName: JSONSchema] = [
         [.problem: problemSchema], memberSchemas, orderSchemas, pointsSchemas, programSchemas, rewardSchemas,
         analyticsSchemas, accessSchemas, auditSchemas, privacySchemas, consentSchemas, feedbackSchemas,
-        sentimentSchemas, ticketSchemas, surveySchemas, webhookSchemas, segmentSchemas,
+        sentimentSchemas, ticketSchemas, surveySchemas, webhookSchemas, segmentSchemas, messageSchemas,
     ].reduce(into: [:]) { all, part in all.merge(part) { first, _ in first } }
 
     static let problemSchema = object([

@@ -74,4 +74,8 @@ enum SchemaName: String, CaseIterable {
     case segmentCondition = "SegmentCondition"
     case segment = "Segment"
     case segmentMembers = "SegmentMembers"
+    case templateInput = "TemplateInput"
+    case template = "Template"
+    case renderedMessage = "RenderedMessage"
+    case message = "Message"
 }

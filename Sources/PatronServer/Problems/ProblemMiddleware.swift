@@ -66,6 +66,22 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return Problem(
                 status: .preconditionFailed, title: "Precondition Failed",
                 detail: "the segment is at version \(current), not the one in If-Match; read it again")
+        case TemplateError.notFound(let templateID):
+            return .notFound("no message template with id '\(templateID)'")
+        case TemplateError.versionMismatch(let current):
+            return Problem(
+                status: .preconditionFailed, title: "Precondition Failed",
+                detail: "the template is at version \(current), not the one in If-Match; read it again")
+        case MessageError.notFound(let messageID):
+            return .notFound("no message with id '\(messageID)'")
+        case MessageError.keyReused(let key):
+            return Problem(
+                status: .conflict, title: "Conflict",
+                detail: "the key '\(key)' was used for a message to another member or with another template")
+        case MessageError.notReplayable(let messageID, let status):
+            return Problem(
+                status: .conflict, title: "Conflict",
+                detail: "message \(messageID) is \(status.rawValue): only a dead or ambiguous message is sent again")
         case let error as TicketError:
             return Self.problem(for: error)
         case SentimentModelError.unknownVersion(let version):

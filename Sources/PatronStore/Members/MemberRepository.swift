@@ -22,6 +22,13 @@ public struct MemberRepository: Sendable {
         try await load(where: SQLQueryString("m.id = \(bind: id)"), in: database).first
     }
 
+    /// The members with these ids that exist, by id order.
+    public func find(ids: [String], in database: any SQLDatabase) async throws -> [Member] {
+        guard !ids.isEmpty else { return [] }
+        return try await load(
+            where: SQLQueryString("m.id IN (\(SQLList(ids.map { SQLBind($0) })))"), limit: ids.count, in: database)
+    }
+
     public func find(externalID: String, in database: any SQLDatabase) async throws -> Member? {
         try await load(where: SQLQueryString("m.external_id = \(bind: externalID)"), in: database).first
     }

@@ -29,6 +29,7 @@ public enum Migrations {
         .createSentimentModels,  // feedback texts' sentiment and topics; sentiment models, which one is in force
         .createWebhooks,  // the outbox of domain events; webhook endpoints, their deliveries and attempts
         .createSegments,  // saved segments of members, every version kept
+        .createMessages,  // message templates, messages to members and their attempts
     ]
 
     /// Applies every pending migration in one transaction, recording each in `schema_migrations`.

@@ -43,6 +43,8 @@ public enum PersonalDataMap {
         ("survey_invitations", .member(columns: ["member_id"])),
         ("privacy_requests", .member(columns: ["member_id"])),
         ("outbox_events", .member(columns: ["member_id"])),
+        ("messages", .member(columns: ["member_id"])),
+        ("message_attempts", .through(parent: "messages", column: "message_id")),
     ]
 
     /// Tables about members that an export leaves out, and why.
@@ -58,6 +60,7 @@ public enum PersonalDataMap {
 
     /// Tables that hold nothing about any one person: configuration, the staff's own records, and totals.
     public static let notPersonal: Set<String> = [
+        "message_templates",
         "schema_migrations", "api_keys", "loyalty_programs", "rule_totals", "rewards", "surprise_campaigns",
         "analytics_model_fits", "activity_rollups", "activity_days", "activity_points",
         "activity_order_gaps", "rate_limit_windows", "staff_roles", "staff_users", "staff_sessions",

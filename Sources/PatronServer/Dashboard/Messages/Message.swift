@@ -345,6 +345,12 @@ enum Message: String, CaseIterable, Sendable {
     case surveyWhy
     case surveyChoose
     case surveySend
+    case unsubscribeTitle
+    case unsubscribeQuestion
+    case unsubscribeButton
+    case unsubscribedTitle
+    case unsubscribed
+    case unsubscribeInvalid
     case surveyThanksTitle
     case surveyThanks
     case surveyAnswered

@@ -368,6 +368,13 @@ extension Messages {
         case .surveyWhy: "What is the main reason for your answer? (optional)"
         case .surveyChoose: "Please choose a value."
         case .surveySend: "Send"
+        case .unsubscribeTitle: "Unsubscribe"
+        case .unsubscribeQuestion: "Stop receiving offers and news from us by email?"
+        case .unsubscribeButton: "Unsubscribe"
+        case .unsubscribedTitle: "You are unsubscribed"
+        case .unsubscribed:
+            "You will get no more marketing email from us. Messages about your account, such as receipts, still arrive."
+        case .unsubscribeInvalid: "This unsubscribe link is not valid."
         case .surveyThanksTitle: "Thank you"
         case .surveyThanks: "Your answer has been recorded. Thank you for taking the time."
         case .surveyAnswered: "This survey has been answered already. Thank you."

@@ -1,0 +1,121 @@
+import AsyncHTTPClient
+import Foundation
+import NIOHTTP1
+import PatronCore
+import PatronStore
+import PatronTestSupport
+import SQLKit
+import Testing
+
+/// Messages survive a crash: `patron serve` is killed (SIGKILL) while it sends 600 emails through a real
+/// SMTP server on loopback (aiosmtpd, STARTTLS and AUTH). After a restart every message is sent, except the few
+/// that were being handed over at the kill (left ambiguous, never sent again by themselves); no Message-ID
+/// arrives twice, and every message recorded as sent did arrive.
+@Suite(
+    .serialized, .timeLimit(.minutes(5)), .enabled(if: SMTPSink.isAvailable, Comment(rawValue: SMTPSink.unavailable)))
+struct MessageCrashTests {
+    static let count = 600
+
+    @Test(arguments: TestDatabase.engines)
+    func killedWhileSendingItLosesNoMessageAndSendsNoneTwice(engine: DatabaseEngine) async throws {
+        let sink = try await SMTPSink.start(
+            TestCertificate.shared.sinkOptions + ["--require-starttls", "--auth", "shop:s3cret"])
+        defer { sink.stop() }
+        try await TestDatabase.withURL(engine) { databaseURL in
+            let dataKey = TestDatabase.makeDataKey()
+            let environment = [
+                "PATRON_DATA_KEY": dataKey, "PATRON_SMTP_URL": "smtp://shop:s3cret@localhost:\(sink.port)",
+                "PATRON_SMTP_CA_FILE": TestCertificate.shared.certificate,
+                "PATRON_MAIL_FROM": "Shop <news@shop.example.cn>",
+            ]
+            let key = try await CrashRecoveryTests.adminKey(databaseURL, environment)
+            let start = { @Sendable in
+                try await ServerProcess.start(
+                    databaseURL: databaseURL.argument, environment: environment, client: .shared)
+            }
+            let server = try await start()
+            let template: [String: Any] = [
+                "name": "receipt", "category": "transactional",
+                "contents": [["channel": "email", "language": "zh", "subject": "收据", "text": "谢谢惠顾，{{member.name}}"]],
+            ]
+            try #require(
+                try await server.send(.PUT, "/v1/templates/receipt", body: template, key: key, client: .shared).status
+                    == 201)
+            var members: [String] = []
+            for number in 0..<Self.count {
+                let member = try await server.send(
+                    .POST, "/v1/members",
+                    body: ["external_id": "m-\(number)", "name": "会员\(number)", "email": "m\(number)@example.cn"],
+                    key: key, client: .shared)
+                members.append(try #require(member.json["member_id"] as? String, "\(member.json)"))
+            }
+            // Queued to be due together a little later, so the kill lands in the middle of sending them.
+            let due = Date().addingTimeInterval(10)
+            let sendAt = ISO8601DateFormatter().string(from: due)
+            for (number, memberID) in members.enumerated() {
+                let queued = try await server.send(
+                    .POST, "/v1/messages",
+                    body: [
+                        "member_id": memberID, "template_id": "receipt", "key": "receipt-\(number)", "send_at": sendAt,
+                    ], key: key, client: .shared)
+                try #require(queued.status == 201, "\(queued.json)")
+            }
+            try #require(Date() < due, "every message was queued before any was due")
+            let waitUntil = ContinuousClock.now + .seconds(60)
+            while try sink.messages().count < 100, ContinuousClock.now < waitUntil {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            await server.kill()
+            let atKill = try sink.messages().count
+            #expect(atKill >= 100 && atKill < Self.count, "killed in the middle: \(atKill) of \(Self.count) sent")
+
+            // Claims of the killed server run out after 30 seconds and their messages are sent by the new one.
+            let restarted = try await start()
+            let store = Store(
+                database: try await DatabaseFactory.open(databaseURL, logger: TestDatabase.logger),
+                protector: DataProtector(dataKey: try DataKey.parse(dataKey, source: "test")))
+            let statuses = try await store.database.withRunning { _ in
+                var statuses: [String: [String]] = [:]
+                for _ in 0..<900 {
+                    statuses = try await Self.idsByStatus(store)
+                    if statuses.keys.allSatisfy({ ["sent", "sending", "ambiguous"].contains($0) }) { break }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                return statuses
+            }
+            await restarted.kill()
+
+            let unsent = statuses.filter { !["sent", "sending", "ambiguous"].contains($0.key) }
+            #expect(unsent.isEmpty, "messages neither sent nor in flight at the kill: \(unsent.mapValues(\.count))")
+            let inFlight = (statuses["sending"] ?? []) + (statuses["ambiguous"] ?? [])
+            #expect(inFlight.count <= 8, "only what was being handed over at the kill is in doubt: \(inFlight.count)")
+            let arrived = try sink.messages().map { try Self.messageID(in: $0) }
+            #expect(arrived.count == Set(arrived).count, "a Message-ID arrived twice")
+            let sent = Set(statuses["sent"] ?? [])
+            #expect(sent.isSubset(of: Set(arrived)), "every message recorded as sent arrived")
+            #expect(Set(arrived).isSubset(of: sent.union(inFlight)), "nothing arrived that is not sent or in doubt")
+            #expect(sent.count + inFlight.count == Self.count)
+        }
+    }
+
+    /// Message ids by status.
+    static func idsByStatus(_ store: Store) async throws -> [String: [String]] {
+        try await store.database.read { database in
+            var ids: [String: [String]] = [:]
+            for row in try await database.raw("SELECT message_id, status FROM messages").all() {
+                ids[try row.decode(column: "status", as: String.self), default: []].append(
+                    try row.decode(column: "message_id", as: String.self))
+            }
+            return ids
+        }
+    }
+
+    /// The message id in a spooled email's Message-ID header (`<msg_…@domain>`).
+    static func messageID(in file: URL) throws -> String {
+        let text = String(decoding: try Data(contentsOf: file), as: UTF8.self)
+        guard let line = text.split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("message-id:") }),
+            let open = line.firstIndex(of: "<"), let at = line.firstIndex(of: "@")
+        else { throw ProcessTestError("no Message-ID in \(file.lastPathComponent)") }
+        return String(line[line.index(after: open)..<at])
+    }
+}
