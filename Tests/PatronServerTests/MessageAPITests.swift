@@ -163,6 +163,20 @@ struct MessageAPITests {
                 #expect(received.json?["to"] as? String == "+8613912345678", "email has no address: SMS next")
                 #expect(received.json?["text"] as? String == "<林&李>，您有0积分 拒收请回复R")
                 #expect(received.json?["message_id"] as? String == id)
+
+                // The member answers R: the bridge passes it on, and their SMS marketing consent is withdrawn.
+                let chat = try await app.request(
+                    .post, "/v1/messages/replies",
+                    json: ["channel": "sms", "from": "+8613912345678", "text": "R 是什么意思？"])
+                #expect(chat.json["opt_out"] == false, "a sentence is a conversation, not an opt-out")
+                #expect(try await app.store.permits(memberID, .marketing, channel: .sms))
+                let stop = try await app.request(
+                    .post, "/v1/messages/replies", json: ["channel": "sms", "from": "13912345678", "text": " r。"])
+                #expect(stop.json["member_id"] == .string(memberID) && stop.json["opt_out"] == true, "\(stop.text)")
+                #expect(try await !app.store.permits(memberID, .marketing, channel: .sms))
+                let stranger = try await app.request(
+                    .post, "/v1/messages/replies", json: ["channel": "sms", "from": "13800000000", "text": "TD"])
+                #expect(stranger.json["member_id"] == .null && stranger.json["opt_out"] == false)
             }
         }
     }

@@ -31,6 +31,7 @@ public enum ConsentState: String, Sendable, Hashable, Codable, CaseIterable {
 public enum ConsentSource: String, Sendable, Hashable, Codable, CaseIterable {
     case store, app, web, `import`, staff
     case unsubscribeLink = "unsubscribe_link"
+    case smsReply = "sms_reply"
 }
 
 /// One statement of consent or its withdrawal, as recorded.

@@ -26,7 +26,7 @@ enum AuditedOperations {
         "recordOrder", "recordEvent", "recordEvents", "spendPoints", "redeemReward", "validateCoupon",
         "consumeCoupon", "joinReferral", "simulateOrder", "submitFeedback", "openTicket", "addTicketMessage",
         "moveTicket", "inviteToSurvey", "answerSurvey", "reassignTicket", "mergeTicket", "classifySentiment",
-        "previewSegment", "sendMessage", "previewTemplate",
+        "previewSegment", "sendMessage", "previewTemplate", "receiveReply",
     ]
 
     /// Public operations that record their own entry, since no principal is known before they run.

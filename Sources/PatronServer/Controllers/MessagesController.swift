@@ -12,6 +12,7 @@ struct MessagesController {
         group.get("messages", use: list)
         group.get("messages/{message_id}", use: show)
         group.post("messages/{message_id}/replay", use: replay)
+        group.post("messages/replies", use: reply)
     }
 
     /// Queues the message (201), or answers the one queued before with the same key (200).
@@ -71,6 +72,39 @@ struct MessagesController {
         try context.require(.membersRead)
         let (message, attempts) = try await store.message(id: try context.parameters.require("message_id"))
         return try JSONBody.response(MessageResource(message: message, attempts: attempts))
+    }
+
+    /// A member's SMS reply, passed on by the SMS bridge: R, TD and the like withdraw their SMS marketing
+    /// consent (recorded as said by SMS); anything else is only acknowledged. A number no member has changes
+    /// nothing.
+    @Sendable func reply(_ request: Request, context: PatronRequestContext) async throws -> Response {
+        try context.require(.messagesSend)
+        let (body, _) = try await JSONBody.read(request, context: context)
+        var reader = FieldReader(body)
+        let channel: MessageChannel? = reader.choice("channel", required: true)
+        let from = reader.string("from", required: true, maxLength: 32)
+        let text = reader.string("text", required: true, maxLength: 1_000)
+        let receivedAt = reader.timestamp("received_at")
+        if let channel, channel != .sms { reader.fail("channel", "must be sms: only SMS replies are read") }
+        let phone = from.flatMap(PhoneNumber.init)
+        if from != nil, phone == nil { reader.fail("from", "must be a phone number") }
+        try reader.finish()
+        guard let phone, let text else { throw ValidationFailure(pointer: "/", detail: "is incomplete") }
+        let optOut = OptOutReply.isOptOut(text)
+        var memberID: String?
+        if let member = try await store.member(.phone, value: phone.e164), member.status != .erased {
+            memberID = member.id
+            if optOut {
+                let now = store.clock.now
+                let withdrawal = ConsentRecord(
+                    purpose: .marketing, channel: .sms, state: .withdrawn, source: .smsReply, policyVersion: nil,
+                    evidence: "SMS reply", givenAt: min(receivedAt ?? now, now))
+                _ = try await store.recordConsents(
+                    [withdrawal], of: member.id, recordedBy: context.actorID ?? "sms_bridge", at: now)
+            }
+        }
+        return try JSONBody.response(
+            ["member_id": memberID.map(JSONValue.string) ?? .null, "opt_out": .bool(optOut && memberID != nil)])
     }
 
     @Sendable func replay(_ request: Request, context: PatronRequestContext) async throws -> Response {

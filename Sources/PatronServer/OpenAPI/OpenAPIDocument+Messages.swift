@@ -100,6 +100,26 @@ extension OpenAPIDocument {
                         (.gone, "The member was erased."),
                         (.conflict, "The key was used for another member or template."),
                     ])),
+            "/v1/messages/replies": .init(
+                post: operation(
+                    "A member's SMS reply, from the SMS bridge: R, TD, T, 退订, STOP or UNSUBSCRIBE alone withdraws "
+                        + "their SMS marketing consent",
+                    id: "receiveReply", scope: .messagesSend,
+                    body: input([
+                        "channel": choice(["sms"]),
+                        "from": text(maxLength: 32, nonBlank: true, description: "The sender's phone number."),
+                        "text": text(maxLength: 1_000),
+                        "received_at": timestamp(required: false),
+                    ]),
+                    answers: [
+                        .ok(
+                            object([
+                                "member_id": output(
+                                    nullable: true, description: "The member with that number; null when none."),
+                                "opt_out": .boolean(description: "Whether their SMS marketing consent was withdrawn."),
+                            ]))
+                    ],
+                    failures: [(.unprocessable, "`from` is not a phone number.")])),
             "/v1/messages/{message_id}": .init(
                 get: operation(
                     "A message with each attempt to send it", id: "getMessage", scope: .membersRead,
