@@ -7,14 +7,14 @@ import PatronTestSupport
 import SQLKit
 import Testing
 
-/// Messages survive a crash: `patron serve` is killed (SIGKILL) while it sends 600 emails through a real
+/// Messages survive a crash: `patron serve` is killed (SIGKILL) while it sends 400 emails through a real
 /// SMTP server on loopback (aiosmtpd, STARTTLS and AUTH). After a restart every message is sent, except the few
 /// that were being handed over at the kill (left ambiguous, never sent again by themselves); no Message-ID
 /// arrives twice, and every message recorded as sent did arrive.
 @Suite(
-    .serialized, .timeLimit(.minutes(5)), .enabled(if: SMTPSink.isAvailable, Comment(rawValue: SMTPSink.unavailable)))
+    .serialized, .timeLimit(.minutes(8)), .enabled(if: SMTPSink.isAvailable, Comment(rawValue: SMTPSink.unavailable)))
 struct MessageCrashTests {
-    static let count = 600
+    static let count = 400
 
     @Test(arguments: TestDatabase.engines)
     func killedWhileSendingItLosesNoMessageAndSendsNoneTwice(engine: DatabaseEngine) async throws {
@@ -28,62 +28,13 @@ struct MessageCrashTests {
                 "PATRON_SMTP_CA_FILE": TestCertificate.shared.certificate,
                 "PATRON_MAIL_FROM": "Shop <news@shop.example.cn>",
             ]
-            let key = try await CrashRecoveryTests.adminKey(databaseURL, environment)
-            let start = { @Sendable in
-                try await ServerProcess.start(
-                    databaseURL: databaseURL.argument, environment: environment, client: .shared)
-            }
-            let server = try await start()
-            let template: [String: Any] = [
-                "name": "receipt", "category": "transactional",
-                "contents": [["channel": "email", "language": "zh", "subject": "收据", "text": "谢谢惠顾，{{member.name}}"]],
-            ]
-            try #require(
-                try await server.send(.PUT, "/v1/templates/receipt", body: template, key: key, client: .shared).status
-                    == 201)
-            var members: [String] = []
-            for number in 0..<Self.count {
-                let member = try await server.send(
-                    .POST, "/v1/members",
-                    body: ["external_id": "m-\(number)", "name": "会员\(number)", "email": "m\(number)@example.cn"],
-                    key: key, client: .shared)
-                members.append(try #require(member.json["member_id"] as? String, "\(member.json)"))
-            }
-            // Queued to be due together a little later, so the kill lands in the middle of sending them.
-            let due = Date().addingTimeInterval(10)
-            let sendAt = ISO8601DateFormatter().string(from: due)
-            for (number, memberID) in members.enumerated() {
-                let queued = try await server.send(
-                    .POST, "/v1/messages",
-                    body: [
-                        "member_id": memberID, "template_id": "receipt", "key": "receipt-\(number)", "send_at": sendAt,
-                    ], key: key, client: .shared)
-                try #require(queued.status == 201, "\(queued.json)")
-            }
-            try #require(Date() < due, "every message was queued before any was due")
-            let waitUntil = ContinuousClock.now + .seconds(60)
-            while try sink.messages().count < 100, ContinuousClock.now < waitUntil {
-                try await Task.sleep(for: .milliseconds(5))
-            }
-            await server.kill()
-            let atKill = try sink.messages().count
-            #expect(atKill >= 100 && atKill < Self.count, "killed in the middle: \(atKill) of \(Self.count) sent")
-
-            // Claims of the killed server run out after 30 seconds and their messages are sent by the new one.
-            let restarted = try await start()
             let store = Store(
                 database: try await DatabaseFactory.open(databaseURL, logger: TestDatabase.logger),
                 protector: DataProtector(dataKey: try DataKey.parse(dataKey, source: "test")))
             let statuses = try await store.database.withRunning { _ in
-                var statuses: [String: [String]] = [:]
-                for _ in 0..<900 {
-                    statuses = try await Self.idsByStatus(store)
-                    if statuses.keys.allSatisfy({ ["sent", "sending", "ambiguous"].contains($0) }) { break }
-                    try await Task.sleep(for: .milliseconds(100))
-                }
-                return statuses
+                try await Self.queue(Self.count, in: store)
+                return try await Self.sendKillAndResend(databaseURL, environment, sink: sink, store: store)
             }
-            await restarted.kill()
 
             let unsent = statuses.filter { !["sent", "sending", "ambiguous"].contains($0.key) }
             #expect(unsent.isEmpty, "messages neither sent nor in flight at the kill: \(unsent.mapValues(\.count))")
@@ -95,6 +46,56 @@ struct MessageCrashTests {
             #expect(sent.isSubset(of: Set(arrived)), "every message recorded as sent arrived")
             #expect(Set(arrived).isSubset(of: sent.union(inFlight)), "nothing arrived that is not sent or in doubt")
             #expect(sent.count + inFlight.count == Self.count)
+        }
+    }
+
+    /// Starts a server on the queue, kills it once 100 emails arrived, starts another, and waits until every
+    /// message is sent or was in flight at the kill; answers the message ids by status.
+    static func sendKillAndResend(
+        _ databaseURL: DatabaseURL, _ environment: [String: String], sink: SMTPSink, store: Store
+    ) async throws -> [String: [String]] {
+        let start = { @Sendable in
+            try await ServerProcess.start(databaseURL: databaseURL.argument, environment: environment, client: .shared)
+        }
+        // The server starts on a queue of due messages and sends at once.
+        let server = try await start()
+        let waitUntil = ContinuousClock.now + .seconds(60)
+        while try sink.messages().count < 100, ContinuousClock.now < waitUntil {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        await server.kill()
+        let atKill = try sink.messages().count
+        #expect(atKill >= 100 && atKill < Self.count, "killed in the middle: \(atKill) of \(Self.count) sent")
+
+        // Claims of the killed server run out after 30 seconds and their messages are sent by the new one.
+        let restarted = try await start()
+        var statuses: [String: [String]] = [:]
+        for _ in 0..<1_200 {
+            statuses = try await Self.idsByStatus(store)
+            if statuses.keys.allSatisfy({ ["sent", "sending", "ambiguous"].contains($0) }) { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        await restarted.kill()
+        return statuses
+    }
+
+    /// Makes `count` members with an email and queues a receipt to each, due now, before any server runs.
+    static func queue(_ count: Int, in store: Store) async throws {
+        try await Migrations.migrate(store.database)
+        let now = store.clock.now
+        let receipt = try MessageTemplate.parse([
+            "name": "receipt", "category": "transactional",
+            "contents": [["channel": "email", "language": "zh", "subject": "收据", "text": "谢谢惠顾，{{member.name}}"]],
+        ])
+        _ = try await store.saveTemplate(id: "receipt", template: receipt, acceptedVersions: nil, by: "test", at: now)
+        for number in 0..<count {
+            let member = try await store.upsertMember(
+                MemberProfile(
+                    externalID: "m-\(number)", name: "会员\(number)", email: EmailAddress("m\(number)@example.cn")))
+            _ = try await store.queueMessage(
+                MessageRequest(
+                    naturalKey: "receipt-\(number)", memberID: member.member.id, templateID: "receipt",
+                    channels: [.email], source: "test", refs: MessageRefs(), dueAt: now), at: now)
         }
     }
 

@@ -32,12 +32,18 @@ public struct MessagingSettings: Sendable, Hashable, Encodable {
     public var marketingPerWeek: Int
     /// Added to every marketing SMS that does not carry it already.
     public var smsOptOut: String
+    /// Messages the program sends by itself.
+    public var triggers: [MessageTrigger]
 
-    public init(quietHours: QuietHours?, marketingPerDay: Int, marketingPerWeek: Int, smsOptOut: String) {
+    public init(
+        quietHours: QuietHours?, marketingPerDay: Int, marketingPerWeek: Int, smsOptOut: String,
+        triggers: [MessageTrigger] = []
+    ) {
         self.quietHours = quietHours
         self.marketingPerDay = marketingPerDay
         self.marketingPerWeek = marketingPerWeek
         self.smsOptOut = smsOptOut
+        self.triggers = triggers
     }
 
     public static let standard = MessagingSettings(
@@ -62,6 +68,7 @@ public struct MessagingSettings: Sendable, Hashable, Encodable {
             }
         }
         if let text = reader.string("sms_opt_out", maxLength: 40) { settings.smsOptOut = text }
+        settings.triggers = MessageTrigger.readList("triggers", from: &reader) ?? []
         return settings
     }
 
@@ -91,6 +98,7 @@ public struct MessagingSettings: Sendable, Hashable, Encodable {
         case marketingPerDay = "marketing_per_day"
         case marketingPerWeek = "marketing_per_week"
         case smsOptOut = "sms_opt_out"
+        case triggers
     }
 
     private struct Window: Encodable {
@@ -110,5 +118,6 @@ public struct MessagingSettings: Sendable, Hashable, Encodable {
         try container.encode(marketingPerDay, forKey: .marketingPerDay)
         try container.encode(marketingPerWeek, forKey: .marketingPerWeek)
         try container.encode(smsOptOut, forKey: .smsOptOut)
+        try container.encode(triggers, forKey: .triggers)
     }
 }

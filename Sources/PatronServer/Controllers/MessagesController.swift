@@ -13,6 +13,26 @@ struct MessagesController {
         group.get("messages/{message_id}", use: show)
         group.post("messages/{message_id}/replay", use: replay)
         group.post("messages/replies", use: reply)
+        group.get("messages/summary", use: summary)
+    }
+
+    /// How a trigger's, a campaign's or the API's messages stand: counts per state, and skips per reason.
+    @Sendable func summary(_ request: Request, context: PatronRequestContext) async throws -> Response {
+        try context.require(.reportsRead)
+        var query = QueryReader(request)
+        let source = query.string("source")
+        if source == nil { query.fail("source", "is required: trigger:{id}, campaign:{id} or api") }
+        try query.finish()
+        let (byStatus, skipped) = try await store.messageSummary(source: source ?? "")
+        var statuses: [String: JSONValue] = [:]
+        for status in MessageStatus.allCases { statuses[status.rawValue] = .number(Double(byStatus[status] ?? 0)) }
+        var reasons: [String: JSONValue] = [:]
+        for reason in SkipReason.allCases { reasons[reason.rawValue] = .number(Double(skipped[reason] ?? 0)) }
+        return try JSONBody.response(
+            [
+                "source": .string(source ?? ""), "total": .number(Double(byStatus.values.reduce(0, +))),
+                "by_status": .object(statuses), "skipped": .object(reasons),
+            ] as [String: JSONValue])
     }
 
     /// Queues the message (201), or answers the one queued before with the same key (200).

@@ -41,6 +41,9 @@ struct LoyaltyJobService: Service {
             let referrals = try await store.settleReferrals(asOf: instant)
             let surveyed = try await store.inviteAfterOrders(asOf: instant)
             let closed = try await store.closeResolvedTickets(asOf: instant)
+            let (_, program) = try await store.program()
+            let triggered = try await store.runMessageTriggers(program: program, at: instant).values.reduce(0, +)
+            if triggered > 0 { logger.info("messages.triggered", metadata: ["messages": "\(triggered)"]) }
             if closed > 0 { logger.info("tickets.closed", metadata: ["tickets": "\(closed)"]) }
             if surveyed > 0 { logger.info("surveys.after_order.invited", metadata: ["invitations": "\(surveyed)"]) }
             for skip in referrals.skipped {

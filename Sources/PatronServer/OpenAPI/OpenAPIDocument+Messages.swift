@@ -13,6 +13,10 @@ extension OpenAPIDocument {
         let missingTemplate = (Failure.notFound, "No template has this id.")
         let stale = (Failure.preconditionFailed, "If-Match names another version of the template.")
         let version = "The template's version"
+        var statusCounts = OrderedDictionary<String, JSONSchema>()
+        for status in MessageStatus.allCases { statusCounts[status.rawValue] = count() }
+        var skipCounts = OrderedDictionary<String, JSONSchema>()
+        for reason in SkipReason.allCases { skipCounts[reason.rawValue] = count() }
         return [
             "/v1/templates": .init(
                 get: operation(
@@ -100,6 +104,23 @@ extension OpenAPIDocument {
                         (.gone, "The member was erased."),
                         (.conflict, "The key was used for another member or template."),
                     ])),
+            "/v1/messages/summary": .init(
+                get: operation(
+                    "How the messages from one source stand — a trigger's or a campaign's report: counts per state "
+                        + "and skips per reason",
+                    id: "messageSummary", scope: .reportsRead,
+                    parameters: [
+                        query(
+                            "source", text(maxLength: 128), "trigger:{id}, campaign:{id} or api.", required: true)
+                    ],
+                    answers: [
+                        .ok(
+                            object([
+                                "source": output(), "total": count(),
+                                "by_status": object(statusCounts), "skipped": object(skipCounts),
+                            ]))
+                    ],
+                    failures: [(.unprocessable, "`source` is missing.")])),
             "/v1/messages/replies": .init(
                 post: operation(
                     "A member's SMS reply, from the SMS bridge: R, TD, T, 退订, STOP or UNSUBSCRIBE alone withdraws "

@@ -239,6 +239,22 @@ extension OpenAPIDocument {
                     "sms_opt_out": text(
                         maxLength: 40, required: false,
                         description: "Added to every marketing SMS that lacks it (default 拒收请回复R)."),
+                    "triggers": list(
+                        input([
+                            "trigger_id": pattern("^[A-Za-z0-9_-]{1,64}$"),
+                            "kind": cases(MessageTrigger.Kind.self),
+                            "template_id": text(maxLength: 64, nonBlank: true),
+                            "channels": list(
+                                cases(MessageChannel.self), maxItems: MessageChannel.allCases.count, required: false),
+                            "days": integer(0, MessageTrigger.maximumDays, required: false),
+                            "segment_id": text(maxLength: 64, required: false),
+                        ]), maxItems: MessageTrigger.maximumTriggers, required: false,
+                        description:
+                            "Messages sent by themselves, once per occurrence: welcome (days after joining), "
+                            + "points_expiring (days before a lot expires, at least 1), tier_upgraded and "
+                            + "post_purchase (days after), inactivity (when the last order is days old, at least 1); "
+                            + "only to the segment's members when segment_id is given. Trigger ids and each "
+                            + "trigger's channels are unique."),
                 ], required: false),
             "feedback": input(
                 [

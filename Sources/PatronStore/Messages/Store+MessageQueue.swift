@@ -110,6 +110,35 @@ extension Store {
         }
     }
 
+    /// How the messages from one source (`trigger:{id}`, `campaign:{id}`, `api`) stand: how many in each state,
+    /// and the skipped ones by reason — a trigger's or a campaign's own report.
+    public func messageSummary(
+        source: String
+    ) async throws -> (
+        byStatus: [MessageStatus: Int], skipped: [SkipReason: Int]
+    ) {
+        try await database.read { database in
+            var byStatus: [MessageStatus: Int] = [:]
+            var skipped: [SkipReason: Int] = [:]
+            for row in try await database.raw(
+                """
+                SELECT status, skip_reason, COUNT(*) AS count FROM messages WHERE source = \(bind: source)
+                GROUP BY status, skip_reason
+                """
+            ).all() {
+                let count = Int(try row.decode(column: "count", as: Int64.self))
+                guard let status = MessageStatus(rawValue: try row.decode(column: "status", as: String.self)) else {
+                    continue
+                }
+                byStatus[status, default: 0] += count
+                if let reason = try row.decode(column: "skip_reason", as: String?.self).flatMap(SkipReason.init) {
+                    skipped[reason, default: 0] += count
+                }
+            }
+            return (byStatus, skipped)
+        }
+    }
+
     /// Sends a dead or ambiguous message again, now, with a fresh retry schedule: for an operator who fixed the
     /// cause, or who checked that an ambiguous one did not arrive.
     public func replayMessage(id: String, at instant: Timestamp) async throws -> MessageRecord {

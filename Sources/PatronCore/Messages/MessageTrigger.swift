@@ -1,0 +1,94 @@
+/// A message the program sends by itself when something happens to a member, once per occurrence: the
+/// occurrence names the message (`trigger:{id}:{occurrence}`), so a job run twice, or on two nodes, sends once.
+public struct MessageTrigger: Sendable, Hashable, Encodable {
+    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+        /// `days` after the member joined (0: at once).
+        case welcome
+        /// `days` before a lot of their points expires; once per lot.
+        case pointsExpiring = "points_expiring"
+        /// `days` after the member moved up a tier (0: at once); once per move.
+        case tierUpgraded = "tier_upgraded"
+        /// `days` after an order (a thank-you, a survey's invitation); once per order.
+        case postPurchase = "post_purchase"
+        /// When the member's last order is `days` old; once per last order.
+        case inactivity
+    }
+
+    public var triggerID: String
+    public var kind: Kind
+    public var templateID: String
+    /// Tried in order; empty: the template's channels.
+    public var channels: [MessageChannel]
+    public var days: Int
+    /// Only members in this segment, when given.
+    public var segmentID: String?
+
+    public init(
+        triggerID: String, kind: Kind, templateID: String, channels: [MessageChannel], days: Int, segmentID: String?
+    ) {
+        self.triggerID = triggerID
+        self.kind = kind
+        self.templateID = templateID
+        self.channels = channels
+        self.days = days
+        self.segmentID = segmentID
+    }
+
+    public static let maximumTriggers = 50
+    public static let maximumDays = 730
+
+    enum CodingKeys: String, CodingKey {
+        case kind, channels, days
+        case triggerID = "trigger_id"
+        case templateID = "template_id"
+        case segmentID = "segment_id"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(triggerID, forKey: .triggerID)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(templateID, forKey: .templateID)
+        try container.encode(channels, forKey: .channels)
+        try container.encode(days, forKey: .days)
+        try container.encode(segmentID, forKey: .segmentID)
+    }
+
+    /// Reads `[{trigger_id, kind, template_id, channels, days, segment_id}]`; ids are unique.
+    static func readList(_ key: String, from reader: inout FieldReader) -> [MessageTrigger]? {
+        var seen: Set<String> = []
+        let triggers = reader.objects(key) { item -> MessageTrigger? in
+            let id = item.string("trigger_id", required: true, maxLength: 64)
+            if let id {
+                if !SegmentDefinition.isValidID(id) {
+                    item.fail("trigger_id", "must be 1 to 64 letters, digits, - or _")
+                } else if !seen.insert(id).inserted {
+                    item.fail("trigger_id", "is given twice")
+                }
+            }
+            let kind: Kind? = item.choice("kind", required: true)
+            let template = item.string("template_id", required: true, maxLength: 64)
+            var channels: [MessageChannel] = []
+            for (index, name) in (item.strings("channels", maxLength: 16) ?? []).enumerated() {
+                guard let channel = MessageChannel(rawValue: name), !channels.contains(channel) else {
+                    item.fail("channels/\(index)", "must be email, sms, wechat or push, each once")
+                    continue
+                }
+                channels.append(channel)
+            }
+            let days = item.int("days") ?? 0
+            if !(0...maximumDays).contains(days) { item.fail("days", "must be 0 to \(maximumDays)") }
+            if kind == .inactivity || kind == .pointsExpiring, days == 0 {
+                item.fail("days", "must be at least 1 for \(kind?.rawValue ?? "")")
+            }
+            let segment = item.string("segment_id", maxLength: 64)
+            guard let id, let kind, let template else { return nil }
+            return MessageTrigger(
+                triggerID: id, kind: kind, templateID: template, channels: channels, days: days, segmentID: segment)
+        }
+        if let triggers, triggers.count > maximumTriggers {
+            reader.fail(key, "must hold at most \(maximumTriggers) triggers")
+        }
+        return triggers?.compactMap { $0 }
+    }
+}

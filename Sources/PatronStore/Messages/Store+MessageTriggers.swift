@@ -1,0 +1,134 @@
+import Foundation
+import PatronCore
+import SQLKit
+
+extension Store {
+    /// How far back a trigger looks for occurrences whose moment has come: a job that did not run for a while
+    /// catches up on two days, and a trigger added today does not write to everyone who ever joined.
+    static let triggerLookbackMilliseconds: Int64 = 2 * 86_400_000
+
+    /// Queues the messages the program's triggers call for now: one per occurrence whose moment fell in the
+    /// last two days, named `trigger:{id}:{occurrence}` so that running again (or on another node) adds nothing.
+    /// Answers how many each trigger queued; a trigger whose template or segment is gone queues nothing.
+    @discardableResult
+    public func runMessageTriggers(program: LoyaltyProgram, at instant: Timestamp) async throws -> [String: Int] {
+        var queued: [String: Int] = [:]
+        for trigger in program.messaging.triggers {
+            guard let template = try? await template(id: trigger.templateID) else {
+                queued[trigger.triggerID] = 0
+                continue
+            }
+            var occurrences = try await occurrences(of: trigger, tiers: program.tiers, at: instant)
+            if let segmentID = trigger.segmentID, !occurrences.isEmpty {
+                guard let segment = try? await segment(id: segmentID) else {
+                    queued[trigger.triggerID] = 0
+                    continue
+                }
+                let members = Set(try await segmentMembers(segment.definition.rule, at: instant).memberIDs)
+                occurrences.removeAll { !members.contains($0.memberID) }
+            }
+            let channels = trigger.channels.isEmpty ? template.template.channels : trigger.channels
+            let requests = occurrences.map { occurrence in
+                MessageRequest(
+                    naturalKey: "trigger:\(trigger.triggerID):\(occurrence.key)", memberID: occurrence.memberID,
+                    templateID: template.templateID, channels: channels, source: "trigger:\(trigger.triggerID)",
+                    refs: occurrence.refs, dueAt: instant)
+            }
+            var count = 0
+            for chunk in stride(from: 0, to: requests.count, by: 500) {
+                let part = Array(requests[chunk..<min(chunk + 500, requests.count)])
+                count += try await database.write { database in
+                    try await Self.insertMessages(
+                        part, template: template, at: instant.millisecondsSinceEpoch, in: database)
+                }
+            }
+            queued[trigger.triggerID] = count
+        }
+        if queued.values.contains(where: { $0 > 0 }) { messageAlarm.ring() }
+        return queued
+    }
+
+    private struct Occurrence {
+        var memberID: String
+        var key: String
+        var refs = MessageRefs()
+    }
+
+    /// The occurrences whose moment — the event plus the trigger's days (minus, for expiring points) — lies in
+    /// the lookback window; erased members have none.
+    private func occurrences(
+        of trigger: MessageTrigger, tiers: TierProgram, at instant: Timestamp
+    ) async throws -> [Occurrence] {
+        let now = instant.millisecondsSinceEpoch
+        let offset = Int64(trigger.days) * 86_400_000
+        // The event's own time range: its moment (event + offset) falls in (now − lookback, now].
+        let (from, to) = (now - Self.triggerLookbackMilliseconds - offset, now - offset)
+        let live: SQLQueryString = "member_id IN (SELECT id FROM members WHERE erased_at IS NULL)"
+        return try await database.read { database in
+            func rows(_ query: SQLQueryString) async throws -> [any SQLRow] { try await database.raw(query).all() }
+            func text(_ row: any SQLRow, _ column: String) throws -> String {
+                try row.decode(column: column, as: String.self)
+            }
+            switch trigger.kind {
+            case .welcome:
+                return try await rows(
+                    """
+                    SELECT id FROM members
+                    WHERE erased_at IS NULL AND joined_at > \(bind: from) AND joined_at <= \(bind: to)
+                    """
+                ).map {
+                    let id = try text($0, "id"); return Occurrence(memberID: id, key: id)
+                }
+            case .pointsExpiring:
+                // Expiring `days` from now: the moment is the expiry minus the days, and the lot is not gone yet.
+                return try await rows(
+                    """
+                    SELECT member_id, lot_id FROM point_lots
+                    WHERE status = 'active' AND remaining > 0 AND expires_at > \(bind: now)
+                      AND expires_at > \(bind: now - Self.triggerLookbackMilliseconds + offset)
+                      AND expires_at <= \(bind: now + offset) AND \(live)
+                    """
+                ).map { Occurrence(memberID: try text($0, "member_id"), key: try text($0, "lot_id")) }
+            case .tierUpgraded:
+                return try await rows(
+                    """
+                    SELECT change_id, member_id, from_tier, to_tier FROM tier_changes
+                    WHERE changed_at > \(bind: from) AND changed_at <= \(bind: to) AND \(live)
+                    """
+                ).compactMap { row in
+                    let up =
+                        (tiers.index(of: try text(row, "to_tier")) ?? 0)
+                        > (try row.decode(column: "from_tier", as: String?.self).flatMap(tiers.index(of:)) ?? 0)
+                    guard up else { return nil }
+                    return Occurrence(
+                        memberID: try text(row, "member_id"),
+                        key: String(try row.decode(column: "change_id", as: Int64.self)))
+                }
+            case .postPurchase:
+                return try await rows(
+                    """
+                    SELECT member_id, order_id FROM orders
+                    WHERE occurred_at > \(bind: from) AND occurred_at <= \(bind: to) AND \(live)
+                    """
+                ).map { row in
+                    let order = try text(row, "order_id")
+                    return Occurrence(
+                        memberID: try text(row, "member_id"), key: order, refs: MessageRefs(orderID: order))
+                }
+            case .inactivity:
+                // The last order, once it is `days` old: nothing the member bought since.
+                return try await rows(
+                    """
+                    SELECT o.member_id, o.order_id FROM orders o
+                    WHERE o.occurred_at > \(bind: from) AND o.occurred_at <= \(bind: to) AND o.\(live)
+                      AND NOT EXISTS (SELECT 1 FROM orders n WHERE n.member_id = o.member_id AND n.occurred_at > o.occurred_at)
+                    """
+                ).map { row in
+                    let order = try text(row, "order_id")
+                    return Occurrence(
+                        memberID: try text(row, "member_id"), key: order, refs: MessageRefs(orderID: order))
+                }
+            }
+        }
+    }
+}
