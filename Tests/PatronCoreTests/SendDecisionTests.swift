@@ -305,14 +305,23 @@ import Testing
     }
 
     @Test func settingsAreWrittenAsTheyAreRead() throws {
+        let thanks = MessageTrigger(
+            triggerID: "thanks", kind: .postPurchase, templateID: "thank-you", channels: [.wechat, .email], days: 3,
+            segmentID: "vip")
         let custom = MessagingSettings(
             quietHours: .init(start: 5, end: 23 * 60 + 55), marketingPerDay: 0, marketingPerWeek: 100,
-            smsOptOut: "回T退订")
+            smsOptOut: "回T退订", triggers: [thanks])
         let written = try Self.json(custom)
         #expect(
             written == [
                 "quiet_hours": ["start": "00:05", "end": "23:55"], "marketing_per_day": 0, "marketing_per_week": 100,
                 "sms_opt_out": "回T退订",
+                "triggers": [
+                    [
+                        "trigger_id": "thanks", "kind": "post_purchase", "template_id": "thank-you",
+                        "channels": ["wechat", "email"], "days": 3, "segment_id": "vip",
+                    ]
+                ],
             ])
         #expect(try LoyaltyProgram.parse(["messaging": written]).messaging == custom)
 
@@ -322,6 +331,7 @@ import Testing
         #expect(
             none == [
                 "quiet_hours": nil, "marketing_per_day": 1, "marketing_per_week": 3, "sms_opt_out": "拒收请回复R",
+                "triggers": [],
             ])
         #expect(try LoyaltyProgram.parse(["messaging": none]).messaging == silent)
         #expect(try Self.json(LoyaltyProgram.standard)["messaging"] == Self.json(MessagingSettings.standard))
