@@ -21,7 +21,10 @@ struct MessagesController {
         try context.require(.reportsRead)
         var query = QueryReader(request)
         let source = query.string("source")
-        if source == nil { query.fail("source", "is required: trigger:{id}, campaign:{id} or api") }
+        if source == nil, !query.contains("source") {
+            query.fail("source", "is required: trigger:{id}, campaign:{id} or api")
+        }
+        Self.check(source, "source", maxLength: 128, &query)
         try query.finish()
         let (byStatus, skipped) = try await store.messageSummary(source: source ?? "")
         var statuses: [String: JSONValue] = [:]
@@ -78,6 +81,8 @@ struct MessagesController {
         let memberID = query.string("member_id")
         let status: MessageStatus? = query.choice("status")
         let source = query.string("source")
+        Self.check(memberID, "member_id", maxLength: 64, &query)
+        Self.check(source, "source", maxLength: 128, &query)
         let pagination = Pagination(reading: &query)
         try query.finish()
         let messages = try await store.messages(
@@ -86,6 +91,13 @@ struct MessagesController {
         let next = messages.count > pagination.limit ? page.last?.messageID : nil
         return try JSONBody.response(
             PageResource(data: page.map { MessageResource(message: $0) }, nextCursor: Pagination.encode(next)))
+    }
+
+    /// A filter's text: not blank, and no longer than the document says (counted as JSON Schema counts).
+    private static func check(_ value: String?, _ name: String, maxLength: Int, _ query: inout QueryReader) {
+        guard let value else { return }
+        if value.trimmingWhitespace().isEmpty { query.fail(name, "must not be blank") }
+        if value.unicodeScalars.count > maxLength { query.fail(name, "must be at most \(maxLength) characters") }
     }
 
     @Sendable func show(_ request: Request, context: PatronRequestContext) async throws -> Response {

@@ -70,9 +70,13 @@ extension OpenAPIDocument {
                     "The message log, newest first: all, one member's, one status's or one source's",
                     id: "listMessages", scope: .membersRead,
                     parameters: [
-                        query("member_id", text(maxLength: 64, required: false), "Only messages to this member."),
+                        query(
+                            "member_id", text(maxLength: 64, nonBlank: true, required: false),
+                            "Only messages to this member."),
                         query("status", cases(MessageStatus.self, required: false), "Only messages in this state."),
-                        query("source", text(maxLength: 128, required: false), "Only messages from this source."),
+                        query(
+                            "source", text(maxLength: 128, nonBlank: true, required: false),
+                            "Only messages from this source."),
                         limit, cursor,
                     ],
                     answers: [.ok(object(["data": list(ref(.message)), "next_cursor": output(nullable: true)]))],
@@ -111,7 +115,8 @@ extension OpenAPIDocument {
                     id: "messageSummary", scope: .reportsRead,
                     parameters: [
                         query(
-                            "source", text(maxLength: 128), "trigger:{id}, campaign:{id} or api.", required: true)
+                            "source", text(maxLength: 128, nonBlank: true), "trigger:{id}, campaign:{id} or api.",
+                            required: true)
                     ],
                     answers: [
                         .ok(
