@@ -18,8 +18,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-swift build -c release --product patron >/dev/null
-bin=$(swift build -c release --show-bin-path)/patron
+# PATRON_BIN: a release `patron` built before (else it is built here).
+bin=${PATRON_BIN:-}
+if [ -z "$bin" ]; then
+  swift build -c release --product patron >/dev/null
+  bin=$(swift build -c release --show-bin-path)/patron
+fi
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost -addext subjectAltName=DNS:localhost \
   -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
 start_sink() {  # NAME: starts a sink and sets sink_port
