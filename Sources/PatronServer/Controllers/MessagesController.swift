@@ -65,7 +65,6 @@ struct MessagesController {
             throw ValidationFailure(pointer: "/", detail: "is incomplete")
         }
         let now = store.clock.now
-        if channels.isEmpty { channels = try await store.template(id: templateID).template.channels }
         let (message, created) = try await store.queueMessage(
             MessageRequest(
                 naturalKey: "api:" + key, memberID: memberID, templateID: templateID, channels: channels,

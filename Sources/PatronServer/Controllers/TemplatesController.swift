@@ -65,10 +65,10 @@ struct TemplatesController {
         let refs = MessageRefs.read(from: &reader)
         try reader.finish()
         guard let channel else { throw ValidationFailure(pointer: "/channel", detail: "is required") }
+        let (_, program) = try await store.program()
         var values = MessageValues.sample
         var memberLanguage = language
         if let memberID {
-            let (_, program) = try await store.program()
             let found = try await store.messageValues(memberID: memberID, refs: refs, program: program)
             values = found.values
             memberLanguage = language ?? found.language
@@ -78,7 +78,6 @@ struct TemplatesController {
             throw ValidationFailure(
                 pointer: "/channel", detail: "the template says nothing on \(channel.rawValue) in that language")
         }
-        let (_, program) = try await store.program()
         let rendered = content.render(values, category: saved.template.category, smsOptOut: program.messaging.smsOptOut)
         return try JSONBody.response(
             RenderedResource(channel: channel, language: content.language, version: saved.version, message: rendered))

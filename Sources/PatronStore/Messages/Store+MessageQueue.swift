@@ -3,8 +3,9 @@ import PatronCore
 import SQLKit
 
 extension Store {
-    /// Queues a message, with the template's version in force; a request whose natural key was queued before
-    /// answers that message instead (`created` false). The member must exist and not be erased.
+    /// Queues a message, with the template's version in force (and its channels when the request names none); a
+    /// request whose natural key was queued before answers that message instead (`created` false). The member
+    /// must exist and not be erased.
     public func queueMessage(
         _ request: MessageRequest, at instant: Timestamp
     ) async throws -> (
@@ -17,6 +18,8 @@ extension Store {
                     .first()
             else { throw MemberError.notFound(memberID: request.memberID) }
             if try row.decodeNil(column: "erased_at") == false { throw MemberError.erased(memberID: request.memberID) }
+            var request = request
+            if request.channels.isEmpty { request.channels = template.template.channels }
             let created =
                 try await Self.insertMessages(
                     [request], template: template, at: instant.millisecondsSinceEpoch, in: database) == 1
