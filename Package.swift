@@ -37,7 +37,11 @@ let package = Package(
     ],
     targets: [
         .target(
-            name: "PatronCore", dependencies: [.product(name: "Mustache", package: "swift-mustache")],
+            name: "PatronCore",
+            dependencies: [
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings),
         .target(name: "PatronAnalytics", swiftSettings: swiftSettings),
         .target(

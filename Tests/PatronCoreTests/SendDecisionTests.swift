@@ -29,7 +29,7 @@ import Testing
         reachable: Set<MessageChannel> = everyChannel, lastDay: Int = 0, lastWeek: Int = 0, language: String? = "zh"
     ) -> Recipient {
         Recipient(
-            status: status, marketingConsent: consent, reachable: reachable, marketingLastDay: lastDay,
+            memberID: "mem_01", status: status, marketingConsent: consent, reachable: reachable, marketingLastDay: lastDay,
             marketingLastWeek: lastWeek, language: language)
     }
 
@@ -79,6 +79,10 @@ import Testing
     }
 
     @Test func everySkipReasonIsReachable() {
+        var everyoneHeldBack = MessagingSettings.standard
+        everyoneHeldBack.globalControl = GlobalControl(percent: 10, salt: "b")
+        // "mem_01" lies at 0.067 with this salt; the group holds [0, 0.1).
+        #expect(everyoneHeldBack.globalControl.contains("mem_01"))
         let reasons: [SkipReason: SendDecision] = [
             .memberInactive: Self.decide(to: Self.member(status: .suspended)),
             .noContent: Self.decide(channels: [.push]),
@@ -86,8 +90,10 @@ import Testing
             .noAddress: Self.decide(to: Self.member(reachable: [.push])),
             .noConsent: Self.decide(to: Self.member(consent: [.push])),
             .frequencyCap: Self.decide(to: Self.member(lastDay: 1)),
+            .globalControl: Self.decide(settings: everyoneHeldBack),
         ]
-        #expect(Set(reasons.keys) == Set(SkipReason.allCases))
+        // A cancelled campaign's messages are skipped by the cancel, not by these checks.
+        #expect(Set(reasons.keys) == Set(SkipReason.allCases).subtracting([.cancelled]))
         for (reason, decision) in reasons {
             #expect(decision == .skip(reason))
         }
@@ -310,7 +316,7 @@ import Testing
             segmentID: "vip")
         let custom = MessagingSettings(
             quietHours: .init(start: 5, end: 23 * 60 + 55), marketingPerDay: 0, marketingPerWeek: 100,
-            smsOptOut: "回T退订", triggers: [thanks])
+            smsOptOut: "回T退订", triggers: [thanks], globalControl: GlobalControl(percent: 2.5, salt: "2026"))
         let written = try Self.json(custom)
         #expect(
             written == [
@@ -322,6 +328,7 @@ import Testing
                         "channels": ["wechat", "email"], "days": 3, "segment_id": "vip",
                     ]
                 ],
+                "global_control": ["percent": 2.5, "salt": "2026"],
             ])
         #expect(try LoyaltyProgram.parse(["messaging": written]).messaging == custom)
 
@@ -331,10 +338,41 @@ import Testing
         #expect(
             none == [
                 "quiet_hours": nil, "marketing_per_day": 1, "marketing_per_week": 3, "sms_opt_out": "拒收请回复R",
-                "triggers": [],
+                "triggers": [], "global_control": ["percent": 0, "salt": "global-control"],
             ])
         #expect(try LoyaltyProgram.parse(["messaging": none]).messaging == silent)
         #expect(try Self.json(LoyaltyProgram.standard)["messaging"] == Self.json(MessagingSettings.standard))
+    }
+
+    // MARK: - Global control
+
+    @Test func theGlobalControlGroupIsSentNoMarketingButStillItsTransactionalMessages() {
+        var settings = MessagingSettings.standard
+        settings.globalControl = GlobalControl(percent: 10, salt: "program")
+        let members = (0..<2_000).map { "mem_\($0)" }
+        let held = members.filter { settings.globalControl.contains($0) }
+        // A stable tenth or so: 200 expected, and a binomial's spread is about 13.
+        #expect((150...250).contains(held.count), "\(held.count)")
+        for member in held.prefix(20) {
+            var recipient = Self.member()
+            recipient.memberID = member
+            #expect(Self.decide(.marketing, to: recipient, settings: settings) == .skip(.globalControl))
+            #expect(Self.decide(.transactional, to: recipient, settings: settings) == .send(.sms))
+        }
+        let free = members.first { !settings.globalControl.contains($0) }
+        var recipient = Self.member()
+        recipient.memberID = free ?? ""
+        #expect(Self.decide(.marketing, to: recipient, settings: settings) == .send(.sms))
+        // Off by default: nobody is held back.
+        #expect(members.allSatisfy { !MessagingSettings.standard.globalControl.contains($0) })
+    }
+
+    @Test func aGlobalControlOutsideItsRangeIsRefused() {
+        #expect(
+            Self.programErrors(["messaging": ["global_control": ["percent": 21, "salt": ""]]]) == [
+                FieldError(pointer: "/messaging/global_control/percent", detail: "must be 0 to 20"),
+                FieldError(pointer: "/messaging/global_control/salt", detail: "must not be empty"),
+            ])
     }
 
     static func json(_ value: some Encodable) throws -> JSONValue {

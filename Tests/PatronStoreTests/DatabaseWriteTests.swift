@@ -53,6 +53,45 @@ import Testing
         }
     }
 
+    /// A task cancelled while its writes are committed (a client gone, a service shutting down) must leave the
+    /// database taking writes: each of its writes commits whole or not at all, and the next writer goes on.
+    @Test(arguments: TestDatabase.engines)
+    func aCancelledWriterLeavesTheDatabaseTakingWrites(engine: DatabaseEngine) async throws {
+        try await TestDatabase.withStore(engine) { store in
+            for round in 0..<5 {
+                let writer = Task {
+                    for index in 0..<10_000 {
+                        try Task.checkCancellation()
+                        try await store.database.write { database in
+                            try await database.raw(
+                                """
+                                INSERT INTO idempotent_requests (request_key, request_fingerprint, created_at)
+                                VALUES (\(bind: "c-\(round)-\(index)"), 'f', 0)
+                                """
+                            ).run()
+                        }
+                    }
+                }
+                try await Task.sleep(for: .milliseconds(5 + round * 7))
+                writer.cancel()
+                _ = try? await writer.value
+                try await store.database.write { database in
+                    try await database.raw(
+                        """
+                        INSERT INTO idempotent_requests (request_key, request_fingerprint, created_at)
+                        VALUES (\(bind: "after-\(round)"), 'f', 0)
+                        """
+                    ).run()
+                }
+            }
+            let after = try await store.database.read { database in
+                try await database.raw("SELECT COUNT(*) AS n FROM idempotent_requests WHERE request_key LIKE 'after-%'")
+                    .first()?.decode(column: "n", as: Int.self)
+            }
+            #expect(after == 5)
+        }
+    }
+
     @Test(arguments: TestDatabase.engines)
     func aWriteReadsBackWhatItWroteWithEveryKindOfValue(engine: DatabaseEngine) async throws {
         try await TestDatabase.withStore(engine) { store in

@@ -28,3 +28,25 @@ public enum MessageCategory: String, Sendable, Hashable, Codable, CaseIterable {
     /// marketing consent, caps and quiet hours.
     case transactional
 }
+
+extension MessageChannel {
+    /// Reads the channels at `key` in the order to try them, each once; absent reads as none (the template's).
+    /// `nonEmpty` refuses an empty list.
+    public static func readOrder(_ key: String, nonEmpty: Bool = false, from reader: inout FieldReader) -> [Self] {
+        let names = reader.strings(key, maxLength: 16)
+        var channels: [Self] = []
+        for (index, name) in (names ?? []).enumerated() {
+            guard let channel = Self(rawValue: name) else {
+                reader.fail("\(key)/\(index)", "must be one of email, sms, wechat, push")
+                continue
+            }
+            if channels.contains(channel) {
+                reader.fail("\(key)/\(index)", "is given twice")
+            } else {
+                channels.append(channel)
+            }
+        }
+        if nonEmpty, names?.isEmpty == true { reader.fail(key, "must name at least one channel") }
+        return channels
+    }
+}

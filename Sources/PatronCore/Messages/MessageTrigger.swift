@@ -68,14 +68,7 @@ public struct MessageTrigger: Sendable, Hashable, Encodable {
             }
             let kind: Kind? = item.choice("kind", required: true)
             let template = item.string("template_id", required: true, maxLength: 64)
-            var channels: [MessageChannel] = []
-            for (index, name) in (item.strings("channels", maxLength: 16) ?? []).enumerated() {
-                guard let channel = MessageChannel(rawValue: name), !channels.contains(channel) else {
-                    item.fail("channels/\(index)", "must be email, sms, wechat or push, each once")
-                    continue
-                }
-                channels.append(channel)
-            }
+            let channels = MessageChannel.readOrder("channels", from: &item)
             let days = item.int("days") ?? 0
             if !(0...maximumDays).contains(days) { item.fail("days", "must be 0 to \(maximumDays)") }
             if kind == .inactivity || kind == .pointsExpiring, days == 0 {

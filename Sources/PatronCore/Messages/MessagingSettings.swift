@@ -34,16 +34,19 @@ public struct MessagingSettings: Sendable, Hashable, Encodable {
     public var smsOptOut: String
     /// Messages the program sends by itself.
     public var triggers: [MessageTrigger]
+    /// Members sent no marketing at all, to measure the program against.
+    public var globalControl: GlobalControl
 
     public init(
         quietHours: QuietHours?, marketingPerDay: Int, marketingPerWeek: Int, smsOptOut: String,
-        triggers: [MessageTrigger] = []
+        triggers: [MessageTrigger] = [], globalControl: GlobalControl = .off
     ) {
         self.quietHours = quietHours
         self.marketingPerDay = marketingPerDay
         self.marketingPerWeek = marketingPerWeek
         self.smsOptOut = smsOptOut
         self.triggers = triggers
+        self.globalControl = globalControl
     }
 
     public static let standard = MessagingSettings(
@@ -69,6 +72,9 @@ public struct MessagingSettings: Sendable, Hashable, Encodable {
         }
         if let text = reader.string("sms_opt_out", maxLength: 40) { settings.smsOptOut = text }
         settings.triggers = MessageTrigger.readList("triggers", from: &reader) ?? []
+        if let control = reader.nested("global_control", { readGlobalControl(&$0) }) {
+            settings.globalControl = control
+        }
         return settings
     }
 
@@ -78,6 +84,21 @@ public struct MessagingSettings: Sendable, Hashable, Encodable {
         guard let start, let end else { return nil }
         if start == end { reader.fail("end", "must differ from start") }
         return QuietHours(start: start, end: end)
+    }
+
+    private static func readGlobalControl(_ reader: inout FieldReader) -> GlobalControl {
+        var control = GlobalControl.off
+        if let percent = reader.number("percent", required: true) {
+            if (0...GlobalControl.maximumPercent).contains(percent) {
+                control.percent = percent
+            } else {
+                reader.fail("percent", "must be 0 to \(Int(GlobalControl.maximumPercent))")
+            }
+        }
+        if let salt = reader.string("salt", maxLength: 64) {
+            if salt.isEmpty { reader.fail("salt", "must not be empty") } else { control.salt = salt }
+        }
+        return control
     }
 
     /// Minutes after midnight of `HH:MM`.
@@ -99,11 +120,17 @@ public struct MessagingSettings: Sendable, Hashable, Encodable {
         case marketingPerWeek = "marketing_per_week"
         case smsOptOut = "sms_opt_out"
         case triggers
+        case globalControl = "global_control"
     }
 
     private struct Window: Encodable {
         var start: String
         var end: String
+    }
+
+    private struct Control: Encodable {
+        var percent: Double
+        var salt: String
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -119,5 +146,7 @@ public struct MessagingSettings: Sendable, Hashable, Encodable {
         try container.encode(marketingPerWeek, forKey: .marketingPerWeek)
         try container.encode(smsOptOut, forKey: .smsOptOut)
         try container.encode(triggers, forKey: .triggers)
+        try container.encode(
+            Control(percent: globalControl.percent, salt: globalControl.salt), forKey: .globalControl)
     }
 }

@@ -12,6 +12,10 @@ public enum SkipReason: String, Sendable, Hashable, Codable, CaseIterable {
     case frequencyCap = "frequency_cap"
     /// The channel is not set up on this server (no SMTP server, no bridge).
     case channelUnavailable = "channel_unavailable"
+    /// The member is in the program's global control group, which is sent no marketing.
+    case globalControl = "global_control"
+    /// The campaign was cancelled before the message went.
+    case cancelled
 }
 
 /// What the guardrails say about one message at the moment it would be sent.
@@ -24,6 +28,7 @@ public enum SendDecision: Sendable, Hashable {
 
 /// The facts about one member that the guardrails weigh, read at send time.
 public struct Recipient: Sendable, Hashable {
+    public var memberID: String
     public var status: MemberStatus
     /// The channels the member agreed to receive marketing on (and has not withdrawn since).
     public var marketingConsent: Set<MessageChannel>
@@ -36,10 +41,10 @@ public struct Recipient: Sendable, Hashable {
     public var language: String?
 
     public init(
-        status: MemberStatus, marketingConsent: Set<MessageChannel>, reachable: Set<MessageChannel>,
-        marketingLastDay: Int,
-        marketingLastWeek: Int, language: String?
+        memberID: String, status: MemberStatus, marketingConsent: Set<MessageChannel>, reachable: Set<MessageChannel>,
+        marketingLastDay: Int, marketingLastWeek: Int, language: String?
     ) {
+        self.memberID = memberID
         self.status = status
         self.marketingConsent = marketingConsent
         self.reachable = reachable
@@ -51,13 +56,15 @@ public struct Recipient: Sendable, Hashable {
 
 extension SendDecision {
     /// Decides one message: the first of `channels` the member can be reached on, agreed to (for marketing) and
-    /// the template speaks, the server can send on; unless caps or quiet hours say otherwise. Each check that
-    /// fails on every channel gives its reason, the one that got furthest winning.
+    /// the template speaks, the server can send on; unless the member is in the global control group (marketing),
+    /// or caps or quiet hours say otherwise. Each check that fails on every channel gives its reason, the one that
+    /// got furthest winning.
     public static func decide(
         category: MessageCategory, channels: [MessageChannel], template: MessageTemplate, recipient: Recipient,
         available: Set<MessageChannel>, settings: MessagingSettings, offset: UTCOffset, at now: Timestamp
     ) -> SendDecision {
         guard recipient.status == .active else { return .skip(.memberInactive) }
+        if category == .marketing, settings.globalControl.contains(recipient.memberID) { return .skip(.globalControl) }
         var furthest = SkipReason.noContent
         var chosen: MessageChannel?
         for channel in channels {

@@ -47,17 +47,7 @@ struct MessagesController {
         let templateID = reader.string("template_id", required: true, maxLength: 64)
         let key = reader.string("key", required: true, maxLength: 200)
         if key?.trimmingWhitespace().isEmpty == true { reader.fail("key", "must not be blank") }
-        let channelNames = reader.strings("channels", maxLength: 16)
-        var channels: [MessageChannel] = []
-        for (index, name) in (channelNames ?? []).enumerated() {
-            guard let channel = MessageChannel(rawValue: name) else {
-                reader.fail("channels/\(index)", "must be one of email, sms, wechat, push")
-                continue
-            }
-            if channels.contains(channel) { reader.fail("channels/\(index)", "is given twice") }
-            channels.append(channel)
-        }
-        if channelNames?.isEmpty == true { reader.fail("channels", "must name at least one channel") }
+        let channels = MessageChannel.readOrder("channels", nonEmpty: true, from: &reader)
         let sendAt = reader.timestamp("send_at")
         let refs = MessageRefs.read(from: &reader)
         try reader.finish()

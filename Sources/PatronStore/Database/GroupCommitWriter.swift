@@ -43,15 +43,21 @@ actor GroupCommitWriter {
         // the others only wait for their answer.
         if !isDraining {
             isDraining = true
-            while !pending.isEmpty {
-                let batch = Array(pending.prefix(maximumBatchSize))
-                pending.removeFirst(batch.count)
-                await commit(batch)
-            }
-            isDraining = false
-            if isClosed { connection.close() }
+            // In a task of its own, which the caller's cancellation does not reach: a cancelled task's COMMIT or
+            // ROLLBACK would not run, and the connection would stay inside a transaction, refusing every write.
+            await Task { await self.drain() }.value
         }
         return try await promise.futureResult.get()
+    }
+
+    private func drain() async {
+        while !pending.isEmpty {
+            let batch = Array(pending.prefix(maximumBatchSize))
+            pending.removeFirst(batch.count)
+            await commit(batch)
+        }
+        isDraining = false
+        if isClosed { connection.close() }
     }
 
     /// Closes the connection once the writes under way are committed; later writes fail.

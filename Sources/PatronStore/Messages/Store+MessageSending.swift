@@ -67,10 +67,7 @@ extension Store {
             try await database.raw(
                 "SELECT id FROM members WHERE id IN (\(idList)) ORDER BY id \(MemberRepository.forUpdate(database))"
             ).run()
-            let people = Dictionary(
-                uniqueKeysWithValues: try await members.find(ids: memberIDs, in: database).map { ($0.id, $0) })
-            let consent = try await Self.marketingConsent(idList, in: database)
-            var counts = try await Self.marketingCounts(idList, at: now, in: database)
+            var recipients = try await Self.recipients(memberIDs, members: members, at: now, in: database)
             var templates: [String: SavedTemplate] = [:]
             var decided: [(MessageRecord, SendDecision)] = []
             for message in due {
@@ -79,21 +76,17 @@ extension Store {
                     templates[key] = try await Self.template(
                         id: message.templateID, version: message.templateVersion, in: database)
                 }
-                guard let person = people[message.memberID], let template = templates[key] else {
+                guard let recipient = recipients[message.memberID]?.recipient, let template = templates[key] else {
                     decided.append((message, .skip(.memberInactive)))
                     continue
                 }
-                let count = counts[message.memberID] ?? (0, 0)
-                let recipient = Recipient(
-                    status: person.status, marketingConsent: consent[message.memberID] ?? [],
-                    reachable: Self.reachable(person), marketingLastDay: count.day, marketingLastWeek: count.week,
-                    language: person.language)
                 let decision = SendDecision.decide(
                     category: message.category, channels: message.channels, template: template.template,
                     recipient: recipient, available: available, settings: program.messaging,
                     offset: program.utcOffset, at: instant)
                 if case .send = decision, message.category == .marketing {
-                    counts[message.memberID] = (count.day + 1, count.week + 1)
+                    recipients[message.memberID]?.recipient.marketingLastDay += 1
+                    recipients[message.memberID]?.recipient.marketingLastWeek += 1
                 }
                 decided.append((message, decision))
             }
@@ -103,11 +96,11 @@ extension Store {
             let values = try await MessageValuesLoader(program: program, at: instant, database: database)
                 .values(
                     for: decided.compactMap { message, decision in
-                        guard case .send = decision, let person = people[message.memberID] else { return nil }
+                        guard case .send = decision, let person = recipients[message.memberID]?.member else { return nil }
                         return (message.messageID, message.refs, person)
                     })
             for (message, decision) in decided {
-                guard case .send(let channel) = decision, let person = people[message.memberID],
+                guard case .send(let channel) = decision, let person = recipients[message.memberID]?.member,
                     let template = templates["\(message.templateID)#\(message.templateVersion)"]?.template,
                     let content = template.content(for: channel, language: person.language)
                 else { continue }
@@ -289,6 +282,27 @@ extension Store {
                 """
             ).run()
         }
+    }
+
+    /// Each member with what the guardrails weigh about them now: status, consent, addresses, marketing so far.
+    static func recipients(
+        _ memberIDs: [String], members: MemberRepository, at now: Int64, in database: any SQLDatabase
+    ) async throws -> [String: (member: Member, recipient: Recipient)] {
+        let idList = SQLList(memberIDs.map { SQLBind($0) })
+        let consent = try await marketingConsent(idList, in: database)
+        let counts = try await marketingCounts(idList, at: now, in: database)
+        var recipients: [String: (member: Member, recipient: Recipient)] = [:]
+        for person in try await members.find(ids: memberIDs, in: database) {
+            let count = counts[person.id] ?? (0, 0)
+            recipients[person.id] = (
+                person,
+                Recipient(
+                    memberID: person.id, status: person.status, marketingConsent: consent[person.id] ?? [],
+                    reachable: reachable(person), marketingLastDay: count.day, marketingLastWeek: count.week,
+                    language: person.language)
+            )
+        }
+        return recipients
     }
 
     /// The channels each member agreed to receive marketing on.

@@ -30,6 +30,7 @@ public enum Migrations {
         .createWebhooks,  // the outbox of domain events; webhook endpoints, their deliveries and attempts
         .createSegments,  // saved segments of members, every version kept
         .createMessages,  // message templates, messages to members and their attempts
+        .createCampaigns,  // campaigns and each member's arm in one
     ]
 
     /// Applies every pending migration in one transaction, recording each in `schema_migrations`.

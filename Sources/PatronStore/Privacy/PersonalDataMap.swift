@@ -45,6 +45,7 @@ public enum PersonalDataMap {
         ("outbox_events", .member(columns: ["member_id"])),
         ("messages", .member(columns: ["member_id"])),
         ("message_attempts", .through(parent: "messages", column: "message_id")),
+        ("campaign_recipients", .member(columns: ["member_id"])),
     ]
 
     /// Tables about members that an export leaves out, and why.
@@ -66,7 +67,7 @@ public enum PersonalDataMap {
         "activity_order_gaps", "rate_limit_windows", "staff_roles", "staff_users", "staff_sessions",
         "sign_in_failures", "privacy_policies", "protection_keys", "order_line_summaries", "retention_marks",
         "survey_marks", "ticket_queue_members", "sentiment_models", "sentiment_model_activations", "webhook_endpoints",
-        "segments",
+        "segments", "campaigns",
     ]
 
     /// Columns holding a sealed JSON object rather than sealed text.
