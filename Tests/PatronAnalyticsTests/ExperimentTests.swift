@@ -74,7 +74,8 @@ struct ExperimentTests {
         #expect(reading.comparisons.map(\.arm) == ["a", "b", "c"])
         // p ≈ 0.03 passes alone, not as one of three comparisons.
         let marginal = [("holdout", Self.outcome(20_000, 2_000)), ("a", Self.outcome(20_000, 2_130))]
-        #expect(ExperimentReading.read(arms: marginal, baseline: "holdout", relativeEffect: 0.1).verdict == .winner("a"))
+        #expect(
+            ExperimentReading.read(arms: marginal, baseline: "holdout", relativeEffect: 0.1).verdict == .winner("a"))
         let diluted = marginal + [("b", Self.outcome(20_000, 2_000)), ("c", Self.outcome(20_000, 2_010))]
         #expect(ExperimentReading.read(arms: diluted, baseline: "holdout", relativeEffect: 0.1).verdict == .noWinner)
     }

@@ -6,7 +6,8 @@ struct CampaignDefinitionTests {
     static let body: JSONValue = [
         "name": "Winter double points", "segment_id": "lapsing-gold",
         "variants": [
-            ["variant_id": "a", "template_id": "winter-a"], ["variant_id": "b", "template_id": "winter-b", "weight": 3],
+            ["variant_id": "a", "template_id": "winter-a"],
+            ["variant_id": "b", "template_id": "winter-b", "weight": 3],
         ],
         "holdout_percent": 20, "conversion_days": 14, "channels": ["sms", "email"],
         "send_at": "2026-12-05T10:00:00+08:00",
@@ -14,8 +15,12 @@ struct CampaignDefinitionTests {
 
     @Test func aCampaignIsReadWithItsDefaultsAndWrittenAsRead() throws {
         let campaign = try CampaignDefinition.parse(Self.body)
-        #expect(campaign.variants == [.init(variantID: "a", templateID: "winter-a"), .init(variantID: "b", templateID: "winter-b", weight: 3)])
-        #expect(campaign.holdoutPercent == 20 && campaign.conversionDays == 14 && campaign.minimumDetectableEffect == 0.1)
+        #expect(
+            campaign.variants == [
+                .init(variantID: "a", templateID: "winter-a"), .init(variantID: "b", templateID: "winter-b", weight: 3),
+            ])
+        #expect(
+            campaign.holdoutPercent == 20 && campaign.conversionDays == 14 && campaign.minimumDetectableEffect == 0.1)
         #expect(campaign.channels == [.sms, .email])
         #expect(campaign.sendAt == Timestamp(rfc3339: "2026-12-05T02:00:00Z"))
         let minimal = try CampaignDefinition.parse([
@@ -73,7 +78,10 @@ struct CampaignDefinitionTests {
         #expect(abs((counts["holdout"] ?? 0) - 4_000) < 230, "\(counts)")
         #expect(abs((counts["a"] ?? 0) - 4_000) < 230, "\(counts)")
         #expect(abs((counts["b"] ?? 0) - 12_000) < 260, "\(counts)")
-        #expect(members.prefix(100).allSatisfy { assignment.arm(of: $0, in: campaign) == assignment.arm(of: $0, in: campaign) })
+        #expect(
+            members.prefix(100).allSatisfy {
+                assignment.arm(of: $0, in: campaign) == assignment.arm(of: $0, in: campaign)
+            })
         // Another salt draws another split: not the same members held out.
         let other = ArmAssignment(salt: "c2")
         let overlap = members.filter {

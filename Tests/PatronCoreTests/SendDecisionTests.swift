@@ -29,7 +29,8 @@ import Testing
         reachable: Set<MessageChannel> = everyChannel, lastDay: Int = 0, lastWeek: Int = 0, language: String? = "zh"
     ) -> Recipient {
         Recipient(
-            memberID: "mem_01", status: status, marketingConsent: consent, reachable: reachable, marketingLastDay: lastDay,
+            memberID: "mem_01", status: status, marketingConsent: consent, reachable: reachable,
+            marketingLastDay: lastDay,
             marketingLastWeek: lastWeek, language: language)
     }
 

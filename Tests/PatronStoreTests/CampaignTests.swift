@@ -223,7 +223,9 @@ import Testing
             let second = try await store.saveCampaign(
                 id: "june", definition: try CampaignDefinition.parse(changed), source: changed, acceptedVersions: [1],
                 by: "test", at: Self.at(Self.start))
-            #expect(!second.created && second.campaign.version == 2 && second.campaign.definition.name == "June offer, again")
+            #expect(
+                !second.created && second.campaign.version == 2
+                    && second.campaign.definition.name == "June offer, again")
             await #expect(throws: CampaignError.versionMismatch(current: 2)) {
                 try await store.saveCampaign(
                     id: "june", definition: try CampaignDefinition.parse(changed), source: changed,
@@ -237,7 +239,9 @@ import Testing
             let cancelled = try await store.cancelCampaign(id: "june", at: Self.at(Self.start))
             #expect(cancelled.state == .cancelled)
             let messages = try await Self.messages(store, campaign: "june")
-            #expect(!messages.isEmpty && messages.values.allSatisfy { $0.status == .skipped && $0.skipReason == .cancelled })
+            #expect(
+                !messages.isEmpty && messages.values.allSatisfy { $0.status == .skipped && $0.skipReason == .cancelled }
+            )
             await #expect(throws: CampaignError.cancelled(campaignID: "june")) {
                 try await store.launchCampaign(id: "june", at: Self.at(Self.start))
             }
@@ -251,7 +255,9 @@ import Testing
             _ = try await Self.prepare(store)
             let body = Self.body([
                 "segment_id": "nobody",
-                "variants": [["variant_id": "a", "template_id": "offer-a"], ["variant_id": "b", "template_id": "gone"]],
+                "variants": [
+                    ["variant_id": "a", "template_id": "offer-a"], ["variant_id": "b", "template_id": "gone"],
+                ],
             ])
             await #expect(
                 throws: ValidationFailure([

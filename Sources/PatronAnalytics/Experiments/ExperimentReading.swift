@@ -29,7 +29,8 @@ public struct ExperimentReading: Sendable, Hashable {
     public static func read(
         arms: [(String, ArmOutcome)], baseline: String, relativeEffect: Double
     ) -> ExperimentReading {
-        let base = arms.first { $0.0 == baseline }?.1 ?? ArmOutcome(members: 0, conversions: 0, revenue: 0, revenueSquares: 0)
+        let base =
+            arms.first { $0.0 == baseline }?.1 ?? ArmOutcome(members: 0, conversions: 0, revenue: 0, revenueSquares: 0)
         let compared = arms.filter { $0.0 != baseline }
         let comparisons = compared.map { arm, outcome in
             Comparison(

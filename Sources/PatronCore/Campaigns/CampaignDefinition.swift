@@ -82,7 +82,8 @@ public struct CampaignDefinition: Sendable, Hashable {
             if let id {
                 if !SegmentDefinition.isValidID(id) || id == holdoutArm || id == globalControlArm {
                     item.fail(
-                        "variant_id", "must be 1 to 32 letters, digits, - or _, and not \(holdoutArm) or \(globalControlArm)")
+                        "variant_id",
+                        "must be 1 to 32 letters, digits, - or _, and not \(holdoutArm) or \(globalControlArm)")
                 } else if !seen.insert(id).inserted {
                     item.fail("variant_id", "is given twice")
                 }

@@ -110,7 +110,8 @@ extension Store {
         var arms: [SQLQueryString] = []
         for variant in campaign.definition.variants {
             let template = try await self.template(id: variant.templateID)
-            let channels = campaign.definition.channels.isEmpty ? template.template.channels : campaign.definition.channels
+            let channels =
+                campaign.definition.channels.isEmpty ? template.template.channels : campaign.definition.channels
             arms.append(
                 """
                 (\(bind: variant.variantID), \(bind: template.templateID), \(bind: template.version),

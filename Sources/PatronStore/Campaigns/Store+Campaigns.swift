@@ -17,7 +17,9 @@ extension Store {
                 throw CampaignError.versionMismatch(current: current?.version ?? 0)
             }
             if let current {
-                guard current.state == .draft else { throw CampaignError.notDraft(campaignID: id, state: current.state) }
+                guard current.state == .draft else {
+                    throw CampaignError.notDraft(campaignID: id, state: current.state)
+                }
                 try await database.raw(
                     """
                     UPDATE campaigns SET version = version + 1, definition = \(bind: text), send_at = \(bind: definition.sendAt?.millisecondsSinceEpoch),

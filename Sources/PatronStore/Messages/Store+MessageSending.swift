@@ -96,7 +96,9 @@ extension Store {
             let values = try await MessageValuesLoader(program: program, at: instant, database: database)
                 .values(
                     for: decided.compactMap { message, decision in
-                        guard case .send = decision, let person = recipients[message.memberID]?.member else { return nil }
+                        guard case .send = decision, let person = recipients[message.memberID]?.member else {
+                            return nil
+                        }
                         return (message.messageID, message.refs, person)
                     })
             for (message, decision) in decided {
