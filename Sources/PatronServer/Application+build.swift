@@ -48,6 +48,7 @@ public struct PatronApplication: Sendable {
             MessageDispatchService(
                 store: store, channels: configuration.messageChannels, publicURL: configuration.resolvedPublicURL,
                 logger: logger))
+        backgroundServices.append(CampaignService(store: store, logger: logger))
         if database.engine == .postgres {
             backgroundServices.append(RateLimitSharing(limiter: limiter, store: store, logger: logger))
         }
@@ -58,7 +59,7 @@ public struct PatronApplication: Sendable {
         self.routes = {
             try buildRouter(
                 store: store, metrics: metrics, publicURL: configuration.resolvedPublicURL, limiter: limiter,
-                webhookTargets: configuration.webhookTargets)
+                webhookTargets: configuration.webhookTargets, messageChannels: configuration.messageChannels.available)
         }
         self.backgroundServices = backgroundServices
         self.configuration = configuration
@@ -117,7 +118,8 @@ public struct PatronApplication: Sendable {
 }
 
 func buildRouter(
-    store: Store, metrics: ServerMetrics, publicURL: String, limiter: RateLimiter, webhookTargets: WebhookTargets
+    store: Store, metrics: ServerMetrics, publicURL: String, limiter: RateLimiter, webhookTargets: WebhookTargets,
+    messageChannels: Set<MessageChannel> = []
 ) throws -> Router<PatronRequestContext> {
     let router = Router(context: PatronRequestContext.self)
     router.middlewares.add(RequestIDMiddleware())
@@ -149,6 +151,7 @@ func buildRouter(
     TemplatesController(store: store, links: UnsubscribeLinks(tokens: store.unsubscribeTokens, publicURL: publicURL))
         .addRoutes(to: api)
     MessagesController(store: store).addRoutes(to: api)
+    CampaignsController(store: store, available: messageChannels).addRoutes(to: api)
     TicketsController(store: store, publicURL: publicURL).addRoutes(to: api)
     SurveysController(store: store, publicURL: publicURL).addRoutes(to: api)
     MemberTokensController(store: store).addRoutes(to: api)

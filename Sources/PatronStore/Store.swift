@@ -26,6 +26,8 @@ public struct Store: Sendable {
     public let webhookAlarm = Alarm()
     /// Rung when a message is queued to go now or sent again by hand, so the message dispatcher wakes.
     public let messageAlarm = Alarm()
+    /// Rung when a campaign is launched to go now, so the campaign service starts queueing it.
+    public let campaignAlarm = Alarm()
 
     public init(
         database: any Database, protector: DataProtector, passwordHasher: PasswordHasher = PasswordHasher(),

@@ -10,7 +10,7 @@ struct Patron: AsyncParsableCommand {
             PointsCommand.self,
             TiersCommand.self,
             RewardsCommand.self, ImportCommand.self, AnalyticsCommand.self, PrivacyCommand.self, SurveysCommand.self,
-            TicketsCommand.self, SentimentCommand.self, TopicsCommand.self,
+            TicketsCommand.self, SentimentCommand.self, TopicsCommand.self, CampaignsCommand.self,
             DemoCommand.self,
         ])
 }

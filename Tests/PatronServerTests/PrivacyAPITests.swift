@@ -56,6 +56,24 @@ import Testing
         }
     }
 
+    /// A campaign to everyone, queued: the member's arm in it.
+    static func queueCampaign(_ app: TestApplication) async throws {
+        let template: JSONValue = [
+            "name": "news", "category": "marketing",
+            "contents": [["channel": "email", "language": "zh", "subject": "新品", "text": "新品上市"]],
+        ]
+        #expect(try await app.request(.put, "/v1/templates/news", json: template).status == .created)
+        let everyone: JSONValue = ["name": "everyone", "rule": ["all": []]]
+        #expect(try await app.request(.put, "/v1/segments/everyone", json: everyone).status == .created)
+        let campaign: JSONValue = [
+            "name": "news", "segment_id": "everyone", "variants": [["variant_id": "a", "template_id": "news"]],
+            "holdout_percent": 0,
+        ]
+        #expect(try await app.request(.put, "/v1/campaigns/news", json: campaign).status == .created)
+        #expect(try await app.request(.post, "/v1/campaigns/news/launch").status == .accepted)
+        _ = try await app.store.runCampaign(id: "news", at: app.store.clock.now)
+    }
+
     @Test(arguments: TestDatabase.engines)
     func anExportHoldsOneOfEveryKindOfMemberData(engine: DatabaseEngine) async throws {
         try await TestApplication.run(engine) { app in
@@ -99,6 +117,7 @@ import Testing
                 idempotencyKey: "nps-alice")
             #expect(invited.status == .created, "\(invited.text)")
             try await Self.sendMessage(to: alice, app)
+            try await Self.queueCampaign(app)
             #expect(try await app.request(.post, "/v1/members/\(alice)/exports").status == .created)
 
             let answer = try await app.request(.post, "/v1/members/\(alice)/exports")

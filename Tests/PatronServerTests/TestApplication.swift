@@ -19,13 +19,13 @@ struct TestApplication {
     static func run(
         _ engine: DatabaseEngine, rateLimits: RateLimits = .standard,
         webhookTargets: WebhookTargets = WebhookTargets(allowsPrivateAddresses: true),
-        _ body: @escaping @Sendable (TestApplication) async throws -> Void
+        messageChannels: MessageChannels = .none, _ body: @escaping @Sendable (TestApplication) async throws -> Void
     ) async throws {
         let dataKey = TestDatabase.makeDataKey()
         try await TestDatabase.withURL(engine) { url in
             let configuration = PatronConfiguration(
                 databaseURL: url, dataKey: dataKey, logLevel: .warning, passwordHasher: PasswordHasher(cost: 4),
-                rateLimits: rateLimits, webhookTargets: webhookTargets)
+                rateLimits: rateLimits, webhookTargets: webhookTargets, messageChannels: messageChannels)
             let patron = try await PatronApplication(configuration: configuration)
             // The application gets no services, so the router test framework starts no service group (whose
             // signal handlers would be installed once per test, all in one process): the test runs the database.

@@ -149,8 +149,8 @@ import Testing
                 // Its lease holds the campaign until it runs out.
                 #expect(try await store.runCampaign(id: "june", at: Self.at(Self.start + 1_000)).queued == 0)
             }
-            clock.update { $0 += 61_000 }
-            let rest = try await store.runCampaign(id: "june", at: Self.at(Self.start + 61_000))
+            clock.update { $0 += 31_000 }
+            let rest = try await store.runCampaign(id: "june", at: Self.at(Self.start + 31_000))
             let campaign = try await store.campaign(id: "june")
             #expect(campaign.state == .launched)
             #expect(campaign.queued == Int64(Self.memberCount), "stopped at \(stopped.queued), then \(rest.queued)")

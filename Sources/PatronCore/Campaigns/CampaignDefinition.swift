@@ -34,8 +34,6 @@ public struct CampaignDefinition: Sendable, Hashable {
     public static let holdoutArm = "holdout"
     /// The arm of the segment's members in the program's global control group, who are sent nothing.
     public static let globalControlArm = "global_control"
-    /// Names no campaign may take: a route of its own.
-    public static let reservedIDs: Set<String> = ["surprise"]
 
     public var name: String
     public var segmentID: String

@@ -12,7 +12,8 @@ enum AuditedOperations {
         "issueMemberToken", "eraseMember", "putConsents", "putPrivacyPolicy", "compensateTicket", "setTicketQueue",
         "installSentimentModel", "activateSentimentModel", "createWebhookEndpoint", "replaceWebhookEndpoint",
         "deleteWebhookEndpoint", "rotateWebhookSecret", "replayWebhookDelivery", "replayWebhookDeliveries",
-        "saveSegment", "removeSegment", "saveTemplate", "removeTemplate", "replayMessage",
+        "saveSegment", "removeSegment", "saveTemplate", "removeTemplate", "replayMessage", "saveCampaign",
+        "launchCampaign", "cancelCampaign",
     ]
 
     /// Answers that show members' decrypted names, emails, phones or birthdays.

@@ -44,6 +44,7 @@ enum OpenAPIDocument {
             analyticsPaths, feedbackPaths, sentimentPaths, ticketPaths, surveyPaths, webhookPaths,
             segmentPaths,
             messagePaths,
+            campaignPaths,
         ] {
             all.merge(part) { first, _ in preconditionFailure("\(first) is described twice") }
         }
@@ -67,7 +68,7 @@ enum OpenAPIDocument {
     static let schemas: [SchemaName: JSONSchema] = [
         [.problem: problemSchema], memberSchemas, orderSchemas, pointsSchemas, programSchemas, rewardSchemas,
         analyticsSchemas, accessSchemas, auditSchemas, privacySchemas, consentSchemas, feedbackSchemas,
-        sentimentSchemas, ticketSchemas, surveySchemas, webhookSchemas, segmentSchemas, messageSchemas,
+        sentimentSchemas, ticketSchemas, surveySchemas, webhookSchemas, segmentSchemas, messageSchemas, campaignSchemas,
     ].reduce(into: [:]) { all, part in all.merge(part) { first, _ in first } }
 
     static let problemSchema = object([

@@ -78,4 +78,8 @@ enum SchemaName: String, CaseIterable {
     case template = "Template"
     case renderedMessage = "RenderedMessage"
     case message = "Message"
+    case campaignInput = "CampaignInput"
+    case campaign = "Campaign"
+    case campaignForecast = "CampaignForecast"
+    case campaignResults = "CampaignResults"
 }

@@ -72,6 +72,19 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return Problem(
                 status: .preconditionFailed, title: "Precondition Failed",
                 detail: "the template is at version \(current), not the one in If-Match; read it again")
+        case CampaignError.notFound(let campaignID):
+            return .notFound("no campaign with id '\(campaignID)'")
+        case CampaignError.versionMismatch(let current):
+            return Problem(
+                status: .preconditionFailed, title: "Precondition Failed",
+                detail: "the campaign is at version \(current), not the one in If-Match; read it again")
+        case CampaignError.notDraft(let campaignID, let state):
+            return Problem(
+                status: .conflict, title: "Conflict",
+                detail: "campaign \(campaignID) is \(state.rawValue): only a draft changes")
+        case CampaignError.cancelled(let campaignID):
+            return Problem(
+                status: .conflict, title: "Conflict", detail: "campaign \(campaignID) was cancelled")
         case MessageError.notFound(let messageID):
             return .notFound("no message with id '\(messageID)'")
         case MessageError.keyReused(let key):

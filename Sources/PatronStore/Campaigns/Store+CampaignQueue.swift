@@ -12,7 +12,7 @@ public struct CampaignRun: Sendable, Hashable {
 
 extension Store {
     /// How long a node queueing a campaign keeps it from the others without a word; each batch renews it.
-    static let campaignLeaseMilliseconds: Int64 = 60_000
+    static let campaignLeaseMilliseconds: Int64 = 30_000
 
     /// Campaigns with queueing to do now: scheduled ones whose time came, and launching ones no live node runs.
     public func dueCampaigns(at instant: Timestamp) async throws -> [String] {
@@ -55,6 +55,8 @@ extension Store {
             else { return CampaignRun(queued: queued, finished: false) }
             queued += added
             start = batch.endIndex
+            // The dispatcher sends each batch while the next is queued.
+            if added > 0 { messageAlarm.ring() }
         }
         let now = clock.now.millisecondsSinceEpoch
         let finished = try await database.write { database in

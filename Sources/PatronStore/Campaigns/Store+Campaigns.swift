@@ -65,7 +65,7 @@ extension Store {
     /// ``runCampaign(id:at:batchSize:)``. Launching a launched campaign again answers it as it is: a retry.
     public func launchCampaign(id: String, at instant: Timestamp) async throws -> SavedCampaign {
         let now = instant.millisecondsSinceEpoch
-        return try await database.write { database in
+        let campaign = try await database.write { database in
             guard let current = try await Self.lockCampaign(id, in: database),
                 let campaign = try await Self.campaign(id: id, in: database)
             else { throw CampaignError.notFound(id) }
@@ -82,6 +82,8 @@ extension Store {
             ).run()
             return try await Self.campaign(id: id, in: database) ?? campaign
         }
+        if campaign.state == .launching { campaignAlarm.ring() }
+        return campaign
     }
 
     /// Stops the campaign: nothing more is queued, and its messages not yet sent are skipped as cancelled (those
