@@ -123,6 +123,12 @@ extension Store {
         return arms
     }
 
+    private static func recipientRow(
+        _ campaign: String, _ member: String, _ place: (arm: String, message: String)
+    ) -> SQLQueryString {
+        "(\(bind: campaign), \(bind: member), \(bind: place.arm), \(bind: place.message.isEmpty ? nil : place.message))"
+    }
+
     /// One batch in one transaction: arms, then messages from the arms (so a batch run again finds the message
     /// ids chosen the first time), then the cursor. Nil when the campaign is no longer this runner's.
     private func queueBatch(
@@ -131,34 +137,52 @@ extension Store {
     ) async throws -> Int? {
         let now = clock.now.millisecondsSinceEpoch
         let assignment = campaign.assignment
+        // Placed before the transaction, which then holds the writer only to write.
+        let placed = members.map { member -> (arm: String, message: String) in
+            let arm =
+                control.contains(member)
+                ? CampaignDefinition.globalControlArm : assignment.arm(of: member, in: campaign.definition)
+            let sent = arm != CampaignDefinition.holdoutArm && arm != CampaignDefinition.globalControlArm
+            return (arm, sent ? Identifier.make(prefix: "msg", milliseconds: now) : "")
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let refs = String(decoding: try encoder.encode(MessageRefs()), as: UTF8.self)
         let source = campaign.messageSource
+        let id = campaign.campaignID
         return try await database.write { database in
+            let isPostgres = database.dialect.name == "postgresql"
+            if isPostgres {
+                // A batch lost with an unflushed commit is lost with its cursor, and queued again from there.
+                try await database.raw("SET LOCAL synchronous_commit = off").run()
+            }
             guard
                 try await database.raw(
                     """
                     UPDATE campaigns SET cursor = \(bind: members.last), runner_until = \(bind: now + Self.campaignLeaseMilliseconds),
                         audience = COALESCE(\(bind: audience.map(Int64.init)), audience), updated_at = \(bind: now)
-                    WHERE campaign_id = \(bind: campaign.campaignID) AND runner = \(bind: runner) AND state = 'launching'
+                    WHERE campaign_id = \(bind: id) AND runner = \(bind: runner) AND state = 'launching'
                     RETURNING campaign_id
                     """
                 ).first() != nil
             else { return nil }
-            let rows = members.map { member -> SQLQueryString in
-                let arm =
-                    control.contains(member)
-                    ? CampaignDefinition.globalControlArm : assignment.arm(of: member, in: campaign.definition)
-                let message =
-                    arm == CampaignDefinition.holdoutArm || arm == CampaignDefinition.globalControlArm
-                    ? nil : Identifier.make(prefix: "msg", milliseconds: now)
-                return "(\(bind: campaign.campaignID), \(bind: member), \(bind: arm), \(bind: message))"
-            }
+            // PostgreSQL takes each column as one array; thousands of parameters would cost more to bind than
+            // the rows cost to write.
+            let rows: SQLQueryString =
+                isPostgres
+                ? """
+                SELECT \(bind: id), m, a, NULLIF(g, '')
+                FROM unnest(\(bind: members)::text[], \(bind: placed.map(\.arm))::text[],
+                            \(bind: placed.map(\.message))::text[]) AS t(m, a, g)
+                """
+                : "VALUES \(SQLList(zip(members, placed).map { Self.recipientRow(id, $0, $1) }))"
+            let batch: SQLQueryString =
+                isPostgres
+                ? "r.member_id = ANY(\(bind: members))" : "r.member_id IN (\(SQLList(members.map { SQLBind($0) })))"
             let added = try await database.raw(
                 """
-                INSERT INTO campaign_recipients (campaign_id, member_id, arm, message_id) VALUES \(SQLList(rows))
-                ON CONFLICT (campaign_id, member_id) DO NOTHING RETURNING member_id
+                INSERT INTO campaign_recipients (campaign_id, member_id, arm, message_id) \(rows)
+                ON CONFLICT (campaign_id, member_id) DO NOTHING RETURNING 1 AS added
                 """
             ).all().count
             try await database.raw(
@@ -170,15 +194,13 @@ extension Store {
                        a.template_version, a.category, a.channels, \(bind: source), \(bind: refs), 'queued', 0,
                        \(bind: now), \(bind: now), \(bind: now)
                 FROM campaign_recipients r JOIN arms a ON a.arm = r.arm
-                WHERE r.campaign_id = \(bind: campaign.campaignID) AND r.message_id IS NOT NULL
-                  AND r.member_id IN (\(SQLList(members.map { SQLBind($0) })))
+                WHERE r.campaign_id = \(bind: id) AND r.message_id IS NOT NULL AND \(batch)
                 ON CONFLICT (natural_key) DO NOTHING
                 """
             ).run()
             try await database.raw(
                 """
-                UPDATE campaigns SET queued = queued + \(bind: Int64(added))
-                WHERE campaign_id = \(bind: campaign.campaignID)
+                UPDATE campaigns SET queued = queued + \(bind: Int64(added)) WHERE campaign_id = \(bind: id)
                 """
             ).run()
             return added
