@@ -372,7 +372,7 @@ import Testing
         #expect(
             Self.programErrors(["messaging": ["global_control": ["percent": 21, "salt": ""]]]) == [
                 FieldError(pointer: "/messaging/global_control/percent", detail: "must be 0 to 20"),
-                FieldError(pointer: "/messaging/global_control/salt", detail: "must not be empty"),
+                FieldError(pointer: "/messaging/global_control/salt", detail: "must not be blank"),
             ])
     }
 

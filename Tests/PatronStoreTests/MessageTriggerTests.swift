@@ -86,4 +86,108 @@ import Testing
             #expect(summary.byStatus == [.queued: 1])
         }
     }
+
+    /// A tier moved up and one moved down, each found by its own kind; a resolved ticket closes the loop with a
+    /// message that carries it; all once.
+    @Test(arguments: TestDatabase.engines)
+    func tierMovesAndResolvedTicketsAreFoundByTheirOwnKinds(engine: DatabaseEngine) async throws {
+        try await TestDatabase.withStore(engine, clock: WallClock { Self.now }) { store in
+            let at = Timestamp(millisecondsSinceEpoch: Self.now)
+            let up = try await store.upsertMember(MemberProfile(externalID: "up")).member.id
+            let down = try await store.upsertMember(MemberProfile(externalID: "down")).member.id
+            let (_, program) = try await store.program()
+            let levels = program.tiers.levels.map(\.tierID)
+            // The tier history as the evaluation writes it, an hour ago.
+            try await store.database.write { database in
+                for (member, from, to) in [(up, levels[0], levels[1]), (down, levels[1], levels[0])] {
+                    try await database.raw(
+                        """
+                        INSERT INTO tier_changes (member_id, from_tier, to_tier, reason, changed_at)
+                        VALUES (\(bind: member), \(bind: from), \(bind: to), 'test', \(bind: Self.now - Self.hour))
+                        """
+                    ).run()
+                }
+            }
+            let (ticket, _) = try await store.openTicket(
+                subject: "冷掉的咖啡", memberID: down, priority: .normal, storeID: nil, actor: "agent",
+                idempotencyKey: "t-1")
+            _ = try await store.moveTicket(ticket.ticketID, to: .resolved, actor: "agent")
+            let note = try MessageTemplate.parse([
+                "name": "note", "category": "transactional",
+                "contents": [["channel": "email", "language": "zh", "subject": "您好", "text": "您好"]],
+            ])
+            _ = try await store.saveTemplate(id: "note", template: note, acceptedVersions: nil, by: "test", at: at)
+            var triggered = program
+            triggered.messaging.triggers = [
+                MessageTrigger(
+                    triggerID: "up", kind: .tierUpgraded, templateID: "note", channels: [], days: 0, segmentID: nil),
+                MessageTrigger(
+                    triggerID: "down", kind: .tierDowngraded, templateID: "note", channels: [], days: 0,
+                    segmentID: nil),
+                MessageTrigger(
+                    triggerID: "resolved", kind: .feedbackResolved, templateID: "note", channels: [], days: 0,
+                    segmentID: nil),
+            ]
+            let queued = try await store.runMessageTriggers(program: triggered, at: at)
+            #expect(queued == ["up": 1, "down": 1, "resolved": 1])
+            let messages = try await store.messages(after: nil, limit: 100)
+            #expect(messages.first { $0.source == "trigger:up" }?.memberID == up)
+            #expect(messages.first { $0.source == "trigger:down" }?.memberID == down)
+            let closing = try #require(messages.first { $0.source == "trigger:resolved" })
+            #expect(closing.memberID == down && closing.refs.ticketID == ticket.ticketID)
+            let again = try await store.runMessageTriggers(program: triggered, at: at)
+            #expect(again.values.allSatisfy { $0 == 0 })
+        }
+    }
+
+    /// Predictive win-back: after a fit, the customers with P(alive) below the threshold and a lifetime value in
+    /// the top share — exactly those the member insights rank so — get one message each. Only a daily run looks.
+    @Test(arguments: TestDatabase.engines)
+    func predictiveWinBackReachesValuableCustomersSlippingAway(engine: DatabaseEngine) async throws {
+        // The evening of the base's last day, in Shanghai.
+        let at = Timestamp(rfc3339: "2026-06-30T14:00:00Z")!
+        try await TestDatabase.withStore(engine, clock: WallClock { at.millisecondsSinceEpoch }) { store in
+            for order in SyntheticBase(customers: 120).orders {
+                _ = try await store.recordOrder(try OrderSubmission.parse(order, receivedAt: at), fingerprint: "f")
+            }
+            let day = (try await store.program()).program.utcOffset.date(of: at)
+            _ = try await store.refitModels(asOf: day)
+            let note = try MessageTemplate.parse([
+                "name": "win back", "category": "marketing",
+                "contents": [["channel": "email", "language": "zh", "subject": "好久不见", "text": "好久不见"]],
+            ])
+            _ = try await store.saveTemplate(id: "miss", template: note, acceptedVersions: nil, by: "test", at: at)
+            var (_, program) = try await store.program()
+            program.messaging.triggers = [
+                MessageTrigger(
+                    triggerID: "win-back", kind: .predictiveWinBack, templateID: "miss", channels: [], days: 0,
+                    segmentID: nil)
+            ]
+            #expect(try await store.runMessageTriggers(program: program, at: at, daily: false)["win-back"] == nil)
+            let queued = try await store.runMessageTriggers(program: program, at: at)
+
+            // The same rule, from each customer's own insights.
+            let members = try await store.database.read { database in
+                try await database.raw("SELECT DISTINCT member_id FROM orders").all().map {
+                    try $0.decode(column: "member_id", as: String.self)
+                }
+            }
+            var predictions: [(String, MemberPrediction)] = []
+            for member in members {
+                let insight = try await store.memberInsights(
+                    memberID: member, asOf: day, settings: PredictionSettings())
+                predictions.append((member, try #require(insight.prediction)))
+            }
+            let values = predictions.map(\.1.lifetimeValue).sorted()
+            let floor = values[Int((Double(values.count) * 0.7).rounded(.down))]
+            let expected = Set(
+                predictions.filter { $0.1.probabilityAlive < 0.5 && $0.1.lifetimeValue >= floor }.map(\.0))
+            let messages = try await store.messages(source: "trigger:win-back", after: nil, limit: 100)
+            #expect(Set(messages.map(\.memberID)) == expected)
+            #expect(queued["win-back"] == expected.count && !expected.isEmpty)
+            // A few customers, not the base: the top share of value, and only those likely gone.
+            #expect(expected.count < predictions.count / 4, "\(expected.count) of \(predictions.count)")
+            #expect(try await store.runMessageTriggers(program: program, at: at)["win-back"] == 0, "once per lapse")
+        }
+    }
 }

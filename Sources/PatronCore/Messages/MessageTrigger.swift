@@ -12,6 +12,19 @@ public struct MessageTrigger: Sendable, Hashable, Encodable {
         case postPurchase = "post_purchase"
         /// When the member's last order is `days` old; once per last order.
         case inactivity
+        /// `days` after the member moved down a tier; once per move.
+        case tierDowngraded = "tier_downgraded"
+        /// `days` before a coupon the member holds expires, while it is unused; once per coupon.
+        case couponExpiring = "coupon_expiring"
+        /// `days` after one of the member's tickets was resolved (the loop closed); once per resolution.
+        case feedbackResolved = "feedback_resolved"
+        /// When the purchase model says a valuable customer is slipping away — P(alive) below `p_alive_below`
+        /// while their lifetime value is in the top `value_top_percent` of customers — before they are gone;
+        /// once per last order (buying again starts over).
+        case predictiveWinBack = "predictive_win_back"
+
+        /// Looked at once a day: it reads every customer, not just what happened lately.
+        public var isDaily: Bool { self == .predictiveWinBack }
     }
 
     public var triggerID: String
@@ -22,6 +35,9 @@ public struct MessageTrigger: Sendable, Hashable, Encodable {
     public var days: Int
     /// Only members in this segment, when given.
     public var segmentID: String?
+    /// Predictive win-back: P(alive) under this, and a lifetime value in the top this-many percent.
+    public var probabilityAliveBelow: Double?
+    public var valueTopPercent: Double?
 
     public init(
         triggerID: String, kind: Kind, templateID: String, channels: [MessageChannel], days: Int, segmentID: String?
@@ -32,7 +48,15 @@ public struct MessageTrigger: Sendable, Hashable, Encodable {
         self.channels = channels
         self.days = days
         self.segmentID = segmentID
+        if kind == .predictiveWinBack {
+            probabilityAliveBelow = Self.standardProbabilityAliveBelow
+            valueTopPercent = Self.standardValueTopPercent
+        }
     }
+
+    /// More likely gone than still buying.
+    public static let standardProbabilityAliveBelow = 0.5
+    public static let standardValueTopPercent = 30.0
 
     public static let maximumTriggers = 50
     public static let maximumDays = 730
@@ -42,6 +66,8 @@ public struct MessageTrigger: Sendable, Hashable, Encodable {
         case triggerID = "trigger_id"
         case templateID = "template_id"
         case segmentID = "segment_id"
+        case probabilityAliveBelow = "p_alive_below"
+        case valueTopPercent = "value_top_percent"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -52,6 +78,8 @@ public struct MessageTrigger: Sendable, Hashable, Encodable {
         try container.encode(channels, forKey: .channels)
         try container.encode(days, forKey: .days)
         try container.encode(segmentID, forKey: .segmentID)
+        try container.encodeIfPresent(probabilityAliveBelow, forKey: .probabilityAliveBelow)
+        try container.encodeIfPresent(valueTopPercent, forKey: .valueTopPercent)
     }
 
     /// Reads `[{trigger_id, kind, template_id, channels, days, segment_id}]`; ids are unique.
@@ -71,13 +99,22 @@ public struct MessageTrigger: Sendable, Hashable, Encodable {
             let channels = MessageChannel.readOrder("channels", from: &item)
             let days = item.int("days") ?? 0
             if !(0...maximumDays).contains(days) { item.fail("days", "must be 0 to \(maximumDays)") }
-            if kind == .inactivity || kind == .pointsExpiring, days == 0 {
+            if [.inactivity, .pointsExpiring, .couponExpiring].contains(kind), days == 0 {
                 item.fail("days", "must be at least 1 for \(kind?.rawValue ?? "")")
             }
             let segment = item.string("segment_id", maxLength: 64)
+            let below = item.number("p_alive_below")
+            if let below, !(below > 0 && below < 1) { item.fail("p_alive_below", "must lie between 0 and 1") }
+            let top = item.number("value_top_percent")
+            if let top, !(top > 0 && top <= 100) { item.fail("value_top_percent", "must be above 0 and at most 100") }
             guard let id, let kind, let template else { return nil }
-            return MessageTrigger(
+            var trigger = MessageTrigger(
                 triggerID: id, kind: kind, templateID: template, channels: channels, days: days, segmentID: segment)
+            if kind == .predictiveWinBack {
+                trigger.probabilityAliveBelow = below ?? standardProbabilityAliveBelow
+                trigger.valueTopPercent = top ?? standardValueTopPercent
+            }
+            return trigger
         }
         if let triggers, triggers.count > maximumTriggers {
             reader.fail(key, "must hold at most \(maximumTriggers) triggers")

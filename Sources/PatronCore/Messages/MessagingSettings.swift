@@ -96,7 +96,11 @@ public struct MessagingSettings: Sendable, Hashable, Encodable {
             }
         }
         if let salt = reader.string("salt", maxLength: 64) {
-            if salt.isEmpty { reader.fail("salt", "must not be empty") } else { control.salt = salt }
+            if salt.trimmingWhitespace().isEmpty {
+                reader.fail("salt", "must not be blank")
+            } else {
+                control.salt = salt
+            }
         }
         return control
     }

@@ -18,14 +18,18 @@ struct LoyaltyJobService: Service {
     func run() async throws {
         await cancelWhenGracefulShutdown {
             var birthdaysGivenOn: Int64?
+            var dailyTriggersOn: Int64?
             while !Task.isCancelled {
                 // Waiting first lets the migrations of `beforeServerStarts` finish.
                 do { try await Task.sleep(for: interval) } catch { return }
                 let now = store.clock.milliseconds
-                await runOnce(asOf: Timestamp(millisecondsSinceEpoch: now))
+                let day = now / 86_400_000
+                // Triggers that read every customer run once a (UTC) day.
+                if await runOnce(asOf: Timestamp(millisecondsSinceEpoch: now), daily: dailyTriggersOn != day) {
+                    dailyTriggersOn = day
+                }
                 await sumClosedDays()
                 // Birthdays read every member's encrypted birthday, so they run once a (UTC) day.
-                let day = now / 86_400_000
                 if birthdaysGivenOn != day, await giveBirthdayRewards(asOf: Timestamp(millisecondsSinceEpoch: now)) {
                     birthdaysGivenOn = day
                 }
@@ -33,7 +37,9 @@ struct LoyaltyJobService: Service {
         }
     }
 
-    func runOnce(asOf instant: Timestamp) async {
+    /// Whether every job ran; a failed one is tried again at the next interval.
+    @discardableResult
+    func runOnce(asOf instant: Timestamp, daily: Bool = true) async -> Bool {
         do {
             let released = try await store.releasePendingPoints(asOf: instant)
             let expired = try await store.expirePoints(asOf: instant)
@@ -42,7 +48,8 @@ struct LoyaltyJobService: Service {
             let surveyed = try await store.inviteAfterOrders(asOf: instant)
             let closed = try await store.closeResolvedTickets(asOf: instant)
             let (_, program) = try await store.program()
-            let triggered = try await store.runMessageTriggers(program: program, at: instant).values.reduce(0, +)
+            let triggered = try await store.runMessageTriggers(program: program, at: instant, daily: daily).values
+                .reduce(0, +)
             if triggered > 0 { logger.info("messages.triggered", metadata: ["messages": "\(triggered)"]) }
             if closed > 0 { logger.info("tickets.closed", metadata: ["tickets": "\(closed)"]) }
             if surveyed > 0 { logger.info("surveys.after_order.invited", metadata: ["invitations": "\(surveyed)"]) }
@@ -65,8 +72,10 @@ struct LoyaltyJobService: Service {
                         "referrals.rewards_skipped": "\(referrals.skipped.count)",
                     ])
             }
+            return true
         } catch {
             logger.error("loyalty.jobs.failed", metadata: ["error": "\(String(reflecting: error))"])
+            return false
         }
     }
 

@@ -248,13 +248,28 @@ extension OpenAPIDocument {
                                 cases(MessageChannel.self), maxItems: MessageChannel.allCases.count, required: false),
                             "days": integer(0, MessageTrigger.maximumDays, required: false),
                             "segment_id": text(maxLength: 64, required: false),
+                            "p_alive_below": number(
+                                required: false, description: "predictive_win_back: above 0, below 1 (default 0.5)."),
+                            "value_top_percent": number(
+                                required: false,
+                                description: "predictive_win_back: above 0, at most 100 (default 30)."),
                         ]), maxItems: MessageTrigger.maximumTriggers, required: false,
                         description:
                             "Messages sent by themselves, once per occurrence: welcome (days after joining), "
-                            + "points_expiring (days before a lot expires, at least 1), tier_upgraded and "
-                            + "post_purchase (days after), inactivity (when the last order is days old, at least 1); "
+                            + "points_expiring and coupon_expiring (days before, at least 1), tier_upgraded, "
+                            + "tier_downgraded, post_purchase and feedback_resolved (days after), inactivity (when "
+                            + "the last order is days old, at least 1), predictive_win_back (once a day: P(alive) "
+                            + "below p_alive_below and lifetime value in the top value_top_percent of customers); "
                             + "only to the segment's members when segment_id is given. Trigger ids and each "
                             + "trigger's channels are unique."),
+                    "global_control": input(
+                        [
+                            "percent": number(0, GlobalControl.maximumPercent),
+                            "salt": text(maxLength: 64, nonBlank: true, required: false),
+                        ], required: false,
+                        description:
+                            "A stable share of members sent no marketing, to measure the program against "
+                            + "(default 0: off)."),
                 ], required: false),
             "feedback": input(
                 [

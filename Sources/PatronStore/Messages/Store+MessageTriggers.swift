@@ -1,4 +1,5 @@
 import Foundation
+import PatronAnalytics
 import PatronCore
 import SQLKit
 
@@ -10,15 +11,21 @@ extension Store {
     /// Queues the messages the program's triggers call for now: one per occurrence whose moment fell in the
     /// last two days, named `trigger:{id}:{occurrence}` so that running again (or on another node) adds nothing.
     /// Answers how many each trigger queued; a trigger whose template or segment is gone queues nothing.
+    /// Triggers that read every customer (``MessageTrigger/Kind/isDaily``) run only when `daily`.
     @discardableResult
-    public func runMessageTriggers(program: LoyaltyProgram, at instant: Timestamp) async throws -> [String: Int] {
+    public func runMessageTriggers(
+        program: LoyaltyProgram, at instant: Timestamp, daily: Bool = true
+    ) async throws -> [String: Int] {
         var queued: [String: Int] = [:]
-        for trigger in program.messaging.triggers {
+        for trigger in program.messaging.triggers where daily || !trigger.kind.isDaily {
             guard let template = try? await template(id: trigger.templateID) else {
                 queued[trigger.triggerID] = 0
                 continue
             }
-            var occurrences = try await occurrences(of: trigger, tiers: program.tiers, at: instant)
+            var occurrences =
+                trigger.kind == .predictiveWinBack
+                ? try await winBackOccurrences(of: trigger, program: program, at: instant)
+                : try await occurrences(of: trigger, tiers: program.tiers, at: instant)
             if let segmentID = trigger.segmentID, !occurrences.isEmpty {
                 guard let segment = try? await segment(id: segmentID) else {
                     queued[trigger.triggerID] = 0
@@ -48,7 +55,7 @@ extension Store {
         return queued
     }
 
-    private struct Occurrence {
+    fileprivate struct Occurrence {
         var memberID: String
         var key: String
         var refs = MessageRefs()
@@ -89,17 +96,16 @@ extension Store {
                       AND expires_at <= \(bind: now + offset) AND \(live)
                     """
                 ).map { Occurrence(memberID: try text($0, "member_id"), key: try text($0, "lot_id")) }
-            case .tierUpgraded:
+            case .tierUpgraded, .tierDowngraded:
                 return try await rows(
                     """
                     SELECT change_id, member_id, from_tier, to_tier FROM tier_changes
                     WHERE changed_at > \(bind: from) AND changed_at <= \(bind: to) AND \(live)
                     """
                 ).compactMap { row in
-                    let up =
-                        (tiers.index(of: try text(row, "to_tier")) ?? 0)
-                        > (try row.decode(column: "from_tier", as: String?.self).flatMap(tiers.index(of:)) ?? 0)
-                    guard up else { return nil }
+                    let to = tiers.index(of: try text(row, "to_tier")) ?? 0
+                    let from = try row.decode(column: "from_tier", as: String?.self).flatMap(tiers.index(of:)) ?? 0
+                    guard trigger.kind == .tierUpgraded ? to > from : to < from else { return nil }
                     return Occurrence(
                         memberID: try text(row, "member_id"),
                         key: String(try row.decode(column: "change_id", as: Int64.self)))
@@ -115,6 +121,36 @@ extension Store {
                     return Occurrence(
                         memberID: try text(row, "member_id"), key: order, refs: MessageRefs(orderID: order))
                 }
+            case .couponExpiring:
+                return try await rows(
+                    """
+                    SELECT member_id, coupon_code FROM redemptions
+                    WHERE status = 'issued' AND coupon_code IS NOT NULL AND expires_at > \(bind: now)
+                      AND expires_at > \(bind: now - Self.triggerLookbackMilliseconds + offset)
+                      AND expires_at <= \(bind: now + offset) AND \(live)
+                    """
+                ).map { row in
+                    let code = try text(row, "coupon_code")
+                    return Occurrence(
+                        memberID: try text(row, "member_id"), key: code, refs: MessageRefs(couponCode: code))
+                }
+            case .feedbackResolved:
+                // Once per resolution: a ticket reopened and resolved again closes the loop again.
+                return try await rows(
+                    """
+                    SELECT ticket_id, member_id, resolved_at FROM tickets
+                    WHERE member_id IS NOT NULL AND resolved_at > \(bind: from) AND resolved_at <= \(bind: to)
+                      AND \(live)
+                    """
+                ).map { row in
+                    let ticket = try text(row, "ticket_id")
+                    let resolved = try row.decode(column: "resolved_at", as: Int64.self)
+                    return Occurrence(
+                        memberID: try text(row, "member_id"), key: "\(ticket):\(resolved)",
+                        refs: MessageRefs(ticketID: ticket))
+                }
+            case .predictiveWinBack:
+                return []
             case .inactivity:
                 // The last order, once it is `days` old: nothing the member bought since.
                 return try await rows(
@@ -129,6 +165,40 @@ extension Store {
                         memberID: try text(row, "member_id"), key: order, refs: MessageRefs(orderID: order))
                 }
             }
+        }
+    }
+}
+
+extension Store {
+    /// The customers the newest BG/NBD + Gamma-Gamma fit says are slipping away while worth keeping: P(alive)
+    /// below the trigger's threshold and a lifetime value in its top percent of all customers (a share, not an
+    /// amount, so it means the same in any shop and currency). Once per last order; none without a fit.
+    fileprivate func winBackOccurrences(
+        of trigger: MessageTrigger, program: LoyaltyProgram, at instant: Timestamp
+    ) async throws -> [Occurrence] {
+        guard let fit = try await latestModelFit() else { return [] }
+        let day = program.utcOffset.date(of: instant)
+        let (totals, _) = try await memberPurchaseTotals(through: day, firstDaySpend: true)
+        guard !totals.isEmpty else { return [] }
+        let predictions = CustomerLifetimeValue.predictions(
+            for: totals.map { $0.summary(referenceDay: day.daysSinceEpoch, unit: fit.unit) },
+            purchaseModel: fit.purchases, spendModel: fit.spend,
+            settings: PredictionSettings().lifetimeValueSettings(unit: fit.unit))
+        let values = predictions.map(\.lifetimeValue).sorted()
+        let top = (trigger.valueTopPercent ?? MessageTrigger.standardValueTopPercent) / 100
+        let floor = values[min(values.count - 1, Int((Double(values.count) * (1 - top)).rounded(.down)))]
+        let below = trigger.probabilityAliveBelow ?? MessageTrigger.standardProbabilityAliveBelow
+        let erased = try await database.read { database in
+            Set(
+                try await database.raw("SELECT id FROM members WHERE erased_at IS NOT NULL").all().map {
+                    try $0.decode(column: "id", as: String.self)
+                })
+        }
+        return zip(totals, predictions).compactMap { member, prediction in
+            guard prediction.probabilityAlive < below, prediction.lifetimeValue >= floor,
+                prediction.lifetimeValue > 0, !erased.contains(member.memberID)
+            else { return nil }
+            return Occurrence(memberID: member.memberID, key: "\(member.memberID):\(member.lastDay)")
         }
     }
 }
