@@ -190,4 +190,39 @@ import Testing
             #expect(try await store.runMessageTriggers(program: program, at: at)["win-back"] == 0, "once per lapse")
         }
     }
+
+    /// A coupon bought with points and about to expire is recalled once, the message carrying its code; a coupon
+    /// used meanwhile would not be.
+    @Test(arguments: TestDatabase.engines)
+    func aCouponAboutToExpireIsRecalledOnceWithItsCode(engine: DatabaseEngine) async throws {
+        try await TestDatabase.withStore(engine, clock: WallClock { Self.now }) { store in
+            let at = Timestamp(millisecondsSinceEpoch: Self.now)
+            let member = try await store.recordOrder(
+                try Self.order("o-coupon", member: "coupon", at: Self.now - 40 * Self.day), fingerprint: "f"
+            ).order.memberID
+            _ = try await store.releasePendingPoints(asOf: at)
+            var reward = Reward(
+                rewardID: "CAKE", kind: .physicalGift, name: LocalizedName(zh: "蛋糕", en: "Cake"), costPoints: 10)
+            reward.couponValidDays = 6
+            _ = try await store.saveReward(reward)
+            let (bought, _) = try await store.redeem(
+                memberID: member, rewardID: "CAKE", idempotencyKey: "r-1", actor: nil, at: at)
+            let code = try #require(bought.redemption.couponCode)
+            let note = try MessageTemplate.parse([
+                "name": "use it", "category": "transactional",
+                "contents": [["channel": "email", "language": "zh", "subject": "券快到期", "text": "{{coupon.code}}"]],
+            ])
+            _ = try await store.saveTemplate(id: "use-it", template: note, acceptedVersions: nil, by: "test", at: at)
+            var (_, program) = try await store.program()
+            program.messaging.triggers = [
+                MessageTrigger(
+                    triggerID: "coupon", kind: .couponExpiring, templateID: "use-it", channels: [], days: 7,
+                    segmentID: nil)
+            ]
+            #expect(try await store.runMessageTriggers(program: program, at: at)["coupon"] == 1)
+            let message = try #require(try await store.messages(source: "trigger:coupon", after: nil, limit: 10).first)
+            #expect(message.memberID == member && message.refs.couponCode == code)
+            #expect(try await store.runMessageTriggers(program: program, at: at)["coupon"] == 0)
+        }
+    }
 }
