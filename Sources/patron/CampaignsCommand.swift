@@ -125,8 +125,7 @@ struct CampaignsCommand: AsyncParsableCommand {
             "orders from \($0.rfc3339) for \(campaign.definition.conversionDays) days"
         }
         Swift.print("Campaign \(campaign.campaignID) (\(campaign.state.rawValue)): \(window ?? "not started")")
-        var scale = 1.0
-        for _ in 0..<results.currency.minorUnitDigits { scale *= 10 }
+        let scale = results.currency.minorUnitsPerMajor
         for arm in results.arms {
             let outcome = arm.outcome
             let sent = arm.messages[.sent] ?? 0

@@ -123,6 +123,10 @@ struct CampaignAPITests {
             #expect(listed.json["data"]?.array.first?["campaign_id"] == "dec12")
             let summary = try await app.request(.get, "/v1/messages/summary?source=campaign:dec12")
             #expect(summary.json["by_status"]?["sent"] == .number(emails))
+            // No global control group is set: everyone is reached, nothing is compared.
+            let global = try await app.request(.get, "/v1/analytics/global-control?days=30")
+            #expect(global.status == .ok && global.json["percent"] == 0, "\(global.text)")
+            #expect(global.json["held_back"]?["members"] == 0 && global.json["conversion"] == .null)
         }
     }
 

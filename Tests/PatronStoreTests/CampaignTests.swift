@@ -328,4 +328,40 @@ import Testing
             #expect(results.reading.comparisons.map(\.arm) == ["a", "b"], "the global control is not a baseline")
         }
     }
+
+    /// The global control group against everyone else over a window: each side's buyers and revenue, as counting
+    /// them member by member gives.
+    @Test(arguments: TestDatabase.engines)
+    func theGlobalControlLiftComparesTheHeldBackWithEveryoneElse(engine: DatabaseEngine) async throws {
+        try await TestDatabase.withStore(engine, clock: WallClock { Self.start }) { store in
+            let ids = try await Self.prepare(store)
+            var (_, program) = try await store.program()
+            program.messaging.globalControl = GlobalControl(percent: 20, salt: "program")
+            _ = try await store.saveProgram(program, actor: "test")
+            var expected: [Bool: (members: Int, buyers: Int, revenue: Double)] = [true: (0, 0, 0), false: (0, 0, 0)]
+            for (index, id) in ids.enumerated() {
+                let held = program.messaging.globalControl.contains(id)
+                expected[held]?.members += 1
+                guard index % 3 == 1 else { continue }
+                let yuan = Int64(20 + index)
+                _ = try await store.recordOrder(
+                    try Self.order("g\(index)", member: id, at: Self.start - 10 * Self.day, yuan: yuan),
+                    fingerprint: "f")
+                // Older than the window: not counted.
+                _ = try await store.recordOrder(
+                    try Self.order("g\(index)-old", member: id, at: Self.start - 40 * Self.day, yuan: 5),
+                    fingerprint: "f")
+                expected[held]?.buyers += 1
+                expected[held]?.revenue += Double(yuan * 100)
+            }
+            let lift = try await store.globalControlLift(days: 30, at: Self.at(Self.start))
+            for (held, outcome) in [(true, lift.heldBack), (false, lift.reached)] {
+                let want = expected[held] ?? (0, 0, 0)
+                #expect(outcome.members == want.members && outcome.conversions == want.buyers, "\(held)")
+                #expect(outcome.revenue == want.revenue, "\(held)")
+            }
+            #expect(lift.heldBack.members > 20 && lift.reached.members > 150)
+            #expect(lift.conversion != nil && lift.revenuePerMember != nil)
+        }
+    }
 }

@@ -14,6 +14,11 @@ public struct Currency: Sendable, Hashable, Codable, CustomStringConvertible {
 
     public static let cny = Currency(code: "CNY")!
 
+    /// Minor units in one major unit: 100 for CNY, 1 for JPY.
+    public var minorUnitsPerMajor: Double {
+        (0..<minorUnitDigits).reduce(1.0) { scale, _ in scale * 10 }
+    }
+
     /// `minor` in major units as text: 6400 CNY is "64.00", 500 JPY "500".
     public func amount(_ minor: Int64) -> String {
         guard minorUnitDigits > 0 else { return "\(minor)" }

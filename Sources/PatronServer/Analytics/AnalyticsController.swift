@@ -25,6 +25,7 @@ struct AnalyticsController {
         group.get("analytics/cohorts", use: cohorts)
         group.get("analytics/churn-risk", use: churnRisk)
         group.get("analytics/model", use: model)
+        group.get("analytics/global-control", use: globalControl)
         group.get("members/{member_id}/insights", use: insights)
     }
 
@@ -93,6 +94,16 @@ struct AnalyticsController {
         let (entries, fit) = try await store.churnRisk(asOf: day, limit: limit, settings: settings)
         return try JSONBody.response(
             ChurnRiskResource(asOf: day, settings: settings, fit: fit, entries: entries))
+    }
+
+    /// Everyone the program's marketing may reach against the global control group it never does.
+    @Sendable func globalControl(_ request: Request, context: PatronRequestContext) async throws -> Response {
+        try context.require(.reportsRead)
+        var query = QueryReader(request)
+        let days = query.integer("days", in: 1...365, default: 30)
+        try query.finish()
+        let lift = try await store.globalControlLift(days: days, at: store.clock.now)
+        return try JSONBody.response(GlobalControlResource(lift: lift))
     }
 
     @Sendable func model(_ request: Request, context: PatronRequestContext) async throws -> Response {

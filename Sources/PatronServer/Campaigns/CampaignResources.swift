@@ -72,6 +72,27 @@ struct CampaignForecastResource: Encodable {
     }
 }
 
+/// A difference from a baseline as the API shows it: the estimate, its 95% interval and two-sided p-value;
+/// money divided by `scale` into major units.
+struct DifferenceResource: Encodable {
+    let difference: Double
+    let lower: Double
+    let upper: Double
+    let pValue: Double
+
+    enum CodingKeys: String, CodingKey {
+        case difference, lower, upper
+        case pValue = "p_value"
+    }
+
+    init(_ difference: Difference, scale: Double = 1) {
+        self.difference = difference.estimate / scale
+        lower = difference.lower / scale
+        upper = difference.upper / scale
+        pValue = difference.pValue
+    }
+}
+
 /// A campaign's results: each arm's messages, conversions and revenue, each variant against the baseline, and
 /// the verdict.
 struct CampaignResultsResource: Encodable {
@@ -94,30 +115,11 @@ struct CampaignResultsResource: Encodable {
         }
     }
 
-    private struct Interval: Encodable {
-        let difference: Double
-        let lower: Double
-        let upper: Double
-        let pValue: Double
-
-        enum CodingKeys: String, CodingKey {
-            case difference, lower, upper
-            case pValue = "p_value"
-        }
-
-        init(_ difference: Difference, scale: Double = 1) {
-            self.difference = difference.estimate / scale
-            lower = difference.lower / scale
-            upper = difference.upper / scale
-            pValue = difference.pValue
-        }
-    }
-
     private struct Comparison: Encodable {
         let arm: String
         let against: String
-        let conversion: Interval?
-        let revenuePerMember: Interval?
+        let conversion: DifferenceResource?
+        let revenuePerMember: DifferenceResource?
 
         enum CodingKeys: String, CodingKey {
             case arm, against, conversion
@@ -145,8 +147,7 @@ struct CampaignResultsResource: Encodable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         let currency = results.currency
         // Revenue in major units: yuan, not fen.
-        var scale = 1.0
-        for _ in 0..<currency.minorUnitDigits { scale *= 10 }
+        let scale = currency.minorUnitsPerMajor
         try container.encode(results.campaign.campaignID, forKey: .campaignID)
         try container.encode(results.campaign.state, forKey: .state)
         try container.encode(results.windowStart, forKey: .windowStart)
@@ -164,8 +165,8 @@ struct CampaignResultsResource: Encodable {
         try container.encode(
             reading.comparisons.map {
                 Comparison(
-                    arm: $0.arm, against: reading.baseline, conversion: $0.conversion.map { Interval($0) },
-                    revenuePerMember: $0.revenuePerMember.map { Interval($0, scale: scale) })
+                    arm: $0.arm, against: reading.baseline, conversion: $0.conversion.map { DifferenceResource($0) },
+                    revenuePerMember: $0.revenuePerMember.map { DifferenceResource($0, scale: scale) })
             }, forKey: .comparisons)
         try container.encode(reading.sampleNeeded, forKey: .sampleNeeded)
         switch reading.verdict {
@@ -179,5 +180,52 @@ struct CampaignResultsResource: Encodable {
             try container.encode("no_winner", forKey: .verdict)
             try container.encodeNil(forKey: .winner)
         }
+    }
+}
+
+/// The global control group against everyone else: each side's orders in the window, and the difference.
+struct GlobalControlResource: Encodable {
+    let lift: GlobalControlLift
+
+    private struct Side: Encodable {
+        let members: Int
+        let conversions: Int
+        let conversionRate: Double
+        let revenue: String
+        let revenuePerMember: Double
+
+        enum CodingKeys: String, CodingKey {
+            case members, conversions, revenue
+            case conversionRate = "conversion_rate"
+            case revenuePerMember = "revenue_per_member"
+        }
+
+        init(_ outcome: ArmOutcome, currency: Currency) {
+            members = outcome.members
+            conversions = outcome.conversions
+            conversionRate = outcome.conversionRate
+            revenue = currency.amount(Int64(outcome.revenue))
+            revenuePerMember = outcome.revenuePerMember / currency.minorUnitsPerMajor
+        }
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case percent, from, to, currency, reached, conversion
+        case heldBack = "held_back"
+        case revenuePerMember = "revenue_per_member"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(lift.control.percent, forKey: .percent)
+        try container.encode(lift.from, forKey: .from)
+        try container.encode(lift.to, forKey: .to)
+        try container.encode(lift.currency.code, forKey: .currency)
+        try container.encode(Side(lift.heldBack, currency: lift.currency), forKey: .heldBack)
+        try container.encode(Side(lift.reached, currency: lift.currency), forKey: .reached)
+        try container.encode(lift.conversion.map { DifferenceResource($0) }, forKey: .conversion)
+        try container.encode(
+            lift.revenuePerMember.map { DifferenceResource($0, scale: lift.currency.minorUnitsPerMajor) },
+            forKey: .revenuePerMember)
     }
 }

@@ -60,6 +60,15 @@ extension OpenAPIDocument {
                     id: "churnRisk", scope: .reportsRead,
                     parameters: [dateQuery("as_of", "Histories through this day (default today)."), limit]
                         + predictionParameters, answers: [.ok(ref(.churnRisk))], failures: [noFit, badQuery])),
+            "/v1/analytics/global-control": .init(
+                get: operation(
+                    "Members the program's marketing may reach against its global control group, which it never "
+                        + "does: who ordered in the last `days` and what they spent, and the difference",
+                    id: "globalControlLift", scope: .reportsRead,
+                    parameters: [
+                        query("days", integer(1, 365, required: false), "The window, ending now (default 30).")
+                    ],
+                    answers: [.ok(ref(.globalControlLift))], failures: [badQuery])),
             "/v1/analytics/model": .init(
                 get: operation(
                     "The stored BG/NBD + Gamma-Gamma fit", id: "modelFit", scope: .reportsRead,

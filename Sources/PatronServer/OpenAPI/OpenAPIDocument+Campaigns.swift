@@ -84,6 +84,11 @@ extension OpenAPIDocument {
         for reason in SkipReason.allCases { skipCounts[reason.rawValue] = count() }
         var channelCounts = OrderedDictionary<String, JSONSchema>()
         for channel in MessageChannel.allCases { channelCounts[channel.rawValue] = count() }
+        let side = object([
+            "members": count(), "conversions": count(), "conversion_rate": number(0, 1),
+            "revenue": output(description: "In major units, as text."),
+            "revenue_per_member": number(description: "In major units."),
+        ])
         let interval = object(
             [
                 "difference": number(), "lower": number(), "upper": number(), "p_value": number(0, 1),
@@ -140,6 +145,12 @@ extension OpenAPIDocument {
                         "arm": output(), "members": count(), "sends": object(channelCounts),
                         "held": count(description: "Held for the end of quiet hours."), "skipped": object(skipCounts),
                     ])),
+            ]),
+            .globalControlLift: object([
+                "percent": number(description: "The group's share of members (messaging.global_control)."),
+                "from": timestamp(), "to": timestamp(), "currency": output(),
+                "held_back": side, "reached": side,
+                "conversion": interval, "revenue_per_member": interval,
             ]),
             .campaignResults: object([
                 "campaign_id": output(), "state": cases(CampaignState.self),

@@ -82,4 +82,5 @@ enum SchemaName: String, CaseIterable {
     case campaign = "Campaign"
     case campaignForecast = "CampaignForecast"
     case campaignResults = "CampaignResults"
+    case globalControlLift = "GlobalControlLift"
 }
