@@ -90,3 +90,15 @@ struct CampaignDefinitionTests {
         #expect(abs(overlap.count - 800) < 120, "\(overlap.count)")
     }
 }
+
+struct YearlyDateTests {
+    /// A birthday or a joining day on 29 February comes on the 28th in other years.
+    @Test func aDayFallsOnTheSameMonthAndDayEachYearLeapDaysOnThe28th() {
+        let leap = CalendarDate(year: 1992, month: 2, day: 29)
+        #expect(leap.sameDay(inYear: 2027) == CalendarDate(year: 2027, month: 2, day: 28))
+        #expect(leap.sameDay(inYear: 2028) == CalendarDate(year: 2028, month: 2, day: 29))
+        #expect(
+            CalendarDate(year: 1990, month: 12, day: 31).sameDay(inYear: 2026)
+                == CalendarDate(year: 2026, month: 12, day: 31))
+    }
+}

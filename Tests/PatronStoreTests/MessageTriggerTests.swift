@@ -225,4 +225,52 @@ import Testing
             #expect(try await store.runMessageTriggers(program: program, at: at)["coupon"] == 0)
         }
     }
+
+    /// A birthday `days` ahead and the first anniversary of joining, in the program's time zone: each once a year,
+    /// and only when a daily run looks.
+    @Test(arguments: TestDatabase.engines)
+    func birthdaysAndAnniversariesComeOnceAYear(engine: DatabaseEngine) async throws {
+        let clock = Shared(Self.now - 365 * Self.day)
+        try await TestDatabase.withStore(engine, clock: WallClock { clock.value }) { store in
+            let veteran = try await store.upsertMember(MemberProfile(externalID: "veteran")).member.id
+            clock.update { $0 = Self.now }
+            let at = Timestamp(millisecondsSinceEpoch: Self.now)
+            let (_, program) = try await store.program()
+            let today = program.utcOffset.date(of: at)
+            let soon = today.addingDays(3)
+            let celebrant = try await store.upsertMember(
+                MemberProfile(
+                    externalID: "celebrant",
+                    birthday: PatronCore.CalendarDate(year: 1990, month: soon.month, day: soon.day))
+            ).member.id
+            let later = today.addingDays(30)
+            _ = try await store.upsertMember(
+                MemberProfile(
+                    externalID: "later",
+                    birthday: PatronCore.CalendarDate(year: 1985, month: later.month, day: later.day)))
+            let note = try MessageTemplate.parse([
+                "name": "note", "category": "marketing",
+                "contents": [["channel": "email", "language": "zh", "subject": "您好", "text": "您好"]],
+            ])
+            _ = try await store.saveTemplate(id: "note", template: note, acceptedVersions: nil, by: "test", at: at)
+            var triggered = program
+            triggered.messaging.triggers = [
+                MessageTrigger(
+                    triggerID: "birthday", kind: .birthday, templateID: "note", channels: [], days: 3, segmentID: nil),
+                MessageTrigger(
+                    triggerID: "anniversary", kind: .anniversary, templateID: "note", channels: [], days: 0,
+                    segmentID: nil),
+            ]
+            #expect(try await store.runMessageTriggers(program: triggered, at: at, daily: false).isEmpty)
+            let queued = try await store.runMessageTriggers(program: triggered, at: at)
+            #expect(queued == ["birthday": 1, "anniversary": 1])
+            let messages = try await store.messages(after: nil, limit: 10)
+            let birthday = try #require(messages.first { $0.source == "trigger:birthday" })
+            #expect(
+                birthday.memberID == celebrant && birthday.naturalKey == "trigger:birthday:\(celebrant):\(soon.year)")
+            #expect(messages.first { $0.source == "trigger:anniversary" }?.memberID == veteran)
+            let tomorrow = Timestamp(millisecondsSinceEpoch: Self.now + Self.day)
+            #expect(try await store.runMessageTriggers(program: triggered, at: tomorrow).values.allSatisfy { $0 == 0 })
+        }
+    }
 }

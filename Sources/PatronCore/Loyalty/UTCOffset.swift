@@ -76,6 +76,11 @@ extension CalendarDate {
         CalendarDate(daysSinceEpoch: daysSinceEpoch + days)
     }
 
+    /// This month and day in `year`; 29 February falls on the 28th in other years.
+    public func sameDay(inYear year: Int) -> CalendarDate {
+        CalendarDate(year: year, month: month, day: min(day, CalendarDate.daysIn(month: month, year: year)))
+    }
+
     /// The first day of the month after this date's month.
     public var startOfNextMonth: CalendarDate {
         month == 12

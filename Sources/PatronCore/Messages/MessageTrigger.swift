@@ -22,9 +22,13 @@ public struct MessageTrigger: Sendable, Hashable, Encodable {
         /// while their lifetime value is in the top `value_top_percent` of customers — before they are gone;
         /// once per last order (buying again starts over).
         case predictiveWinBack = "predictive_win_back"
+        /// `days` before the member's birthday (0: on the day), in the program's time zone; once a year.
+        case birthday
+        /// `days` after each anniversary of the member joining (0: on the day); once a year.
+        case anniversary
 
-        /// Looked at once a day: it reads every customer, not just what happened lately.
-        public var isDaily: Bool { self == .predictiveWinBack }
+        /// Looked at once a day: it reads every member, not just what happened lately.
+        public var isDaily: Bool { [.predictiveWinBack, .birthday, .anniversary].contains(self) }
     }
 
     public var triggerID: String

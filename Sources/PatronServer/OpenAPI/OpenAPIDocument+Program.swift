@@ -259,7 +259,8 @@ extension OpenAPIDocument {
                             + "points_expiring and coupon_expiring (days before, at least 1), tier_upgraded, "
                             + "tier_downgraded, post_purchase and feedback_resolved (days after), inactivity (when "
                             + "the last order is days old, at least 1), predictive_win_back (once a day: P(alive) "
-                            + "below p_alive_below and lifetime value in the top value_top_percent of customers); "
+                            + "below p_alive_below and lifetime value in the top value_top_percent of customers), "
+                            + "birthday (once a day, days before) and anniversary (once a day, days after joining); "
                             + "only to the segment's members when segment_id is given. Trigger ids and each "
                             + "trigger's channels are unique."),
                     "global_control": input(

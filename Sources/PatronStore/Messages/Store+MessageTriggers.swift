@@ -22,10 +22,14 @@ extension Store {
                 queued[trigger.triggerID] = 0
                 continue
             }
-            var occurrences =
-                trigger.kind == .predictiveWinBack
-                ? try await winBackOccurrences(of: trigger, program: program, at: instant)
-                : try await occurrences(of: trigger, tiers: program.tiers, at: instant)
+            var occurrences: [Occurrence]
+            switch trigger.kind {
+            case .predictiveWinBack:
+                occurrences = try await winBackOccurrences(of: trigger, program: program, at: instant)
+            case .birthday, .anniversary:
+                occurrences = try await yearlyOccurrences(of: trigger, offset: program.utcOffset, at: instant)
+            default: occurrences = try await recentOccurrences(of: trigger, tiers: program.tiers, at: instant)
+            }
             if let segmentID = trigger.segmentID, !occurrences.isEmpty {
                 guard let segment = try? await segment(id: segmentID) else {
                     queued[trigger.triggerID] = 0
@@ -63,7 +67,7 @@ extension Store {
 
     /// The occurrences whose moment — the event plus the trigger's days (minus, for expiring points) — lies in
     /// the lookback window; erased members have none.
-    private func occurrences(
+    private func recentOccurrences(
         of trigger: MessageTrigger, tiers: TierProgram, at instant: Timestamp
     ) async throws -> [Occurrence] {
         let now = instant.millisecondsSinceEpoch
@@ -149,7 +153,7 @@ extension Store {
                         memberID: try text(row, "member_id"), key: "\(ticket):\(resolved)",
                         refs: MessageRefs(ticketID: ticket))
                 }
-            case .predictiveWinBack:
+            case .predictiveWinBack, .birthday, .anniversary:
                 return []
             case .inactivity:
                 // The last order, once it is `days` old: nothing the member bought since.
@@ -200,5 +204,53 @@ extension Store {
             else { return nil }
             return Occurrence(memberID: member.memberID, key: "\(member.memberID):\(member.lastDay)")
         }
+    }
+}
+
+extension Store {
+    /// Birthdays and anniversaries of joining whose moment — `days` before a birthday, `days` after an
+    /// anniversary — is today or yesterday in the program's time zone (a day missed is caught up); once a year.
+    /// Birthdays are sealed, so every member's is opened: this runs once a day.
+    fileprivate func yearlyOccurrences(
+        of trigger: MessageTrigger, offset: UTCOffset, at instant: Timestamp
+    ) async throws -> [Occurrence] {
+        let today = offset.date(of: instant)
+        let window: Set<PatronCore.CalendarDate> = [today, today.addingDays(-1)]
+        let members = self.members
+        let dates: [(String, PatronCore.CalendarDate)] = try await database.read { database in
+            if trigger.kind == .birthday {
+                return try await database.raw(
+                    """
+                    SELECT m.id, m.birthday_ciphertext, k.wrapped_key FROM members m
+                    LEFT JOIN member_keys k ON k.member_id = m.id
+                    WHERE m.erased_at IS NULL AND m.status = 'active' AND m.birthday_ciphertext IS NOT NULL
+                    """
+                ).all().compactMap { row in
+                    let opener = try members.opener(wrapped: try row.decode(column: "wrapped_key", as: String?.self))
+                    let sealed = try row.decode(column: "birthday_ciphertext", as: String.self)
+                    guard let birthday = PatronCore.CalendarDate(iso: try opener.open(sealed)) else { return nil }
+                    return (try row.decode(column: "id", as: String.self), birthday)
+                }
+            }
+            return try await database.raw("SELECT id, joined_at FROM members WHERE erased_at IS NULL").all().map {
+                (
+                    try $0.decode(column: "id", as: String.self),
+                    offset.date(
+                        of: Timestamp(millisecondsSinceEpoch: try $0.decode(column: "joined_at", as: Int64.self)))
+                )
+            }
+        }
+        var found: [Occurrence] = []
+        for (member, date) in dates {
+            for year in (today.year - 1)...(today.year + 1) {
+                let moment =
+                    trigger.kind == .birthday
+                    ? date.sameDay(inYear: year).addingDays(-trigger.days)
+                    : date.sameDay(inYear: year).addingDays(trigger.days)
+                guard window.contains(moment), trigger.kind == .birthday || year > date.year else { continue }
+                found.append(Occurrence(memberID: member, key: "\(member):\(year)"))
+            }
+        }
+        return found
     }
 }
