@@ -376,6 +376,36 @@ import Testing
             ])
     }
 
+    @Test func aTriggersRewardIsCheckedAndNamedForTheCatalogCheck() throws {
+        let program = try LoyaltyProgram.parse([
+            "messaging": [
+                "triggers": [
+                    [
+                        "trigger_id": "welcome", "kind": "welcome", "template_id": "hello",
+                        "reward": ["points": 50, "reward_id": "CAKE"],
+                    ]
+                ]
+            ]
+        ])
+        #expect(program.messaging.triggers.first?.reward == GrantedReward(points: 50, rewardID: "CAKE"))
+        #expect(
+            program.unknownRewards(existing: []) == [
+                FieldError(
+                    pointer: "/messaging/triggers/0/reward/reward_id",
+                    detail: "no reward with id 'CAKE'; create it with POST /v1/rewards first")
+            ])
+        let written = try Self.json(program.messaging)
+        #expect(try LoyaltyProgram.parse(["messaging": written]).messaging == program.messaging)
+        #expect(
+            Self.programErrors([
+                "messaging": [
+                    "triggers": [
+                        ["trigger_id": "w", "kind": "welcome", "template_id": "hello", "reward": ["points": 0]]
+                    ]
+                ]
+            ]) == [FieldError(pointer: "/messaging/triggers/0/reward/points", detail: "must be greater than zero")])
+    }
+
     static func json(_ value: some Encodable) throws -> JSONValue {
         try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
     }

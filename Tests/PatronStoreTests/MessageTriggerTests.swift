@@ -273,4 +273,40 @@ import Testing
             #expect(try await store.runMessageTriggers(program: triggered, at: tomorrow).values.allSatisfy { $0 == 0 })
         }
     }
+
+    /// A trigger's reward comes with its message once per occurrence: points on the balance, a coupon in the
+    /// message; running again gives nothing more.
+    @Test(arguments: TestDatabase.engines)
+    func aTriggersRewardComesWithItsMessageOnce(engine: DatabaseEngine) async throws {
+        try await TestDatabase.withStore(engine, clock: WallClock { Self.now }) { store in
+            let at = Timestamp(millisecondsSinceEpoch: Self.now)
+            let newcomer = try await store.upsertMember(MemberProfile(externalID: "new")).member.id
+            var reward = Reward(
+                rewardID: "CAKE", kind: .physicalGift, name: LocalizedName(zh: "蛋糕", en: "Cake"), costPoints: 500)
+            reward.couponValidDays = 30
+            _ = try await store.saveReward(reward)
+            let note = try MessageTemplate.parse([
+                "name": "welcome", "category": "transactional",
+                "contents": [["channel": "email", "language": "zh", "subject": "欢迎", "text": "{{coupon.code}}"]],
+            ])
+            _ = try await store.saveTemplate(id: "welcome", template: note, acceptedVersions: nil, by: "test", at: at)
+            var (_, program) = try await store.program()
+            var welcome = MessageTrigger(
+                triggerID: "welcome", kind: .welcome, templateID: "welcome", channels: [], days: 0, segmentID: nil)
+            welcome.reward = GrantedReward(points: 50, rewardID: "CAKE")
+            program.messaging.triggers = [welcome]
+            #expect(try await store.runMessageTriggers(program: program, at: at)["welcome"] == 1)
+            let message = try #require(try await store.messages(source: "trigger:welcome", after: nil, limit: 10).first)
+            let code = try #require(message.refs.couponCode)
+            let summary = try #require(try await store.pointsSummary(memberID: newcomer, at: at))
+            #expect(summary.balance.available == 50, "the points, and the coupon is a gift: no points spent")
+            #expect(try await store.runMessageTriggers(program: program, at: at)["welcome"] == 0)
+            #expect(try await store.pointsSummary(memberID: newcomer, at: at)?.balance.available == 50, "given once")
+            let coupons = try await store.database.read { database in
+                try await database.raw("SELECT coupon_code FROM redemptions WHERE member_id = \(bind: newcomer)").all()
+                    .map { try $0.decode(column: "coupon_code", as: String.self) }
+            }
+            #expect(coupons == [code])
+        }
+    }
 }

@@ -89,6 +89,9 @@ extension LoyaltyProgram {
             ("/referral/referee_reward_id", referral.refereeRewardID),
             ("/birthday_reward/reward_id", birthdayReward?.rewardID),
         ].compactMap { pointer, rewardID in rewardID.map { (pointer, $0) } }
+            + messaging.triggers.enumerated().compactMap { index, trigger in
+                trigger.reward?.rewardID.map { ("/messaging/triggers/\(index)/reward/reward_id", $0) }
+            }
     }
 
     /// The program's references to rewards that do not exist, given the ids of those that do.

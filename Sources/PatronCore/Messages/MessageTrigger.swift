@@ -39,6 +39,9 @@ public struct MessageTrigger: Sendable, Hashable, Encodable {
     public var days: Int
     /// Only members in this segment, when given.
     public var segmentID: String?
+    /// Given with each message, through the rewards module: points, a reward (its coupon in `{{coupon.code}}`),
+    /// or both; once per occurrence.
+    public var reward: GrantedReward?
     /// Predictive win-back: P(alive) under this, and a lifetime value in the top this-many percent.
     public var probabilityAliveBelow: Double?
     public var valueTopPercent: Double?
@@ -72,6 +75,7 @@ public struct MessageTrigger: Sendable, Hashable, Encodable {
         case segmentID = "segment_id"
         case probabilityAliveBelow = "p_alive_below"
         case valueTopPercent = "value_top_percent"
+        case reward
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -84,6 +88,7 @@ public struct MessageTrigger: Sendable, Hashable, Encodable {
         try container.encode(segmentID, forKey: .segmentID)
         try container.encodeIfPresent(probabilityAliveBelow, forKey: .probabilityAliveBelow)
         try container.encodeIfPresent(valueTopPercent, forKey: .valueTopPercent)
+        try container.encodeIfPresent(reward, forKey: .reward)
     }
 
     /// Reads `[{trigger_id, kind, template_id, channels, days, segment_id}]`; ids are unique.
@@ -111,6 +116,10 @@ public struct MessageTrigger: Sendable, Hashable, Encodable {
             if let below, !(below > 0 && below < 1) { item.fail("p_alive_below", "must lie between 0 and 1") }
             let top = item.number("value_top_percent")
             if let top, !(top > 0 && top <= 100) { item.fail("value_top_percent", "must be above 0 and at most 100") }
+            let reward = item.nested("reward") { reward in
+                GrantedReward(points: reward.integer("points"), rewardID: reward.string("reward_id", maxLength: 64))
+            }
+            if let reward { item.check(reward.problems(at: item.path("reward"))) }
             guard let id, let kind, let template else { return nil }
             var trigger = MessageTrigger(
                 triggerID: id, kind: kind, templateID: template, channels: channels, days: days, segmentID: segment)
@@ -118,6 +127,7 @@ public struct MessageTrigger: Sendable, Hashable, Encodable {
                 trigger.probabilityAliveBelow = below ?? standardProbabilityAliveBelow
                 trigger.valueTopPercent = top ?? standardValueTopPercent
             }
+            trigger.reward = reward
             return trigger
         }
         if let triggers, triggers.count > maximumTriggers {

@@ -3,6 +3,8 @@ public enum RedemptionSource: String, Sendable, Hashable, Codable {
     /// Bought with points.
     case redemption
     case surprise, birthday, referral
+    /// Given with a message the program sent by itself (a trigger's reward).
+    case trigger
     /// Given by a person on the staff, to make good on a complaint or to thank a member.
     case goodwill
 }

@@ -94,6 +94,7 @@ extension MembersPage {
         case .birthday: .sourceBirthday
         case .referral: .sourceReferral
         case .goodwill: .sourceGoodwill
+        case .trigger: .sourceTrigger
         }
     }
 }

@@ -253,6 +253,7 @@ extension OpenAPIDocument {
                             "value_top_percent": number(
                                 required: false,
                                 description: "predictive_win_back: above 0, at most 100 (default 30)."),
+                            "reward": ref(.grant, required: false),
                         ]), maxItems: MessageTrigger.maximumTriggers, required: false,
                         description:
                             "Messages sent by themselves, once per occurrence: welcome (days after joining), "

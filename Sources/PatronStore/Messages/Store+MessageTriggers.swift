@@ -45,6 +45,11 @@ extension Store {
                     templateID: template.templateID, channels: channels, source: "trigger:\(trigger.triggerID)",
                     refs: occurrence.refs, dueAt: instant)
             }
+            if let reward = trigger.reward {
+                queued[trigger.triggerID] = try await queueWithReward(
+                    requests, reward: reward, trigger: trigger, template: template, at: instant)
+                continue
+            }
             var count = 0
             for chunk in stride(from: 0, to: requests.count, by: 500) {
                 let part = Array(requests[chunk..<min(chunk + 500, requests.count)])
@@ -57,6 +62,29 @@ extension Store {
         }
         if queued.values.contains(where: { $0 > 0 }) { messageAlarm.ring() }
         return queued
+    }
+
+    /// Each message with its reward, in one transaction per occurrence: the grant is recorded once per
+    /// occurrence (`trigger:{id}:{occurrence}`), and a coupon it issues goes into the message. A reward that
+    /// cannot be issued (out of stock, the member's limit) is left out; the points and the message still go.
+    private func queueWithReward(
+        _ requests: [MessageRequest], reward: GrantedReward, trigger: MessageTrigger, template: SavedTemplate,
+        at instant: Timestamp
+    ) async throws -> Int {
+        let now = instant.millisecondsSinceEpoch
+        var count = 0
+        for request in requests {
+            count += try await database.write { database in
+                try await self.lockBalances(of: [request.memberID], at: now, in: database)
+                let outcome = try await self.grant(
+                    reward, to: request.memberID, source: .trigger, campaignID: request.naturalKey,
+                    reason: "trigger \(trigger.triggerID)", rewardIsOptional: true, at: now, in: database)
+                var request = request
+                request.refs.couponCode = outcome.redemption?.couponCode ?? request.refs.couponCode
+                return try await Self.insertMessages([request], template: template, at: now, in: database)
+            }
+        }
+        return count
     }
 
     fileprivate struct Occurrence {

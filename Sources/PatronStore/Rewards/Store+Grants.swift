@@ -190,6 +190,8 @@ extension Store {
         var granted: Bool
         /// The reward that could not be issued, when it was optional.
         var skipped: GrantSkip?
+        /// The reward issued, with its coupon.
+        var redemption: Redemption?
     }
 
     /// Gives points and/or a free reward inside the caller's transaction, recorded once per member and
@@ -231,7 +233,7 @@ extension Store {
                 WHERE campaign_id = \(bind: campaignID) AND member_id = \(bind: memberID)
                 """
             ).run()
-            return GiftOutcome(granted: true)
+            return GiftOutcome(granted: true, redemption: issued.redemption)
         } catch RewardError.notRedeemable(_, let refusals) where rewardIsOptional {
             // Refused before anything was written, so the transaction goes on with the points alone.
             return GiftOutcome(

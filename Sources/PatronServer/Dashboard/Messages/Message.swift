@@ -178,6 +178,7 @@ enum Message: String, CaseIterable, Sendable {
     case sourceBirthday
     case sourceReferral
     case sourceGoodwill
+    case sourceTrigger
     case pointsAdjusted
     case rewardGiven
     case pointsInvalid

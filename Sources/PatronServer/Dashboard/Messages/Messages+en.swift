@@ -188,6 +188,7 @@ extension Messages {
         case .sourceBirthday: "Birthday"
         case .sourceReferral: "Referral"
         case .sourceGoodwill: "Goodwill from staff"
+        case .sourceTrigger: "Sent with an automatic message"
         case .pointsAdjusted: "The points were adjusted."
         case .rewardGiven: "The reward was given; the member finds the coupon among their rewards."
         case .pointsInvalid: "Enter a whole number of points other than zero (negative to remove points)."

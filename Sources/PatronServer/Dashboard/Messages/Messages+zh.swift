@@ -177,6 +177,7 @@ extension Messages {
         case .sourceBirthday: "生日礼"
         case .sourceReferral: "推荐奖励"
         case .sourceGoodwill: "员工补偿赠送"
+        case .sourceTrigger: "随自动消息赠送"
         case .pointsAdjusted: "积分已调整。"
         case .rewardGiven: "奖励已赠送，会员可在奖励中找到优惠券。"
         case .pointsInvalid: "请输入非零的整数积分（负数为扣减）。"
