@@ -17,68 +17,45 @@ struct CampaignCrashTests {
 
     @Test(arguments: TestDatabase.engines)
     func killedMidCampaignItLosesNoMessageAndSendsNoneTwice(engine: DatabaseEngine) async throws {
-        let sink = try await SMTPSink.start(
-            TestCertificate.shared.sinkOptions + ["--require-starttls", "--auth", "shop:s3cret"])
-        defer { sink.stop() }
-        try await TestDatabase.withURL(engine) { databaseURL in
-            let dataKey = TestDatabase.makeDataKey()
-            let environment = [
-                "PATRON_DATA_KEY": dataKey, "PATRON_SMTP_URL": "smtp://shop:s3cret@localhost:\(sink.port)",
-                "PATRON_SMTP_CA_FILE": TestCertificate.shared.certificate,
-                "PATRON_MAIL_FROM": "Shop <news@shop.example.cn>",
-            ]
-            let store = Store(
-                database: try await DatabaseFactory.open(databaseURL, logger: TestDatabase.logger),
-                protector: DataProtector(dataKey: try DataKey.parse(dataKey, source: "test")))
-            try await store.database.withRunning { _ in
-                try await Self.launch(in: store)
-                let start = { @Sendable in
-                    try await ServerProcess.start(
-                        databaseURL: databaseURL.argument, environment: environment, client: .shared)
-                }
-                // The server finds the campaign launching, queues it and sends as it goes.
-                let server = try await start()
-                let waitUntil = ContinuousClock.now + .seconds(120)
-                while try sink.messages().count < 1_000, ContinuousClock.now < waitUntil {
-                    try await Task.sleep(for: .milliseconds(5))
-                }
-                await server.kill()
-                let atKill = try sink.messages().count
-                #expect(atKill >= 1_000 && atKill < 8_000, "killed in the middle: \(atKill) sent")
-
-                // The killed server's lease and claims run out after 30 seconds; the new one finishes the rest.
-                let restarted = try await start()
-                var statuses: [String: [String]] = [:]
-                var campaign = try await store.campaign(id: "crash")
-                for _ in 0..<3_000 {
-                    campaign = try await store.campaign(id: "crash")
-                    statuses = try await MessageCrashTests.idsByStatus(store)
-                    if campaign.state == .launched,
-                        statuses.keys.allSatisfy({ ["sent", "sending", "ambiguous"].contains($0) })
-                    {
-                        break
-                    }
-                    try await Task.sleep(for: .milliseconds(100))
-                }
-                await restarted.kill()
-
-                #expect(campaign.state == .launched && campaign.queued == Int64(Self.members))
-                let arms = try await Self.arms(store)
-                #expect(arms.count == Self.members, "one arm per member")
-                let messaged = arms.filter { $0.value != "holdout" }.count
-                let all = statuses.values.reduce(0) { $0 + $1.count }
-                #expect(all == messaged, "one message per member outside the holdout: \(all) for \(messaged)")
-                let unsent = statuses.filter { !["sent", "sending", "ambiguous"].contains($0.key) }
-                #expect(unsent.isEmpty, "messages neither sent nor in flight: \(unsent.mapValues(\.count))")
-                let inFlight = (statuses["sending"] ?? []) + (statuses["ambiguous"] ?? [])
-                #expect(
-                    inFlight.count <= 8, "only what was being handed over at the kill is in doubt: \(inFlight.count)")
-                let arrived = try sink.messages().map { try MessageCrashTests.messageID(in: $0) }
-                #expect(arrived.count == Set(arrived).count, "a Message-ID arrived twice")
-                let sent = Set(statuses["sent"] ?? [])
-                #expect(sent.isSubset(of: Set(arrived)), "every message recorded as sent arrived")
-                #expect(Set(arrived).isSubset(of: sent.union(inFlight)), "nothing arrived that is not sent or in doubt")
+        try await MessageCrashTests.withMailServer(engine) { databaseURL, environment, sink, store in
+            try await Self.launch(in: store)
+            let start = { @Sendable in
+                try await ServerProcess.start(
+                    databaseURL: databaseURL.argument, environment: environment, client: .shared)
             }
+            // The server finds the campaign launching, queues it and sends as it goes.
+            let server = try await start()
+            let waitUntil = ContinuousClock.now + .seconds(120)
+            while try sink.messages().count < 1_000, ContinuousClock.now < waitUntil {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            await server.kill()
+            let atKill = try sink.messages().count
+            #expect(atKill >= 1_000 && atKill < 8_000, "killed in the middle: \(atKill) sent")
+
+            // The killed server's lease and claims run out after 30 seconds; the new one finishes the rest.
+            let restarted = try await start()
+            var statuses: [String: [String]] = [:]
+            var campaign = try await store.campaign(id: "crash")
+            for _ in 0..<3_000 {
+                campaign = try await store.campaign(id: "crash")
+                statuses = try await MessageCrashTests.idsByStatus(store)
+                if campaign.state == .launched,
+                    statuses.keys.allSatisfy({ ["sent", "sending", "ambiguous"].contains($0) })
+                {
+                    break
+                }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            await restarted.kill()
+
+            #expect(campaign.state == .launched && campaign.queued == Int64(Self.members))
+            let arms = try await Self.arms(store)
+            #expect(arms.count == Self.members, "one arm per member")
+            let messaged = arms.filter { $0.value != "holdout" }.count
+            #expect(
+                statuses.values.reduce(0) { $0 + $1.count } == messaged, "one message per member outside the holdout")
+            #expect(try MessageCrashTests.expectEachSentOnce(statuses, sink: sink) == messaged)
         }
     }
 

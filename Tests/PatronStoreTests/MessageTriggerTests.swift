@@ -23,6 +23,17 @@ import Testing
         return try OrderSubmission.parse(body, receivedAt: Timestamp(millisecondsSinceEpoch: now))
     }
 
+    /// Saves an email template in Chinese saying `text`.
+    static func saveTemplate(
+        _ id: String, _ category: MessageCategory, text: String, in store: Store, at instant: Timestamp
+    ) async throws {
+        let template = try MessageTemplate.parse([
+            "name": .string(id), "category": .string(category.rawValue),
+            "contents": [["channel": "email", "language": "zh", "subject": "您好", "text": .string(text)]],
+        ])
+        _ = try await store.saveTemplate(id: id, template: template, acceptedVersions: nil, by: "test", at: instant)
+    }
+
     @Test(arguments: TestDatabase.engines)
     func eachOccurrenceIsQueuedOnceWhenItsMomentComes(engine: DatabaseEngine) async throws {
         try await TestDatabase.withStore(engine, clock: WallClock { Self.now }) { store in
@@ -40,11 +51,7 @@ import Testing
                 try Self.order("o-expiring", member: "expiring", at: Self.now - 359 * Self.day), fingerprint: "f"
             ).order.memberID
             _ = try await store.releasePendingPoints(asOf: at)
-            let receipt = try MessageTemplate.parse([
-                "name": "note", "category": "transactional",
-                "contents": [["channel": "email", "language": "zh", "subject": "您好", "text": "您好"]],
-            ])
-            _ = try await store.saveTemplate(id: "note", template: receipt, acceptedVersions: nil, by: "test", at: at)
+            try await Self.saveTemplate("note", .transactional, text: "您好", in: store, at: at)
             var (_, program) = try await store.program()
             program.messaging.triggers = [
                 MessageTrigger(
@@ -112,11 +119,7 @@ import Testing
                 subject: "冷掉的咖啡", memberID: down, priority: .normal, storeID: nil, actor: "agent",
                 idempotencyKey: "t-1")
             _ = try await store.moveTicket(ticket.ticketID, to: .resolved, actor: "agent")
-            let note = try MessageTemplate.parse([
-                "name": "note", "category": "transactional",
-                "contents": [["channel": "email", "language": "zh", "subject": "您好", "text": "您好"]],
-            ])
-            _ = try await store.saveTemplate(id: "note", template: note, acceptedVersions: nil, by: "test", at: at)
+            try await Self.saveTemplate("note", .transactional, text: "您好", in: store, at: at)
             var triggered = program
             triggered.messaging.triggers = [
                 MessageTrigger(
@@ -152,11 +155,7 @@ import Testing
             }
             let day = (try await store.program()).program.utcOffset.date(of: at)
             _ = try await store.refitModels(asOf: day)
-            let note = try MessageTemplate.parse([
-                "name": "win back", "category": "marketing",
-                "contents": [["channel": "email", "language": "zh", "subject": "好久不见", "text": "好久不见"]],
-            ])
-            _ = try await store.saveTemplate(id: "miss", template: note, acceptedVersions: nil, by: "test", at: at)
+            try await Self.saveTemplate("miss", .marketing, text: "好久不见", in: store, at: at)
             var (_, program) = try await store.program()
             program.messaging.triggers = [
                 MessageTrigger(
@@ -208,11 +207,7 @@ import Testing
             let (bought, _) = try await store.redeem(
                 memberID: member, rewardID: "CAKE", idempotencyKey: "r-1", actor: nil, at: at)
             let code = try #require(bought.redemption.couponCode)
-            let note = try MessageTemplate.parse([
-                "name": "use it", "category": "transactional",
-                "contents": [["channel": "email", "language": "zh", "subject": "券快到期", "text": "{{coupon.code}}"]],
-            ])
-            _ = try await store.saveTemplate(id: "use-it", template: note, acceptedVersions: nil, by: "test", at: at)
+            try await Self.saveTemplate("use-it", .transactional, text: "{{coupon.code}}", in: store, at: at)
             var (_, program) = try await store.program()
             program.messaging.triggers = [
                 MessageTrigger(
@@ -248,11 +243,7 @@ import Testing
                 MemberProfile(
                     externalID: "later",
                     birthday: PatronCore.CalendarDate(year: 1985, month: later.month, day: later.day)))
-            let note = try MessageTemplate.parse([
-                "name": "note", "category": "marketing",
-                "contents": [["channel": "email", "language": "zh", "subject": "您好", "text": "您好"]],
-            ])
-            _ = try await store.saveTemplate(id: "note", template: note, acceptedVersions: nil, by: "test", at: at)
+            try await Self.saveTemplate("note", .marketing, text: "您好", in: store, at: at)
             var triggered = program
             triggered.messaging.triggers = [
                 MessageTrigger(
@@ -285,11 +276,7 @@ import Testing
                 rewardID: "CAKE", kind: .physicalGift, name: LocalizedName(zh: "蛋糕", en: "Cake"), costPoints: 500)
             reward.couponValidDays = 30
             _ = try await store.saveReward(reward)
-            let note = try MessageTemplate.parse([
-                "name": "welcome", "category": "transactional",
-                "contents": [["channel": "email", "language": "zh", "subject": "欢迎", "text": "{{coupon.code}}"]],
-            ])
-            _ = try await store.saveTemplate(id: "welcome", template: note, acceptedVersions: nil, by: "test", at: at)
+            try await Self.saveTemplate("welcome", .transactional, text: "{{coupon.code}}", in: store, at: at)
             var (_, program) = try await store.program()
             var welcome = MessageTrigger(
                 triggerID: "welcome", kind: .welcome, templateID: "welcome", channels: [], days: 0, segmentID: nil)
