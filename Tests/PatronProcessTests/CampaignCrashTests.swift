@@ -102,9 +102,9 @@ struct CampaignCrashTests {
             ],
         ]
         _ = try await store.saveCampaign(
-            id: "crash", definition: try CampaignDefinition.parse(body), source: body, acceptedVersions: nil,
+            id: "crash", definition: try CampaignDefinition.parse(body), acceptedVersions: nil,
             by: "test", at: now)
-        #expect(try await store.launchCampaign(id: "crash", at: now).state == .launching)
+        #expect(try await store.launchCampaign(id: "crash", at: now).campaign.state == .launching)
     }
 
     /// Each member's arm in the campaign.

@@ -64,7 +64,7 @@ import Testing
 
     static func save(_ store: Store, _ body: JSONValue = body, id: String = "june") async throws -> SavedCampaign {
         try await store.saveCampaign(
-            id: id, definition: try CampaignDefinition.parse(body), source: body, acceptedVersions: nil, by: "test",
+            id: id, definition: try CampaignDefinition.parse(body), acceptedVersions: nil, by: "test",
             at: at(start)
         ).campaign
     }
@@ -92,9 +92,9 @@ import Testing
             let saved = try await Self.save(store)
             #expect(saved.state == .draft && saved.version == 1)
             #expect(try await store.dueCampaigns(at: Self.at(Self.start)).isEmpty, "a draft is not due")
-            let launched = try await store.launchCampaign(id: "june", at: Self.at(Self.start))
-            #expect(launched.state == .launching)
-            #expect(try await store.launchCampaign(id: "june", at: Self.at(Self.start)).state == .launching)
+            let (launched, launchedNow) = try await store.launchCampaign(id: "june", at: Self.at(Self.start))
+            #expect(launched.state == .launching && launchedNow)
+            #expect(try await store.launchCampaign(id: "june", at: Self.at(Self.start)) == (launched, false), "a retry")
             #expect(try await store.dueCampaigns(at: Self.at(Self.start)) == ["june"])
 
             // Two nodes at once: one takes the campaign, the other finds it taken.
@@ -221,14 +221,14 @@ import Testing
             _ = try await Self.save(store)
             let changed = Self.body(["name": "June offer, again"])
             let second = try await store.saveCampaign(
-                id: "june", definition: try CampaignDefinition.parse(changed), source: changed, acceptedVersions: [1],
+                id: "june", definition: try CampaignDefinition.parse(changed), acceptedVersions: [1],
                 by: "test", at: Self.at(Self.start))
             #expect(
                 !second.created && second.campaign.version == 2
                     && second.campaign.definition.name == "June offer, again")
             await #expect(throws: CampaignError.versionMismatch(current: 2)) {
                 try await store.saveCampaign(
-                    id: "june", definition: try CampaignDefinition.parse(changed), source: changed,
+                    id: "june", definition: try CampaignDefinition.parse(changed),
                     acceptedVersions: [1], by: "test", at: Self.at(Self.start))
             }
             _ = try await store.launchCampaign(id: "june", at: Self.at(Self.start))
@@ -278,7 +278,7 @@ import Testing
             _ = try await Self.prepare(store)
             let body = Self.body(["send_at": .string(Self.at(Self.start + 3_600_000).rfc3339)])
             _ = try await Self.save(store, body)
-            #expect(try await store.launchCampaign(id: "june", at: Self.at(Self.start)).state == .scheduled)
+            #expect(try await store.launchCampaign(id: "june", at: Self.at(Self.start)).campaign.state == .scheduled)
             #expect(try await store.dueCampaigns(at: Self.at(Self.start + 3_599_999)).isEmpty)
             #expect(try await store.runCampaign(id: "june", at: Self.at(Self.start)).queued == 0)
             clock.update { $0 += 3_600_000 }

@@ -32,12 +32,6 @@ struct CampaignResource: Encodable {
     }
 }
 
-/// Counts keyed by the raw values of an enumeration, every case present.
-private func counts<Key: RawRepresentable & CaseIterable & Hashable>(_ values: [Key: Int]) -> [String: Int]
-where Key.RawValue == String {
-    Dictionary(uniqueKeysWithValues: Key.allCases.map { ($0.rawValue, values[$0] ?? 0) })
-}
-
 /// A dry run: each arm's members and what the guardrails would decide for their messages now.
 struct CampaignForecastResource: Encodable {
     let campaignID: String
@@ -93,6 +87,29 @@ struct DifferenceResource: Encodable {
     }
 }
 
+/// What a group of members did in a window: how many, how many ordered, and their revenue in major units.
+struct OutcomeResource: Encodable {
+    let members: Int
+    let conversions: Int
+    let conversionRate: Double
+    let revenue: String
+    let revenuePerMember: Double
+
+    enum CodingKeys: String, CodingKey {
+        case members, conversions, revenue
+        case conversionRate = "conversion_rate"
+        case revenuePerMember = "revenue_per_member"
+    }
+
+    init(_ outcome: ArmOutcome, currency: Currency) {
+        members = outcome.members
+        conversions = outcome.conversions
+        conversionRate = outcome.conversionRate
+        revenue = currency.amount(Int64(outcome.revenue))
+        revenuePerMember = outcome.revenuePerMember / currency.minorUnitsPerMajor
+    }
+}
+
 /// A campaign's results: each arm's messages, conversions and revenue, each variant against the baseline, and
 /// the verdict.
 struct CampaignResultsResource: Encodable {
@@ -100,18 +117,21 @@ struct CampaignResultsResource: Encodable {
 
     private struct Arm: Encodable {
         let arm: String
-        let members: Int
         let messages: [String: Int]
         let skipped: [String: Int]
-        let conversions: Int
-        let conversionRate: Double
-        let revenue: String
-        let revenuePerMember: Double
+        let outcome: OutcomeResource
 
         enum CodingKeys: String, CodingKey {
-            case arm, members, messages, skipped, conversions, revenue
-            case conversionRate = "conversion_rate"
-            case revenuePerMember = "revenue_per_member"
+            case arm, messages, skipped
+        }
+
+        /// The arm's name and messages beside its outcome's fields, in one object.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(arm, forKey: .arm)
+            try container.encode(messages, forKey: .messages)
+            try container.encode(skipped, forKey: .skipped)
+            try outcome.encode(to: encoder)
         }
     }
 
@@ -156,10 +176,8 @@ struct CampaignResultsResource: Encodable {
         try container.encode(
             results.arms.map {
                 Arm(
-                    arm: $0.arm, members: $0.outcome.members, messages: counts($0.messages),
-                    skipped: counts($0.skipped), conversions: $0.outcome.conversions,
-                    conversionRate: $0.outcome.conversionRate, revenue: currency.amount(Int64($0.outcome.revenue)),
-                    revenuePerMember: $0.outcome.revenuePerMember / scale)
+                    arm: $0.arm, messages: counts($0.messages), skipped: counts($0.skipped),
+                    outcome: OutcomeResource($0.outcome, currency: currency))
             }, forKey: .arms)
         let reading = results.reading
         try container.encode(
@@ -187,28 +205,6 @@ struct CampaignResultsResource: Encodable {
 struct GlobalControlResource: Encodable {
     let lift: GlobalControlLift
 
-    private struct Side: Encodable {
-        let members: Int
-        let conversions: Int
-        let conversionRate: Double
-        let revenue: String
-        let revenuePerMember: Double
-
-        enum CodingKeys: String, CodingKey {
-            case members, conversions, revenue
-            case conversionRate = "conversion_rate"
-            case revenuePerMember = "revenue_per_member"
-        }
-
-        init(_ outcome: ArmOutcome, currency: Currency) {
-            members = outcome.members
-            conversions = outcome.conversions
-            conversionRate = outcome.conversionRate
-            revenue = currency.amount(Int64(outcome.revenue))
-            revenuePerMember = outcome.revenuePerMember / currency.minorUnitsPerMajor
-        }
-    }
-
     private enum CodingKeys: String, CodingKey {
         case percent, from, to, currency, reached, conversion
         case heldBack = "held_back"
@@ -221,8 +217,8 @@ struct GlobalControlResource: Encodable {
         try container.encode(lift.from, forKey: .from)
         try container.encode(lift.to, forKey: .to)
         try container.encode(lift.currency.code, forKey: .currency)
-        try container.encode(Side(lift.heldBack, currency: lift.currency), forKey: .heldBack)
-        try container.encode(Side(lift.reached, currency: lift.currency), forKey: .reached)
+        try container.encode(OutcomeResource(lift.heldBack, currency: lift.currency), forKey: .heldBack)
+        try container.encode(OutcomeResource(lift.reached, currency: lift.currency), forKey: .reached)
         try container.encode(lift.conversion.map { DifferenceResource($0) }, forKey: .conversion)
         try container.encode(
             lift.revenuePerMember.map { DifferenceResource($0, scale: lift.currency.minorUnitsPerMajor) },

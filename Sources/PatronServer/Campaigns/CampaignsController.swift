@@ -43,7 +43,7 @@ struct CampaignsController {
         let (body, _) = try await JSONBody.read(request, context: context)
         let definition = try CampaignDefinition.parse(body)
         let (campaign, created) = try await store.saveCampaign(
-            id: id, definition: definition, source: body, acceptedVersions: request.ifMatchVersions(),
+            id: id, definition: definition, acceptedVersions: request.ifMatchVersions(),
             by: context.actorID ?? "unknown", at: store.clock.now)
         return try JSONBody.response(CampaignResource(campaign: campaign), status: created ? .created : .ok)
             .tagged(campaign.version)
@@ -52,12 +52,10 @@ struct CampaignsController {
     /// 202 when this call launched it; 200 when it was launched before (a retry), with its state now.
     @Sendable func launch(_ request: Request, context: PatronRequestContext) async throws -> Response {
         try context.require(.messagesSend)
-        let id = try context.parameters.require("campaign_id")
-        let before = try await store.campaign(id: id)
-        let campaign = try await store.launchCampaign(id: id, at: store.clock.now)
-        return try JSONBody.response(
-            CampaignResource(campaign: campaign), status: before.state == .draft ? .accepted : .ok
-        ).tagged(campaign.version)
+        let (campaign, launched) = try await store.launchCampaign(
+            id: try context.parameters.require("campaign_id"), at: store.clock.now)
+        return try JSONBody.response(CampaignResource(campaign: campaign), status: launched ? .accepted : .ok)
+            .tagged(campaign.version)
     }
 
     @Sendable func cancel(_ request: Request, context: PatronRequestContext) async throws -> Response {

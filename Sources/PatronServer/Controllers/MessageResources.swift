@@ -127,3 +127,22 @@ struct MessageResource: Encodable {
         if let attempts { try container.encode(attempts.map(AttemptResource.init), forKey: .attempts) }
     }
 }
+
+/// How the messages from one source stand: counts per state, and skips per reason.
+struct MessageSummaryResource: Encodable {
+    let source: String
+    let total: Int
+    let byStatus: [String: Int]
+    let skipped: [String: Int]
+
+    enum CodingKeys: String, CodingKey {
+        case source, total, skipped
+        case byStatus = "by_status"
+    }
+}
+
+/// Counts keyed by the raw values of an enumeration, every case present.
+func counts<Key: RawRepresentable & CaseIterable & Hashable>(_ values: [Key: Int]) -> [String: Int]
+where Key.RawValue == String {
+    Dictionary(uniqueKeysWithValues: Key.allCases.map { ($0.rawValue, values[$0] ?? 0) })
+}

@@ -27,15 +27,10 @@ struct MessagesController {
         Self.check(source, "source", maxLength: 128, &query)
         try query.finish()
         let (byStatus, skipped) = try await store.messageSummary(source: source ?? "")
-        var statuses: [String: JSONValue] = [:]
-        for status in MessageStatus.allCases { statuses[status.rawValue] = .number(Double(byStatus[status] ?? 0)) }
-        var reasons: [String: JSONValue] = [:]
-        for reason in SkipReason.allCases { reasons[reason.rawValue] = .number(Double(skipped[reason] ?? 0)) }
         return try JSONBody.response(
-            [
-                "source": .string(source ?? ""), "total": .number(Double(byStatus.values.reduce(0, +))),
-                "by_status": .object(statuses), "skipped": .object(reasons),
-            ] as [String: JSONValue])
+            MessageSummaryResource(
+                source: source ?? "", total: byStatus.values.reduce(0, +), byStatus: counts(byStatus),
+                skipped: counts(skipped)))
     }
 
     /// Queues the message (201), or answers the one queued before with the same key (200).

@@ -78,17 +78,15 @@ extension OpenAPIDocument {
         let variantID = pattern(
             "^(?!holdout$)(?!global_control$)[A-Za-z0-9_-]{1,32}$", maxLength: 32,
             description: "Letters, digits, - and _; not holdout or global_control.")
-        var statusCounts = OrderedDictionary<String, JSONSchema>()
-        for status in MessageStatus.allCases { statusCounts[status.rawValue] = count() }
-        var skipCounts = OrderedDictionary<String, JSONSchema>()
-        for reason in SkipReason.allCases { skipCounts[reason.rawValue] = count() }
-        var channelCounts = OrderedDictionary<String, JSONSchema>()
-        for channel in MessageChannel.allCases { channelCounts[channel.rawValue] = count() }
-        let side = object([
+        let outcome: OrderedDictionary<String, JSONSchema> = [
             "members": count(), "conversions": count(), "conversion_rate": number(0, 1),
-            "revenue": output(description: "In major units, as text."),
+            "revenue": output(description: "In major units, as text: 1280.50."),
             "revenue_per_member": number(description: "In major units."),
-        ])
+        ]
+        var arm: OrderedDictionary<String, JSONSchema> = [
+            "arm": output(), "messages": counts(of: MessageStatus.self), "skipped": counts(of: SkipReason.self),
+        ]
+        arm.merge(outcome) { $1 }
         let interval = object(
             [
                 "difference": number(), "lower": number(), "upper": number(), "p_value": number(0, 1),
@@ -142,27 +140,22 @@ extension OpenAPIDocument {
                 "campaign_id": output(), "evaluated_at": timestamp(), "audience": count(),
                 "arms": list(
                     object([
-                        "arm": output(), "members": count(), "sends": object(channelCounts),
-                        "held": count(description: "Held for the end of quiet hours."), "skipped": object(skipCounts),
+                        "arm": output(), "members": count(), "sends": counts(of: MessageChannel.self),
+                        "held": count(description: "Held for the end of quiet hours."),
+                        "skipped": counts(of: SkipReason.self),
                     ])),
             ]),
             .globalControlLift: object([
                 "percent": number(description: "The group's share of members (messaging.global_control)."),
                 "from": timestamp(), "to": timestamp(), "currency": output(),
-                "held_back": side, "reached": side,
+                "held_back": object(outcome), "reached": object(outcome),
                 "conversion": interval, "revenue_per_member": interval,
             ]),
             .campaignResults: object([
                 "campaign_id": output(), "state": cases(CampaignState.self),
                 "window_start": timestamp(nullable: true), "window_end": timestamp(nullable: true),
                 "currency": output(),
-                "arms": list(
-                    object([
-                        "arm": output(), "members": count(), "messages": object(statusCounts),
-                        "skipped": object(skipCounts), "conversions": count(), "conversion_rate": number(0, 1),
-                        "revenue": output(description: "In major units, as text: 1280.50."),
-                        "revenue_per_member": number(description: "In major units."),
-                    ])),
+                "arms": list(object(arm)),
                 "comparisons": list(
                     object([
                         "arm": output(), "against": output(), "conversion": interval,

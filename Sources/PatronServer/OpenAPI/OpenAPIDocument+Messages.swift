@@ -13,10 +13,6 @@ extension OpenAPIDocument {
         let missingTemplate = (Failure.notFound, "No template has this id.")
         let stale = (Failure.preconditionFailed, "If-Match names another version of the template.")
         let version = "The template's version"
-        var statusCounts = OrderedDictionary<String, JSONSchema>()
-        for status in MessageStatus.allCases { statusCounts[status.rawValue] = count() }
-        var skipCounts = OrderedDictionary<String, JSONSchema>()
-        for reason in SkipReason.allCases { skipCounts[reason.rawValue] = count() }
         return [
             "/v1/templates": .init(
                 get: operation(
@@ -122,7 +118,7 @@ extension OpenAPIDocument {
                         .ok(
                             object([
                                 "source": output(), "total": count(),
-                                "by_status": object(statusCounts), "skipped": object(skipCounts),
+                                "by_status": counts(of: MessageStatus.self), "skipped": counts(of: SkipReason.self),
                             ]))
                     ],
                     failures: [(.unprocessable, "`source` is missing.")])),

@@ -146,6 +146,14 @@ extension OpenAPIDocument {
         .one(of: [schema, .null()], core: .init(required: required))
     }
 
+    /// An object with a count for every case of an enumeration, by its raw value.
+    static func counts<Value: RawRepresentable & CaseIterable>(of type: Value.Type) -> JSONSchema
+    where Value.RawValue == String {
+        var fields = OrderedDictionary<String, JSONSchema>()
+        for value in type.allCases { fields[value.rawValue] = count() }
+        return object(fields)
+    }
+
     /// A page of `item`s with the cursor of the next page.
     static func page(of item: SchemaName) -> JSONSchema {
         object(["data": list(ref(item)), "next_cursor": output(nullable: true)])

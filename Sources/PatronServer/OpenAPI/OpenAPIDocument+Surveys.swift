@@ -152,8 +152,7 @@ extension OpenAPIDocument {
             "working_p90_minutes": minutes,
         ])
         let attainment = object(["met": count(), "missed": count(), "share": share])
-        var quadrantCounts: OrderedDictionary<String, JSONSchema> = [:]
-        for quadrant in LoyaltyQuadrant.allCases { quadrantCounts[quadrant.rawValue] = count() }
+        let quadrantCounts = counts(of: LoyaltyQuadrant.self)
         return [
             .listeningReport: object([
                 "from": date(), "to": date(), "by": cases(ListeningGrouping.self, nullable: true),
@@ -179,8 +178,8 @@ extension OpenAPIDocument {
             ]),
             .loyaltyMatrixMember: object(["member_id": output()]),
             .loyaltyMatrix: object([
-                "as_of": date(), "counts": object(quadrantCounts), "without_attitude": count(),
-                "compared_with": date(), "counts_then": object(quadrantCounts),
+                "as_of": date(), "counts": quadrantCounts, "without_attitude": count(),
+                "compared_with": date(), "counts_then": quadrantCounts,
                 "movement": list(
                     object([
                         "from": cases(LoyaltyQuadrant.self), "to": cases(LoyaltyQuadrant.self), "members": count(),

@@ -8,8 +8,6 @@ public struct SavedCampaign: Sendable, Hashable {
     /// Counts every change, for `If-Match`.
     public var version: Int64
     public var definition: CampaignDefinition
-    /// The definition as it was written, to answer with exactly that.
-    public var source: JSONValue
     /// Hashed with each member id to place them in an arm; chosen when the campaign is made, never changed.
     public var salt: String
     public var state: CampaignState
@@ -53,8 +51,7 @@ extension SavedCampaign {
         campaignID = try row.decode(column: "campaign_id", as: String.self)
         version = try row.decode(column: "version", as: Int64.self)
         let text = try row.decode(column: "definition", as: String.self)
-        source = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
-        definition = try CampaignDefinition.parse(source)
+        definition = try CampaignDefinition.parse(try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)))
         salt = try row.decode(column: "salt", as: String.self)
         state = CampaignState(rawValue: try row.decode(column: "state", as: String.self)) ?? .draft
         startedAt = try time("started_at")

@@ -43,6 +43,9 @@ extension Store {
         let segment = try await self.segment(id: campaign.definition.segmentID)
         let everyone = try await segmentMembers(segment.definition.rule, at: instant).memberIDs
         let arms = try await armMessages(campaign)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let refs = String(decoding: try encoder.encode(MessageRefs()), as: UTF8.self)
         let remaining = cursor.map { last in everyone.drop { $0 <= last } } ?? everyone[...]
         var queued = 0
         var start = remaining.startIndex
@@ -50,7 +53,8 @@ extension Store {
             let batch = remaining[start..<min(start + batchSize, remaining.endIndex)]
             guard
                 let added = try await queueBatch(
-                    Array(batch), of: campaign, arms: arms, control: program.messaging.globalControl, runner: runner,
+                    Array(batch), of: campaign, arms: arms, refs: refs, control: program.messaging.globalControl,
+                    runner: runner,
                     audience: cursor == nil && start == remaining.startIndex ? everyone.count : nil)
             else { return CampaignRun(queued: queued, finished: false) }
             queued += added
@@ -132,8 +136,8 @@ extension Store {
     /// One batch in one transaction: arms, then messages from the arms (so a batch run again finds the message
     /// ids chosen the first time), then the cursor. Nil when the campaign is no longer this runner's.
     private func queueBatch(
-        _ members: [String], of campaign: SavedCampaign, arms: [SQLQueryString], control: GlobalControl,
-        runner: String, audience: Int?
+        _ members: [String], of campaign: SavedCampaign, arms: [SQLQueryString], refs: String,
+        control: GlobalControl, runner: String, audience: Int?
     ) async throws -> Int? {
         let now = clock.now.millisecondsSinceEpoch
         let assignment = campaign.assignment
@@ -145,9 +149,6 @@ extension Store {
             let sent = arm != CampaignDefinition.holdoutArm && arm != CampaignDefinition.globalControlArm
             return (arm, sent ? Identifier.make(prefix: "msg", milliseconds: now) : "")
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let refs = String(decoding: try encoder.encode(MessageRefs()), as: UTF8.self)
         let source = campaign.messageSource
         let id = campaign.campaignID
         return try await database.write { database in

@@ -5,10 +5,12 @@ import SQLKit
 extension Store {
     /// Saves the campaign, a draft (201 when new); its segment and templates must exist. Only a draft changes.
     public func saveCampaign(
-        id: String, definition: CampaignDefinition, source: JSONValue, acceptedVersions: Set<Int64>?,
+        id: String, definition: CampaignDefinition, acceptedVersions: Set<Int64>?,
         by actor: String, at instant: Timestamp
     ) async throws -> (campaign: SavedCampaign, created: Bool) {
-        let text = String(decoding: source.sortedText, as: UTF8.self)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let text = String(decoding: try encoder.encode(definition), as: UTF8.self)
         let now = instant.millisecondsSinceEpoch
         return try await database.write { database in
             try await Self.checkReferences(definition, in: database)
@@ -62,15 +64,19 @@ extension Store {
     }
 
     /// Launches a draft: scheduled while its `send_at` is ahead, else queued from now on by
-    /// ``runCampaign(id:at:batchSize:)``. Launching a launched campaign again answers it as it is: a retry.
-    public func launchCampaign(id: String, at instant: Timestamp) async throws -> SavedCampaign {
+    /// ``runCampaign(id:at:batchSize:)``. Launching a launched campaign again answers it as it is: a retry
+    /// (`launched` false).
+    @discardableResult
+    public func launchCampaign(
+        id: String, at instant: Timestamp
+    ) async throws -> (campaign: SavedCampaign, launched: Bool) {
         let now = instant.millisecondsSinceEpoch
-        let campaign = try await database.write { database in
+        let (campaign, launched) = try await database.write { database in
             guard let current = try await Self.lockCampaign(id, in: database),
                 let campaign = try await Self.campaign(id: id, in: database)
             else { throw CampaignError.notFound(id) }
             if current.state == .cancelled { throw CampaignError.cancelled(campaignID: id) }
-            guard current.state == .draft else { return campaign }
+            guard current.state == .draft else { return (campaign, false) }
             try await Self.checkReferences(campaign.definition, in: database)
             let later = campaign.definition.sendAt.map { $0.millisecondsSinceEpoch > now } ?? false
             try await database.raw(
@@ -80,10 +86,10 @@ extension Store {
                 WHERE campaign_id = \(bind: id)
                 """
             ).run()
-            return try await Self.campaign(id: id, in: database) ?? campaign
+            return (try await Self.campaign(id: id, in: database) ?? campaign, true)
         }
         if campaign.state == .launching { campaignAlarm.ring() }
-        return campaign
+        return (campaign, launched)
     }
 
     /// Stops the campaign: nothing more is queued, and its messages not yet sent are skipped as cancelled (those
