@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PatronAnalytics
 import PatronCore
+import PatronServer
 import PatronStore
 
 struct CampaignsCommand: AsyncParsableCommand {
@@ -18,8 +19,8 @@ struct CampaignsCommand: AsyncParsableCommand {
         @Flag(help: "Decide every message as if sending now, and change nothing.") var dryRun = false
         @Option(
             help: """
-                The channels the server sends on, for --dry-run, such as email,sms (default: email when \
-                $PATRON_SMTP_URL is set, and the channels of $PATRON_MESSAGE_BRIDGES).
+                The channels the server sends on, for --dry-run, such as email,sms (default: those `patron serve` \
+                sets up from $PATRON_SMTP_URL, $PATRON_MAIL_FROM and $PATRON_MESSAGE_BRIDGES).
                 """)
         var channels: String?
         @OptionGroup var database: DatabaseOptions
@@ -50,13 +51,17 @@ struct CampaignsCommand: AsyncParsableCommand {
                 }
                 return found
             }
-            var found: Set<MessageChannel> = Environment.value("PATRON_SMTP_URL") == nil ? [] : [.email]
-            for bridge in (Environment.value("PATRON_MESSAGE_BRIDGES") ?? "").split(separator: ",") {
-                if let name = bridge.split(separator: "=").first, let channel = MessageChannel(rawValue: String(name)) {
-                    found.insert(channel)
-                }
+            // The channels `patron serve` would set up from the same environment.
+            do {
+                return try MessageChannels.parse(
+                    smtpURL: Environment.value("PATRON_SMTP_URL"), smtpCAFile: Environment.value("PATRON_SMTP_CA_FILE"),
+                    mailFrom: Environment.value("PATRON_MAIL_FROM"),
+                    bridges: (Environment.value("PATRON_MESSAGE_BRIDGES") ?? "").split(separator: ",").map(String.init),
+                    bridgeSecret: Environment.value("PATRON_MESSAGE_BRIDGE_SECRET"), heloName: "localhost"
+                ).available
+            } catch {
+                throw CommandFailure(String(describing: error))
             }
-            return found
         }
     }
 
@@ -78,7 +83,7 @@ struct CampaignsCommand: AsyncParsableCommand {
 
     /// Launches the campaign and, when it goes now, queues it to the end with progress on standard error.
     static func launch(_ id: String, store: Store) async throws {
-        var campaign = try await store.launchCampaign(id: id, at: store.clock.now)
+        var (campaign, _) = try await store.launchCampaign(id: id, at: store.clock.now)
         switch campaign.state {
         case .scheduled:
             Swift.print(

@@ -78,10 +78,15 @@ struct CampaignDefinitionTests {
         #expect(abs((counts["holdout"] ?? 0) - 4_000) < 230, "\(counts)")
         #expect(abs((counts["a"] ?? 0) - 4_000) < 230, "\(counts)")
         #expect(abs((counts["b"] ?? 0) - 12_000) < 260, "\(counts)")
+        // Weights move members between variants, never into or out of the holdout.
+        var reweighted = campaign
+        reweighted.variants[1].weight = 1
         #expect(
-            members.prefix(100).allSatisfy {
-                assignment.arm(of: $0, in: campaign) == assignment.arm(of: $0, in: campaign)
+            members.allSatisfy {
+                (assignment.arm(of: $0, in: campaign) == "holdout")
+                    == (assignment.arm(of: $0, in: reweighted) == "holdout")
             })
+        #expect(members.contains { assignment.arm(of: $0, in: campaign) != assignment.arm(of: $0, in: reweighted) })
         // Another salt draws another split: not the same members held out.
         let other = ArmAssignment(salt: "c2")
         let overlap = members.filter {
